@@ -1,0 +1,34 @@
+using Cognive.Hosting;
+
+const string readinessPath = "/health/readiness";
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var servers = builder.AddCogniveServers();
+
+var api = builder.AddProject<Projects.Cognive_ApiService>("api")
+    .WithExternalHttpEndpoints()
+    .WithReference(servers.Database).WaitFor(servers.Database)
+    .WithReference(servers.Redis).WaitFor(servers.Redis)
+    .WithReference(servers.Messaging).WaitFor(servers.Messaging)
+    .WithHttpHealthCheck(readinessPath);
+
+builder.AddProject<Projects.Cognive_Workers>("workers")
+    .WithReference(servers.Database).WaitFor(servers.Database)
+    .WithReference(servers.Redis).WaitFor(servers.Redis)
+    .WithReference(servers.Messaging).WaitFor(servers.Messaging)
+    .WithHttpHealthCheck(readinessPath);
+
+var swarmQueen = builder.AddProject<Projects.Cognive_SwarmQueen>("swarm-queen")
+    .WithReference(servers.Database).WaitFor(servers.Database)
+    .WithReference(servers.Redis).WaitFor(servers.Redis)
+    .WithReference(api)
+    .WithHttpHealthCheck(readinessPath);
+
+builder.AddProject<Projects.Cognive_Agents>("agents")
+    .WithReplicas(2)
+    .WithReference(api).WaitFor(api)
+    .WithReference(swarmQueen).WaitFor(swarmQueen)
+    .WithHttpHealthCheck(readinessPath);
+
+builder.Build().Run();

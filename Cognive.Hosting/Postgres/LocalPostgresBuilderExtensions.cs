@@ -1,0 +1,95 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Cognive.Hosting.Postgres;
+
+public static class LocalPostgresBuilderExtensions
+{
+    /// <summary>
+    /// PostgreSQL from the installed binaries, data in <c>{state}/postgres/data</c>. A <c>{name}-init</c> resource
+    /// runs initdb on the first run; the server waits for it to finish.
+    /// </summary>
+    public static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(
+        this IDistributedApplicationBuilder builder, string name, StateFolder state)
+    {
+        var binaries = InstalledServer.Locate(builder.Configuration, "Postgres", "postgres",
+            InstalledServer.DebianPostgresFolders(), "postgresql");
+        var binFolder = Path.GetDirectoryName(binaries)!;
+        var dataFolder = state.Combine("postgres", "data");
+
+        var password = builder.AddParameter($"{name}-password", state.GetOrCreatePassword($"{name}-password"), secret: true);
+
+        var init = builder.AddExecutable($"{name}-init", "bash", state.Path,
+                Path.Combine(AppContext.BaseDirectory, "scripts", "postgres-init.sh"), Path.Combine(binFolder, "initdb"), dataFolder)
+            .WithEnvironment("POSTGRES_PASSWORD", password);
+
+        var (command, runAsArgs) = ServiceAccount.RunAs("postgres", binaries);
+        var server = new LocalPostgresServerResource(name, command, state.Path, password.Resource);
+
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
+            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
+        builder.Eventing.Subscribe<ResourceReadyEvent>(server, (e, ct) =>
+            CreateDatabasesAsync(server, connectionString!, e.Services, ct));
+
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddNpgSql(
+            _ => (connectionString ?? throw new InvalidOperationException("The connection string is not known yet.")) + ";Database=postgres",
+            name: healthCheckKey);
+
+        return builder.AddResource(server)
+            .WithArgs(runAsArgs)
+            .WithArgs("-D", dataFolder,
+                "-c", "listen_addresses=127.0.0.1",
+                "-c", "unix_socket_directories=",
+                "-c", "max_connections=300")
+            .WithEndpoint(name: LocalPostgresServerResource.PrimaryEndpointName, scheme: "tcp", env: "PGPORT", isProxied: false)
+            .WithIconName("DatabaseMultiple")
+            .WithHealthCheck(healthCheckKey)
+            .WaitForCompletion(init);
+    }
+
+    public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(
+        this IResourceBuilder<LocalPostgresServerResource> server, string name, string? databaseName = null)
+    {
+        var database = new LocalPostgresDatabaseResource(name, databaseName ?? name, server.Resource);
+        server.Resource.AddDatabase(name, database.DatabaseName);
+
+        string? connectionString = null;
+        server.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, ct) =>
+            connectionString = await database.ConnectionStringExpression.GetValueAsync(ct));
+
+        var healthCheckKey = $"{name}_check";
+        server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
+            _ => connectionString ?? throw new InvalidOperationException("The connection string is not known yet."),
+            name: healthCheckKey);
+
+        return server.ApplicationBuilder.AddResource(database).WithHealthCheck(healthCheckKey).WithParentState();
+    }
+
+    private static async Task CreateDatabasesAsync(LocalPostgresServerResource server, string connectionString,
+        IServiceProvider services, CancellationToken ct)
+    {
+        var logger = services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
+        await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
+        await connection.OpenAsync(ct);
+
+        foreach (var databaseName in server.Databases.Values)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"CREATE DATABASE {new NpgsqlCommandBuilder().QuoteIdentifier(databaseName)}";
+            try
+            {
+                await command.ExecuteNonQueryAsync(ct);
+                logger.LogInformation("Created database {Database}", databaseName);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                logger.LogDebug("Database {Database} exists", databaseName);
+            }
+        }
+    }
+}

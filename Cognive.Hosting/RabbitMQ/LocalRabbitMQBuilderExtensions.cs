@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using System.Text;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RabbitMQ.Client;
+
+namespace Cognive.Hosting.RabbitMQ;
+
+public static class LocalRabbitMQBuilderExtensions
+{
+    /// <summary>
+    /// rabbitmq-server from the installed binaries, data in <c>{state}/rabbitmq</c>. Erlang's port mapper runs as a
+    /// resource of its own (<c>{name}-epmd</c>) on a private port, so it stops with the app instead of outliving it.
+    /// </summary>
+    public static IResourceBuilder<LocalRabbitMQServerResource> AddLocalRabbitMQ(
+        this IDistributedApplicationBuilder builder, string name, StateFolder state)
+    {
+        var executable = InstalledServer.Locate(builder.Configuration, "RabbitMQ", "rabbitmq-server",
+            ["/usr/sbin", "/usr/lib/rabbitmq/bin"], "rabbitmq-server");
+        var epmdExecutable = InstalledServer.Locate(builder.Configuration, "Epmd", "epmd",
+            ["/usr/bin", "/usr/lib/erlang/bin"], "erlang-base");
+
+        var passwordValue = state.GetOrCreatePassword($"{name}-password");
+        var password = builder.AddParameter($"{name}-password", passwordValue, secret: true);
+        var home = PrepareHome(state.Combine("rabbitmq"), passwordValue);
+
+        var epmd = builder.AddExecutable($"{name}-epmd", epmdExecutable, home)
+            .WithEndpoint(name: "tcp", scheme: "tcp", env: "ERL_EPMD_PORT", isProxied: false);
+        var epmdEndpoint = epmd.GetEndpoint("tcp");
+        var epmdCheckKey = $"{name}-epmd_check";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(epmdCheckKey,
+            _ => new TcpHealthCheck(() => (epmdEndpoint.Host, epmdEndpoint.Port)), failureStatus: null, tags: null));
+        epmd.WithHealthCheck(epmdCheckKey);
+
+        var server = new LocalRabbitMQServerResource(name, executable, home, password.Resource);
+
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
+            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
+
+        var healthCheckKey = $"{name}_check";
+        IConnection? connection = null;
+        builder.Services.AddHealthChecks().AddRabbitMQ(async _ =>
+            connection ??= await new ConnectionFactory { Uri = new Uri(connectionString!) }.CreateConnectionAsync(),
+            name: healthCheckKey);
+
+        return builder.AddResource(server)
+            .WithEndpoint(name: LocalRabbitMQServerResource.PrimaryEndpointName, scheme: "tcp", env: "RABBITMQ_NODE_PORT", isProxied: false)
+            .WithEndpoint(name: LocalRabbitMQServerResource.DistributionEndpointName, scheme: "tcp", env: "RABBITMQ_DIST_PORT", isProxied: false)
+            .WithEnvironment("ERL_EPMD_PORT", epmdEndpoint.Property(EndpointProperty.TargetPort))
+            // Never spawn a port mapper of its own: one started while the app stops would outlive it.
+            .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-start_epmd false")
+            .WithEnvironment("RABBITMQ_NODENAME", NodeName(home))
+            .WithEnvironment("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1")
+            .WithEnvironment("RABBITMQ_MNESIA_BASE", Path.Combine(home, "mnesia"))
+            .WithEnvironment("RABBITMQ_LOG_BASE", Path.Combine(home, "log"))
+            .WithEnvironment("RABBITMQ_LOGS", "-")
+            .WithEnvironment("RABBITMQ_CONFIG_FILE", Path.Combine(home, "rabbitmq.conf"))
+            .WithEnvironment("RABBITMQ_ENABLED_PLUGINS_FILE", Path.Combine(home, "enabled_plugins"))
+            .WithEnvironment("RABBITMQ_FEATURE_FLAGS_FILE", Path.Combine(home, "feature_flags"))
+            .WithEnvironment("RABBITMQ_PID_FILE", Path.Combine(home, "rabbitmq.pid"))
+            .WithEnvironment("HOME", home)
+            .WithIconName("Mailbox")
+            .WithHealthCheck(healthCheckKey)
+            .WaitFor(epmd);
+    }
+
+    /// <summary>A node name unique to the state folder, so a test run beside a dev run never clashes.</summary>
+    private static string NodeName(string home) =>
+        $"cognive-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(home)))[..12]}@localhost";
+
+    private static string PrepareHome(string home, string password)
+    {
+        Directory.CreateDirectory(Path.Combine(home, "mnesia"));
+        Directory.CreateDirectory(Path.Combine(home, "log"));
+        var config = Path.Combine(home, "rabbitmq.conf");
+        SecretFile.Write(config, $"""
+            default_user = {LocalRabbitMQServerResource.UserName}
+            default_pass = {password}
+            loopback_users = none
+            """);
+        File.WriteAllText(Path.Combine(home, "enabled_plugins"), "[].");
+        ServiceAccount.GiveTo("rabbitmq", home);
+        return home;
+    }
+}

@@ -1,0 +1,61 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cognive.Hosting.Redis;
+
+public static class LocalRedisBuilderExtensions
+{
+    /// <summary>
+    /// redis-server from the installed binaries. The password lives in a configuration file readable by its owner
+    /// only, so it never shows on a command line; the append-only file keeps data across restarts.
+    /// </summary>
+    public static IResourceBuilder<LocalRedisResource> AddLocalRedis(
+        this IDistributedApplicationBuilder builder, string name, StateFolder state)
+    {
+        var executable = InstalledServer.Locate(builder.Configuration, "Redis", "redis-server",
+            ["/usr/bin", "/usr/local/bin"], "redis-server");
+
+        var passwordValue = state.GetOrCreatePassword($"{name}-password");
+        var password = builder.AddParameter($"{name}-password", passwordValue, secret: true);
+        var configFile = WriteConfig(state, passwordValue);
+
+        var redis = new LocalRedisResource(name, executable, state.Path, password.Resource);
+
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
+            connectionString = await redis.ConnectionStringExpression.GetValueAsync(ct));
+
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddRedis(
+            _ => connectionString ?? throw new InvalidOperationException("The connection string is not known yet."),
+            name: healthCheckKey);
+
+        return builder.AddResource(redis)
+            .WithArgs(configFile)
+            .WithArgs(context =>
+            {
+                context.Args.Add("--port");
+                context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+            })
+            .WithEndpoint(name: LocalRedisResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
+            .WithIconName("Memory")
+            .WithHealthCheck(healthCheckKey);
+    }
+
+    private static string WriteConfig(StateFolder state, string password)
+    {
+        var dataFolder = Directory.CreateDirectory(state.Combine("redis")).FullName;
+        var configFile = Path.Combine(dataFolder, "redis.conf");
+        SecretFile.Write(configFile, $"""
+            bind 127.0.0.1
+            protected-mode yes
+            dir {dataFolder}
+            appendonly yes
+            appendfsync everysec
+            save 60 1000
+            requirepass {password}
+            """);
+        return configFile;
+    }
+}
