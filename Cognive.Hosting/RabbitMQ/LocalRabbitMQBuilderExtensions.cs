@@ -3,7 +3,6 @@ using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RabbitMQ.Client;
 
 namespace Cognive.Hosting.RabbitMQ;
@@ -11,14 +10,14 @@ namespace Cognive.Hosting.RabbitMQ;
 public static class LocalRabbitMQBuilderExtensions
 {
     /// <summary>
-    /// rabbitmq-server from the installed binaries, data in <c>{state}/rabbitmq</c>. Erlang's port mapper runs as a
-    /// resource of its own (<c>{name}-epmd</c>) on a private port, so it stops with the app instead of outliving it.
+    /// rabbitmq-server from the installed binaries, data in <c>{state}/rabbitmq</c>. Its Erlang port mapper (epmd)
+    /// listens on a private port, so instances never share one, and is stopped when the node exits.
     /// </summary>
     public static IResourceBuilder<LocalRabbitMQServerResource> AddLocalRabbitMQ(
         this IDistributedApplicationBuilder builder, string name, StateFolder state)
     {
         var executable = InstalledServer.Locate(builder.Configuration, "RabbitMQ", "rabbitmq-server",
-            ["/usr/sbin", "/usr/lib/rabbitmq/bin"], "rabbitmq-server");
+            ["/usr/lib/rabbitmq/bin"], "rabbitmq-server");
         var epmdExecutable = InstalledServer.Locate(builder.Configuration, "Epmd", "epmd",
             ["/usr/bin", "/usr/lib/erlang/bin"], "erlang-base");
 
@@ -26,15 +25,7 @@ public static class LocalRabbitMQBuilderExtensions
         var password = builder.AddParameter($"{name}-password", passwordValue, secret: true);
         var home = PrepareHome(state.Combine("rabbitmq"), passwordValue);
 
-        var epmd = builder.AddExecutable($"{name}-epmd", epmdExecutable, home)
-            .WithEndpoint(name: "tcp", scheme: "tcp", env: "ERL_EPMD_PORT", isProxied: false);
-        var epmdEndpoint = epmd.GetEndpoint("tcp");
-        var epmdCheckKey = $"{name}-epmd_check";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(epmdCheckKey,
-            _ => new TcpHealthCheck(() => (epmdEndpoint.Host, epmdEndpoint.Port)), failureStatus: null, tags: null));
-        epmd.WithHealthCheck(epmdCheckKey);
-
-        var server = new LocalRabbitMQServerResource(name, executable, home, password.Resource);
+        var server = new LocalRabbitMQServerResource(name, "bash", home, password.Resource);
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
@@ -47,11 +38,10 @@ public static class LocalRabbitMQBuilderExtensions
             name: healthCheckKey);
 
         return builder.AddResource(server)
+            .WithArgs(Path.Combine(AppContext.BaseDirectory, "scripts", "rabbitmq-run.sh"), executable, epmdExecutable)
             .WithEndpoint(name: LocalRabbitMQServerResource.PrimaryEndpointName, scheme: "tcp", env: "RABBITMQ_NODE_PORT", isProxied: false)
             .WithEndpoint(name: LocalRabbitMQServerResource.DistributionEndpointName, scheme: "tcp", env: "RABBITMQ_DIST_PORT", isProxied: false)
-            .WithEnvironment("ERL_EPMD_PORT", epmdEndpoint.Property(EndpointProperty.TargetPort))
-            // Never spawn a port mapper of its own: one started while the app stops would outlive it.
-            .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-start_epmd false")
+            .WithEndpoint(name: LocalRabbitMQServerResource.PortMapperEndpointName, scheme: "tcp", env: "ERL_EPMD_PORT", isProxied: false)
             .WithEnvironment("RABBITMQ_NODENAME", NodeName(home))
             .WithEnvironment("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1")
             .WithEnvironment("RABBITMQ_MNESIA_BASE", Path.Combine(home, "mnesia"))
@@ -63,8 +53,7 @@ public static class LocalRabbitMQBuilderExtensions
             .WithEnvironment("RABBITMQ_PID_FILE", Path.Combine(home, "rabbitmq.pid"))
             .WithEnvironment("HOME", home)
             .WithIconName("Mailbox")
-            .WithHealthCheck(healthCheckKey)
-            .WaitFor(epmd);
+            .WithHealthCheck(healthCheckKey);
     }
 
     /// <summary>A node name unique to the state folder, so a test run beside a dev run never clashes.</summary>

@@ -8,6 +8,7 @@ public sealed class LocalRabbitMQServerResource(string name, string command, str
 {
     internal const string PrimaryEndpointName = "tcp";
     internal const string DistributionEndpointName = "dist";
+    internal const string PortMapperEndpointName = "epmd";
     internal const string UserName = "guest";
 
     public EndpointReference PrimaryEndpoint => new(this, PrimaryEndpointName);

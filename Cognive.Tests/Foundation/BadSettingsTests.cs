@@ -1,0 +1,52 @@
+using Cognive.Hosting;
+using Cognive.Tests.Infrastructure;
+
+namespace Cognive.Tests.Foundation;
+
+/// <summary>Settings the AppHost cannot work with stop it before anything starts, with a message saying what to do.</summary>
+public sealed class BadSettingsTests
+{
+    [Fact]
+    public async Task A_missing_server_binary_names_the_Debian_package()
+    {
+        var error = await BuildFailureAsync("--Cognive:Binaries:Postgres=/nonexistent/bin");
+
+        Assert.Contains("'postgres' was not found", error.Message);
+        Assert.Contains("apt-get install -y postgresql", error.Message);
+    }
+
+    [Fact]
+    public async Task An_unknown_servers_setting_lists_the_valid_values()
+    {
+        var error = await BuildFailureAsync("--Cognive:Servers=kubernetes");
+
+        Assert.Contains("Unknown Cognive:Servers value 'kubernetes'", error.Message);
+        Assert.Contains("auto, containers or processes", error.Message);
+    }
+
+    [Fact]
+    public async Task An_unwritable_state_folder_is_named()
+    {
+        using var state = new TestStateFolder();
+        var blocker = Path.Combine(state.Path, "a-file");
+        await File.WriteAllTextAsync(blocker, "", TestContext.Current.CancellationToken);
+
+        var error = await BuildFailureAsync($"--Cognive:StateDir={blocker}/state");
+
+        Assert.Contains($"The state folder '{blocker}/state' is not writable", error.Message);
+    }
+
+    private static async Task<Exception> BuildFailureAsync(string setting)
+    {
+        using var state = new TestStateFolder();
+        // A later argument wins, so each case can override the defaults.
+        var failure = await Record.ExceptionAsync(() =>
+            CogniveApp.BuildAsync(state.Path, [setting], TestContext.Current.CancellationToken));
+
+        Assert.NotNull(failure);
+        return Unwrap(failure);
+    }
+
+    private static Exception Unwrap(Exception e) =>
+        e is CogniveHostingException || e.InnerException is null ? e : Unwrap(e.InnerException);
+}

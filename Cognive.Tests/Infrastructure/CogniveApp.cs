@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Cognive.Tests.Infrastructure;
+
+/// <summary>The real AppHost booted through Aspire.Hosting.Testing, servers as processes, in a given state folder.</summary>
+public sealed class CogniveApp : IAsyncDisposable
+{
+    public static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly ConcurrentDictionary<string, ResourceEvent> _latest = new();
+    private readonly CancellationTokenSource _stopWatching = new();
+
+    private CogniveApp(DistributedApplication app, string stateFolder)
+    {
+        App = app;
+        StateFolder = stateFolder;
+        _ = RecordStatesAsync();
+    }
+
+    public DistributedApplication App { get; }
+
+    public string StateFolder { get; }
+
+    public IReadOnlyList<IResource> Resources =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.ToList();
+
+    /// <summary>Resources that start with the app and run until stopped: no parameters, one-shot initialisers,
+    /// or resources started only on demand (Aspire's hidden project rebuilders among them).</summary>
+    public IEnumerable<IResource> LongRunningResources => Resources.Where(r =>
+        r is not ParameterResource &&
+        !r.Name.EndsWith("-init", StringComparison.Ordinal) &&
+        !r.HasAnnotationOfType<ExplicitStartupAnnotation>());
+
+    public static Task<DistributedApplication> BuildAsync(string stateFolder, IEnumerable<string> extraArgs, CancellationToken ct) =>
+        BuildCoreAsync(stateFolder, extraArgs, ct);
+
+    /// <summary>Boots the app and waits until every long-running resource is healthy.</summary>
+    public static async Task<CogniveApp> StartAsync(string stateFolder, CancellationToken ct)
+    {
+        var app = await BuildCoreAsync(stateFolder, [], ct);
+        var started = new CogniveApp(app, stateFolder);
+        try
+        {
+            await app.StartAsync(ct).WaitAsync(BootTimeout, ct);
+            foreach (var resource in started.LongRunningResources)
+            {
+                await app.ResourceNotifications
+                    .WaitForResourceHealthyAsync(resource.Name, WaitBehavior.StopOnResourceUnavailable, ct)
+                    .WaitAsync(BootTimeout, ct);
+            }
+        }
+        catch (TimeoutException e)
+        {
+            await started.DisposeAsync();
+            throw new TimeoutException($"Cognive did not become healthy within {BootTimeout}: {started.DescribeStates()}", e);
+        }
+        catch
+        {
+            await started.DisposeAsync();
+            throw;
+        }
+
+        return started;
+    }
+
+    public HttpClient CreateHttpClient(string resourceName) => App.CreateHttpClient(resourceName, "http");
+
+    public async Task<string> GetConnectionStringAsync(string resourceName, CancellationToken ct) =>
+        await App.GetConnectionStringAsync(resourceName, ct) ??
+        throw new InvalidOperationException($"{resourceName} has no connection string");
+
+    /// <summary>The current snapshot of every instance (replica) of a resource.</summary>
+    public IReadOnlyList<CustomResourceSnapshot> Instances(IResource resource) =>
+        _latest.Values.Where(e => e.Resource == resource).Select(e => e.Snapshot).ToList();
+
+    /// <summary>Each resource instance's state and health, for failure messages.</summary>
+    public string DescribeStates() => string.Join("; ", _latest.Values.OrderBy(e => e.ResourceId)
+        .Select(e => $"{e.ResourceId}={e.Snapshot.State?.Text}/{e.Snapshot.HealthStatus}"));
+
+    public static bool IsRunningAndHealthy(CustomResourceSnapshot snapshot) =>
+        snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus == HealthStatus.Healthy;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopWatching.CancelAsync();
+        await App.DisposeAsync();
+    }
+
+    private async Task RecordStatesAsync()
+    {
+        try
+        {
+            await foreach (var update in App.ResourceNotifications.WatchAsync(_stopWatching.Token))
+            {
+                _latest[update.ResourceId] = update;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+    }
+
+    private static async Task<DistributedApplication> BuildCoreAsync(string stateFolder, IEnumerable<string> extraArgs, CancellationToken ct)
+    {
+        string[] args = ["--Cognive:Servers=processes", $"--Cognive:StateDir={stateFolder}", .. extraArgs];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Cognive_AppHost>(
+            args, (options, _) => options.DisableDashboard = true, ct);
+        return await builder.BuildAsync(ct);
+    }
+}

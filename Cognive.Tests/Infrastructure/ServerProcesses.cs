@@ -1,0 +1,55 @@
+namespace Cognive.Tests.Infrastructure;
+
+/// <summary>Finds the processes that belong to a state folder: their command line or environment names it.</summary>
+public static class ServerProcesses
+{
+    public static IReadOnlyList<int> UsingStateFolder(string stateFolder) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(dir => int.TryParse(System.IO.Path.GetFileName(dir), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && pid != Environment.ProcessId && Mentions(pid, stateFolder))
+            .ToList();
+
+    public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !IsZombie(pid);
+
+    /// <summary>Polls until no process uses the folder; returns those still alive at the deadline.</summary>
+    public static async Task<IReadOnlyList<int>> WaitUntilNoneUseAsync(string stateFolder, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var alive = UsingStateFolder(stateFolder).Where(IsAlive).ToList();
+            if (alive.Count == 0 || DateTime.UtcNow > deadline)
+            {
+                return alive;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    private static bool Mentions(int pid, string text)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains(text, StringComparison.Ordinal) ||
+                   File.ReadAllText($"/proc/{pid}/environ").Contains(text, StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // gone meanwhile
+        }
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+[assembly: AssemblyFixture(typeof(Cognive.Tests.Infrastructure.SharedApp))]
+
+namespace Cognive.Tests.Infrastructure;
+
+/// <summary>
+/// One running Cognive for the whole test assembly: a boot costs seconds and hundreds of MB, so tests share it
+/// and isolate themselves by data. Later end-to-end tests take it as a constructor parameter.
+/// </summary>
+public sealed class SharedApp : IAsyncLifetime
+{
+    private readonly TestStateFolder _state = new();
+    private CogniveApp? _app;
+
+    public CogniveApp App => _app ?? throw new InvalidOperationException("The shared app has not started.");
+
+    public async ValueTask InitializeAsync() =>
+        _app = await CogniveApp.StartAsync(_state.Path, TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+            await ServerProcesses.WaitUntilNoneUseAsync(_state.Path, TimeSpan.FromSeconds(60));
+        }
+
+        _state.Dispose();
+    }
+}
