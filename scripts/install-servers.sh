@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages of the servers Cognive runs as processes (PostgreSQL, Redis, RabbitMQ), if missing.
+# Cognive starts its own instances on private ports with data in its state folder; the packages' system services are
+# not needed (in containers Debian's policy blocks them anyway).
+set -euo pipefail
+
+missing=()
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" != 0 ]; then sudo=(sudo); fi
+echo "Installing ${missing[*]} ..."
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
