@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Cognive.Tests.Infrastructure;
+
+namespace Cognive.Tests.Publishing;
+
+/// <summary>
+/// Publish mode writes the Aspire manifest (what aspirate reads): servers as Aspire's containers, services as projects,
+/// with the same references the running app model has.
+/// </summary>
+public sealed partial class ManifestTests(SharedApp shared, PublishedManifest manifest) : IClassFixture<PublishedManifest>
+{
+    private static readonly string[] Services = ["api", "workers", "swarm-queen", "agents"];
+    private readonly JsonObject _resources = manifest.Resources;
+
+    [Theory]
+    [InlineData("postgres", "postgres")]
+    [InlineData("redis", "redis")]
+    [InlineData("rabbitmq", "rabbitmq")]
+    public void Servers_are_Aspire_containers_with_pinned_images_and_data_volumes(string name, string image)
+    {
+        var server = _resources[name]!;
+
+        Assert.Matches(@"^container\.v[01]$", (string?)server["type"]);
+        Assert.Matches($@"(^|/){image}:\d[\w.\-]*$", (string?)server["image"]);
+        Assert.NotEmpty(server["volumes"]!.AsArray());
+        Assert.NotNull(server["bindings"]?["tcp"]);
+    }
+
+    [Fact]
+    public void The_database_is_a_value_on_the_postgres_server()
+    {
+        var database = _resources["cognive"]!;
+
+        Assert.Equal("value.v0", (string?)database["type"]);
+        Assert.Equal("{postgres.connectionString};Database=cognive", (string?)database["connectionString"]);
+    }
+
+    [Fact]
+    public void Every_password_is_a_secret_parameter()
+    {
+        foreach (var name in new[] { "postgres-password", "redis-password", "rabbitmq-password" })
+        {
+            var parameter = _resources[name]!;
+            Assert.Equal("parameter.v0", (string?)parameter["type"]);
+            Assert.True((bool?)parameter["inputs"]?["value"]?["secret"], $"{name} is not marked secret");
+        }
+    }
+
+    [Fact]
+    public void Services_are_projects_and_only_the_api_is_external()
+    {
+        foreach (var name in Services)
+        {
+            var service = _resources[name]!;
+            Assert.Matches(@"^project\.v[01]$", (string?)service["type"]);
+            var external = service["bindings"]!.AsObject().Any(b => (bool?)b.Value!["external"] == true);
+            Assert.Equal(name == "api", external);
+        }
+    }
+
+    [Fact]
+    public void Every_expression_refers_to_a_resource_that_exists()
+    {
+        var references = ExpressionReference().Matches(_resources.ToJsonString())
+            .Select(m => m.Groups["resource"].Value)
+            .ToHashSet();
+
+        Assert.NotEmpty(references);
+        Assert.All(references, name => Assert.True(_resources.ContainsKey(name), $"{{{name}...}} names no resource"));
+    }
+
+    [Fact]
+    public void Services_get_the_same_connection_strings_as_in_the_running_app()
+    {
+        foreach (var name in Services)
+        {
+            var published = _resources[name]!["env"]!.AsObject()
+                .Where(e => e.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal))
+                .ToDictionary(e => e.Key, e => (string?)e.Value);
+            var running = shared.App.Instances(shared.App.Resources.Single(r => r.Name == name))[0]
+                .EnvironmentVariables.Where(e => e.Name.StartsWith("ConnectionStrings__", StringComparison.Ordinal))
+                .Select(e => e.Name)
+                .ToHashSet();
+
+            Assert.Equal(running, published.Keys.ToHashSet());
+            Assert.All(published, e => Assert.Equal($"{{{e.Key["ConnectionStrings__".Length..]}.connectionString}}", e.Value));
+        }
+    }
+
+    [GeneratedRegex(@"\{(?<resource>[a-z0-9-]+)\.(connectionString|bindings|value|inputs)")]
+    private static partial Regex ExpressionReference();
+}
