@@ -12,4 +12,7 @@ public sealed class LocalPostgresDatabaseResource(string name, string databaseNa
 
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"{Parent};Database={DatabaseName}");
+
+    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
+        Parent.ConnectionProperties(DatabaseName);
 }

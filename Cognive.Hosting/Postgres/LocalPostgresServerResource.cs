@@ -19,7 +19,31 @@ public sealed class LocalPostgresServerResource(string name, string command, str
     public IReadOnlyDictionary<string, string> Databases => _databases;
 
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username={UserName};Password={PasswordParameter}");
+        $"Host={Host};Port={Port};Username={UserName};Password={PasswordParameter}");
+
+    public EndpointReferenceExpression Host => PrimaryEndpoint.Property(EndpointProperty.Host);
+
+    public EndpointReferenceExpression Port => PrimaryEndpoint.Property(EndpointProperty.Port);
+
+    /// <summary>The same properties as Aspire's PostgreSQL resource, so services get the same <c>{NAME}_HOST</c>-style variables.</summary>
+    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
+        ConnectionProperties(databaseName: null);
+
+    internal IEnumerable<KeyValuePair<string, ReferenceExpression>> ConnectionProperties(string? databaseName)
+    {
+        var path = databaseName is null ? "" : $"/{databaseName}";
+        yield return new("Host", ReferenceExpression.Create($"{Host}"));
+        yield return new("Port", ReferenceExpression.Create($"{Port}"));
+        yield return new("Username", ReferenceExpression.Create($"{UserName}"));
+        yield return new("Password", ReferenceExpression.Create($"{PasswordParameter}"));
+        // Generated passwords are letters and digits: nothing to escape in a URI.
+        yield return new("Uri", ReferenceExpression.Create($"postgresql://{UserName}:{PasswordParameter}@{Host}:{Port}{path}"));
+        yield return new("JdbcConnectionString", ReferenceExpression.Create($"jdbc:postgresql://{Host}:{Port}{path}"));
+        if (databaseName is not null)
+        {
+            yield return new("DatabaseName", ReferenceExpression.Create($"{databaseName}"));
+        }
+    }
 
     internal void AddDatabase(string resourceName, string databaseName) => _databases.TryAdd(resourceName, databaseName);
 }

@@ -15,6 +15,20 @@ public sealed class LocalRabbitMQServerResource(string name, string command, str
 
     public ParameterResource PasswordParameter { get; } = password;
 
+    public EndpointReferenceExpression Host => PrimaryEndpoint.Property(EndpointProperty.Host);
+
+    public EndpointReferenceExpression Port => PrimaryEndpoint.Property(EndpointProperty.Port);
+
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"amqp://{UserName}:{PasswordParameter}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+        $"amqp://{UserName}:{PasswordParameter}@{Host}:{Port}");
+
+    /// <summary>The same properties as Aspire's RabbitMQ resource, so services get the same <c>RABBITMQ_*</c> variables.</summary>
+    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
+    [
+        new("Host", ReferenceExpression.Create($"{Host}")),
+        new("Port", ReferenceExpression.Create($"{Port}")),
+        new("Username", ReferenceExpression.Create($"{UserName}")),
+        new("Password", ReferenceExpression.Create($"{PasswordParameter}")),
+        new("Uri", ConnectionStringExpression),
+    ];
 }

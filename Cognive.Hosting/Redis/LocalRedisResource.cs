@@ -12,6 +12,19 @@ public sealed class LocalRedisResource(string name, string command, string worki
 
     public ParameterResource PasswordParameter { get; } = password;
 
+    public EndpointReferenceExpression Host => PrimaryEndpoint.Property(EndpointProperty.Host);
+
+    public EndpointReferenceExpression Port => PrimaryEndpoint.Property(EndpointProperty.Port);
+
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},password={PasswordParameter}");
+        $"{Host}:{Port},password={PasswordParameter}");
+
+    /// <summary>The same properties as Aspire's Redis resource, so services get the same <c>REDIS_*</c> variables.</summary>
+    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
+    [
+        new("Host", ReferenceExpression.Create($"{Host}")),
+        new("Port", ReferenceExpression.Create($"{Port}")),
+        new("Password", ReferenceExpression.Create($"{PasswordParameter}")),
+        new("Uri", ReferenceExpression.Create($"redis://:{PasswordParameter}@{Host}:{Port}")),
+    ];
 }

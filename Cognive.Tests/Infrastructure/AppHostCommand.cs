@@ -17,7 +17,7 @@ public static class AppHostCommand
             RedirectStandardError = true,
         };
         foreach (var arg in (string[])["run", "--no-build", "--no-launch-profile", "-c", Configuration,
-                     "--project", new Projects.Cognive_AppHost().ProjectPath, "--", .. appHostArgs])
+                     "--project", Projects.Cognive_AppHost.ProjectPath, "--", .. appHostArgs])
         {
             start.ArgumentList.Add(arg);
         }
