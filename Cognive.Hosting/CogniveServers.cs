@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Cognive.Hosting.Postgres;
 using Cognive.Hosting.RabbitMQ;
 using Cognive.Hosting.Redis;
+using Microsoft.Extensions.Configuration;
 
 namespace Cognive.Hosting;
 
@@ -31,13 +32,20 @@ public static class CogniveServersExtensions
         Redis: builder.AddRedis("redis").WithDataVolume().AsConnectionString(),
         Messaging: builder.AddRabbitMQ("rabbitmq").WithDataVolume().AsConnectionString());
 
+    /// <summary>
+    /// <c>Cognive:ProxyServerEndpoints=true</c> puts DCP's proxy between the services and the servers; off by default
+    /// because it costs throughput (README, performance notes). It exists to measure that cost.
+    /// </summary>
+    public const string ProxySettingKey = "Cognive:ProxyServerEndpoints";
+
     private static CogniveServers AddProcessServers(this IDistributedApplicationBuilder builder)
     {
         var state = StateFolder.Open(builder.Configuration, builder.AppHostDirectory);
+        var proxied = builder.Configuration.GetValue<bool>(ProxySettingKey);
         return new(
-            Database: builder.AddLocalPostgres("postgres", state).AddDatabase(DatabaseName).AsConnectionString(),
-            Redis: builder.AddLocalRedis("redis", state).AsConnectionString(),
-            Messaging: builder.AddLocalRabbitMQ("rabbitmq", state).AsConnectionString());
+            Database: builder.AddLocalPostgres("postgres", state, proxied).AddDatabase(DatabaseName).AsConnectionString(),
+            Redis: builder.AddLocalRedis("redis", state, proxied).AsConnectionString(),
+            Messaging: builder.AddLocalRabbitMQ("rabbitmq", state, proxied).AsConnectionString());
     }
 
     private static IResourceBuilder<IResourceWithConnectionString> AsConnectionString<T>(this IResourceBuilder<T> builder)

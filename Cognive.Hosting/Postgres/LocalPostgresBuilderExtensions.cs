@@ -12,19 +12,23 @@ public static class LocalPostgresBuilderExtensions
     /// PostgreSQL from the installed binaries, data in <c>{state}/postgres/data</c>. A <c>{name}-init</c> resource
     /// runs initdb on the first run; the server waits for it to finish.
     /// </summary>
+    /// <param name="proxyClients">Whether clients reach the server through DCP's proxy; direct is faster.</param>
     public static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(
-        this IDistributedApplicationBuilder builder, string name, StateFolder state)
+        this IDistributedApplicationBuilder builder, string name, StateFolder state, bool proxyClients = false)
     {
         var binaries = InstalledServer.Locate(builder.Configuration, "Postgres", "postgres",
             InstalledServer.DebianPostgresFolders(), "postgresql");
         var binFolder = Path.GetDirectoryName(binaries)!;
         var dataFolder = state.Combine("postgres", "data");
 
-        var password = builder.AddParameter($"{name}-password", state.GetOrCreatePassword($"{name}-password"), secret: true);
+        var passwordValue = state.GetOrCreatePassword($"{name}-password");
+        var password = builder.AddParameter($"{name}-password", passwordValue, secret: true);
 
+        // initdb reads the superuser password from a file (never the environment, which the dashboard shows).
+        var passwordFile = state.Combine("postgres-initdb-password");
+        SecretFile.Write(passwordFile, passwordValue);
         var init = builder.AddExecutable($"{name}-init", "bash", state.Path,
-                Path.Combine(AppContext.BaseDirectory, "scripts", "postgres-init.sh"), Path.Combine(binFolder, "initdb"), dataFolder)
-            .WithEnvironment("POSTGRES_PASSWORD", password);
+            Path.Combine(AppContext.BaseDirectory, "scripts", "postgres-init.sh"), Path.Combine(binFolder, "initdb"), dataFolder, passwordFile);
 
         var (command, runAsArgs) = ServiceAccount.RunAs("postgres", binaries);
         var server = new LocalPostgresServerResource(name, command, state.Path, password.Resource);
@@ -46,7 +50,7 @@ public static class LocalPostgresBuilderExtensions
                 "-c", "listen_addresses=127.0.0.1",
                 "-c", "unix_socket_directories=",
                 "-c", "max_connections=300")
-            .WithEndpoint(name: LocalPostgresServerResource.PrimaryEndpointName, scheme: "tcp", env: "PGPORT", isProxied: false)
+            .WithEndpoint(name: LocalPostgresServerResource.PrimaryEndpointName, scheme: "tcp", env: "PGPORT", isProxied: proxyClients)
             .WithIconName("DatabaseMultiple")
             .WithHealthCheck(healthCheckKey)
             .WaitForCompletion(init);

@@ -13,8 +13,9 @@ public static class LocalRabbitMQBuilderExtensions
     /// rabbitmq-server from the installed binaries, data in <c>{state}/rabbitmq</c>. Its Erlang port mapper (epmd)
     /// listens on a private port, so instances never share one, and is stopped when the node exits.
     /// </summary>
+    /// <param name="proxyClients">Whether clients reach the server through DCP's proxy; direct is faster.</param>
     public static IResourceBuilder<LocalRabbitMQServerResource> AddLocalRabbitMQ(
-        this IDistributedApplicationBuilder builder, string name, StateFolder state)
+        this IDistributedApplicationBuilder builder, string name, StateFolder state, bool proxyClients = false)
     {
         var executable = InstalledServer.Locate(builder.Configuration, "RabbitMQ", "rabbitmq-server",
             ["/usr/lib/rabbitmq/bin"], "rabbitmq-server");
@@ -39,11 +40,14 @@ public static class LocalRabbitMQBuilderExtensions
 
         return builder.AddResource(server)
             .WithArgs(Path.Combine(AppContext.BaseDirectory, "scripts", "rabbitmq-run.sh"), executable, epmdExecutable)
-            .WithEndpoint(name: LocalRabbitMQServerResource.PrimaryEndpointName, scheme: "tcp", env: "RABBITMQ_NODE_PORT", isProxied: false)
+            .WithEndpoint(name: LocalRabbitMQServerResource.PrimaryEndpointName, scheme: "tcp", env: "RABBITMQ_NODE_PORT", isProxied: proxyClients)
             .WithEndpoint(name: LocalRabbitMQServerResource.DistributionEndpointName, scheme: "tcp", env: "RABBITMQ_DIST_PORT", isProxied: false)
             .WithEndpoint(name: LocalRabbitMQServerResource.PortMapperEndpointName, scheme: "tcp", env: "ERL_EPMD_PORT", isProxied: false)
             .WithEnvironment("RABBITMQ_NODENAME", NodeName(home))
             .WithEnvironment("RABBITMQ_NODE_IP_ADDRESS", "127.0.0.1")
+            // Erlang distribution and epmd listen on every interface unless told otherwise.
+            .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}")
+            .WithEnvironment("ERL_EPMD_ADDRESS", "127.0.0.1")
             .WithEnvironment("RABBITMQ_MNESIA_BASE", Path.Combine(home, "mnesia"))
             .WithEnvironment("RABBITMQ_LOG_BASE", Path.Combine(home, "log"))
             .WithEnvironment("RABBITMQ_LOGS", "-")

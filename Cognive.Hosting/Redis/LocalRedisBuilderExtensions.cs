@@ -10,8 +10,9 @@ public static class LocalRedisBuilderExtensions
     /// redis-server from the installed binaries. The password lives in a configuration file readable by its owner
     /// only, so it never shows on a command line; the append-only file keeps data across restarts.
     /// </summary>
+    /// <param name="proxyClients">Whether clients reach the server through DCP's proxy; direct is faster.</param>
     public static IResourceBuilder<LocalRedisResource> AddLocalRedis(
-        this IDistributedApplicationBuilder builder, string name, StateFolder state)
+        this IDistributedApplicationBuilder builder, string name, StateFolder state, bool proxyClients = false)
     {
         var executable = InstalledServer.Locate(builder.Configuration, "Redis", "redis-server",
             ["/usr/bin", "/usr/local/bin"], "redis-server");
@@ -38,7 +39,7 @@ public static class LocalRedisBuilderExtensions
                 context.Args.Add("--port");
                 context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
             })
-            .WithEndpoint(name: LocalRedisResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
+            .WithEndpoint(name: LocalRedisResource.PrimaryEndpointName, scheme: "tcp", isProxied: proxyClients)
             .WithIconName("Memory")
             .WithHealthCheck(healthCheckKey);
     }

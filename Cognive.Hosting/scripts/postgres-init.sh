@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # First-run initialisation of the process-form PostgreSQL: initdb into a scratch folder, then rename it into place,
 # so an interrupted first run never leaves a half-made data folder behind.
-# Usage: postgres-init.sh <initdb> <data folder>; the superuser password comes in POSTGRES_PASSWORD.
+# Usage: postgres-init.sh <initdb> <data folder> <password file>; the password file is deleted once read.
 set -euo pipefail
 initdb="$1"
 data="$2"
+password_file="$3"
+trap 'rm -f "$password_file"' EXIT
 home="$(dirname "$data")"
 as_postgres=()
 if [ "$(id -u)" = 0 ]; then as_postgres=(runuser -u postgres --); fi
@@ -27,11 +29,12 @@ if ! "${as_postgres[@]}" test -w "$home"; then
 fi
 
 scratch="$home/data.initdb"
-pwfile="$home/initdb-password"
 rm -rf "$scratch"
-(umask 077; printf '%s' "$POSTGRES_PASSWORD" > "$pwfile")
+# The postgres user reads the password from its own copy.
+pwfile="$home/initdb-password"
+install -m 600 "$password_file" "$pwfile"
 if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$pwfile"; fi
-trap 'rm -f "$pwfile"' EXIT
+trap 'rm -f "$password_file" "$pwfile"' EXIT
 
 "${as_postgres[@]}" "$initdb" --pgdata="$scratch" --username=postgres --pwfile="$pwfile" \
   --auth-host=scram-sha-256 --auth-local=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
