@@ -1,10 +1,12 @@
 using Cognive.Hosting;
+using Cognive.Hosting.Kubernetes;
 
 const string readinessPath = "/health/readiness";
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 var servers = builder.AddCogniveServers();
+builder.AddCognivePublishing();
 
 var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithExternalHttpEndpoints()

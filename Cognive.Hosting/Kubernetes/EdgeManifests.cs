@@ -1,0 +1,78 @@
+using Aspire.Hosting.ApplicationModel;
+using k8s;
+using k8s.Models;
+
+namespace Cognive.Hosting.Kubernetes;
+
+/// <summary>What sits around the external service (the api): Traefik ingress, autoscaling, disruption budget.</summary>
+public sealed class EdgeManifests(ClusterTopology topology, KubernetesOptions options)
+{
+    public IEnumerable<IKubernetesObject> Build(IResource external)
+    {
+        var name = external.Name;
+        var port = topology.Ports(external).First();
+        yield return new V1Ingress
+        {
+            ApiVersion = "networking.k8s.io/v1", Kind = "Ingress",
+            Metadata = WorkloadManifests.Metadata(name, name),
+            Spec = new V1IngressSpec
+            {
+                IngressClassName = "traefik",
+                Rules =
+                [
+                    new V1IngressRule
+                    {
+                        Host = options.Host,
+                        Http = new V1HTTPIngressRuleValue
+                        {
+                            Paths =
+                            [
+                                new V1HTTPIngressPath
+                                {
+                                    Path = "/", PathType = "Prefix",
+                                    Backend = new V1IngressBackend
+                                    {
+                                        Service = new V1IngressServiceBackend { Name = name, Port = new V1ServiceBackendPort { Number = port.Port } },
+                                    },
+                                },
+                            ],
+                        },
+                    },
+                ],
+            },
+        };
+        yield return new V2HorizontalPodAutoscaler
+        {
+            ApiVersion = "autoscaling/v2", Kind = "HorizontalPodAutoscaler",
+            Metadata = WorkloadManifests.Metadata(name, name),
+            Spec = new V2HorizontalPodAutoscalerSpec
+            {
+                ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = name },
+                MinReplicas = 3,
+                MaxReplicas = 20,
+                Metrics =
+                [
+                    new V2MetricSpec
+                    {
+                        Type = "Resource",
+                        Resource = new V2ResourceMetricSource
+                        {
+                            Name = "cpu",
+                            Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = 70 },
+                        },
+                    },
+                ],
+            },
+        };
+        yield return new V1PodDisruptionBudget
+        {
+            ApiVersion = "policy/v1", Kind = "PodDisruptionBudget",
+            Metadata = WorkloadManifests.Metadata(name, name),
+            Spec = new V1PodDisruptionBudgetSpec
+            {
+                MinAvailable = 2,
+                Selector = new V1LabelSelector { MatchLabels = WorkloadManifests.Labels(name) },
+            },
+        };
+    }
+}

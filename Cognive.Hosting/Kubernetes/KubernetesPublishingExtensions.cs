@@ -1,0 +1,49 @@
+using Aspire.Hosting;
+using Aspire.Hosting.Pipelines;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Cognive.Hosting.Kubernetes;
+
+public static class KubernetesPublishingExtensions
+{
+    private const string PublisherKey = "Publishing:Publisher";
+
+    /// <summary>
+    /// Cognive's publishing: Aspire's manifest (<c>--publisher manifest</c>, for aspirate) and the step that
+    /// <c>aspire publish -o DIR</c> runs, which writes a kustomize tree for k3s from the app model.
+    /// </summary>
+    public static IDistributedApplicationBuilder AddCognivePublishing(this IDistributedApplicationBuilder builder)
+    {
+        // Aspire treats any other publisher name as a run of the whole pipeline, which waits for a registry forever.
+        if (builder.Configuration[PublisherKey] is { } publisher &&
+            !string.Equals(publisher, "manifest", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CogniveHostingException(
+                $"Unknown publisher '{publisher}'. Use --publisher manifest --output-path <file> for the Aspire manifest, " +
+                "or `dotnet aspire publish -o <folder>` for the Kubernetes manifests.");
+        }
+
+        var options = KubernetesOptions.From(builder.Configuration);
+        // The pipeline API is experimental in Aspire 13; this is the one place Cognive uses it.
+#pragma warning disable ASPIREPIPELINES001, ASPIREPIPELINES004
+        builder.Pipeline.AddStep("publish-kubernetes", async context =>
+        {
+            var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
+            try
+            {
+                var files = await new KustomizeTreeWriter(context.Model, context.ExecutionContext, options, output)
+                    .WriteAsync(context.CancellationToken);
+                context.Logger.LogInformation("Wrote {Count} Kubernetes manifests to {Folder}", files.Count, output);
+            }
+            catch
+            {
+                // Aspire logs the failed step but exits 0; scripts and CI must see the failure.
+                Environment.ExitCode = 1;
+                throw;
+            }
+        }, requiredBy: WellKnownPipelineSteps.Publish);
+#pragma warning restore ASPIREPIPELINES001, ASPIREPIPELINES004
+        return builder;
+    }
+}

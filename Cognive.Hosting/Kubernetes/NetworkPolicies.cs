@@ -1,0 +1,94 @@
+using k8s;
+using k8s.Models;
+
+namespace Cognive.Hosting.Kubernetes;
+
+/// <summary>
+/// Each tier reaches only what it references in the app model: a default deny for the namespace, then per workload
+/// ingress from the workloads that reference it (and Traefik for external ones) and egress to what it references plus DNS.
+/// </summary>
+public sealed class NetworkPolicies(ClusterTopology topology)
+{
+    public IEnumerable<IKubernetesObject> Build()
+    {
+        yield return new V1NetworkPolicy
+        {
+            ApiVersion = "networking.k8s.io/v1", Kind = "NetworkPolicy",
+            Metadata = new V1ObjectMeta { Name = "default-deny" },
+            Spec = new V1NetworkPolicySpec { PodSelector = new V1LabelSelector(), PolicyTypes = ["Ingress", "Egress"] },
+        };
+
+        foreach (var workload in topology.Workloads)
+        {
+            var ports = topology.Ports(workload).Select(p => new V1NetworkPolicyPort { Port = p.Port, Protocol = "TCP" }).ToList();
+            var ingress = topology.ReferencedBy(workload)
+                .Select(source => new V1NetworkPolicyIngressRule { FromProperty = [FromWorkload(source)], Ports = ports })
+                .ToList();
+            if (topology.IsExternal(workload))
+            {
+                ingress.Add(new V1NetworkPolicyIngressRule
+                {
+                    FromProperty =
+                    [
+                        new V1NetworkPolicyPeer
+                        {
+                            NamespaceSelector = new V1LabelSelector
+                            {
+                                MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" },
+                            },
+                            PodSelector = new V1LabelSelector
+                            {
+                                MatchLabels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "traefik" },
+                            },
+                        },
+                    ],
+                    Ports = ports,
+                });
+            }
+
+            var egress = topology.References(workload)
+                .Select(target => new V1NetworkPolicyEgressRule
+                {
+                    To = [FromWorkload(target)],
+                    Ports = topology.Ports(topology.Workloads.Single(w => w.Name == target))
+                        .Select(p => new V1NetworkPolicyPort { Port = p.Port, Protocol = "TCP" }).ToList(),
+                })
+                .Append(Dns())
+                .ToList();
+
+            yield return new V1NetworkPolicy
+            {
+                ApiVersion = "networking.k8s.io/v1", Kind = "NetworkPolicy",
+                Metadata = WorkloadManifests.Metadata(workload.Name, workload.Name),
+                Spec = new V1NetworkPolicySpec
+                {
+                    PodSelector = new V1LabelSelector { MatchLabels = WorkloadManifests.Labels(workload.Name) },
+                    PolicyTypes = ["Ingress", "Egress"],
+                    Ingress = ingress,
+                    Egress = egress,
+                },
+            };
+        }
+    }
+
+    private static V1NetworkPolicyPeer FromWorkload(string workload) => new()
+    {
+        PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = workload } },
+    };
+
+    private static V1NetworkPolicyEgressRule Dns() => new()
+    {
+        To =
+        [
+            new V1NetworkPolicyPeer
+            {
+                NamespaceSelector = new V1LabelSelector
+                {
+                    MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" },
+                },
+                PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["k8s-app"] = "kube-dns" } },
+            },
+        ],
+        Ports = [new V1NetworkPolicyPort { Port = 53, Protocol = "UDP" }, new V1NetworkPolicyPort { Port = 53, Protocol = "TCP" }],
+    };
+}
