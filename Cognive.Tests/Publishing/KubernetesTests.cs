@@ -1,0 +1,205 @@
+using System.Text.RegularExpressions;
+using Cognive.Tests.Infrastructure;
+using k8s.Models;
+
+namespace Cognive.Tests.Publishing;
+
+/// <summary>`aspire publish` writes a kustomize tree that renders, parses, and matches the app model.</summary>
+public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernetesTree tree, PublishedManifest manifest)
+    : IClassFixture<PublishedKubernetesTree>, IClassFixture<PublishedManifest>
+{
+    private static readonly string[] Services = ["agents", "api", "swarm-queen", "workers"];
+    private static readonly string[] Servers = ["postgres", "rabbitmq", "redis"];
+
+    [Fact]
+    public void Every_rendered_object_parses_as_the_Kubernetes_type_it_claims()
+    {
+        Assert.NotEmpty(tree.Objects);
+        Assert.All(tree.Objects, o => Assert.IsAssignableFrom<k8s.IKubernetesObject<V1ObjectMeta>>(o));
+        Assert.All(tree.Objects.Cast<k8s.IKubernetesObject<V1ObjectMeta>>(), o =>
+        {
+            Assert.Equal(o.Kind, o.GetType().Name[(o.GetType().Name.IndexOfAny("0123456789".ToCharArray()) + 1)..]);
+            Assert.True(o.Kind == "Namespace" || o.Metadata.NamespaceProperty == "cognive", $"{o.Kind}/{o.Metadata.Name}");
+        });
+    }
+
+    [Fact]
+    public void Services_are_deployments_with_probes_resources_and_a_non_root_read_only_container()
+    {
+        var deployments = tree.OfType<V1Deployment>().ToList();
+        Assert.Equal(Services, deployments.Select(d => d.Metadata.Name).Order());
+        Assert.All(deployments, deployment =>
+        {
+            var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
+            Assert.Equal("/health/liveness", container.LivenessProbe?.HttpGet?.Path);
+            Assert.Equal("/health/readiness", container.ReadinessProbe?.HttpGet?.Path);
+            Assert.NotNull(container.Resources?.Requests?["memory"]);
+            Assert.NotNull(container.Resources?.Limits?["memory"]);
+            Assert.True(container.SecurityContext?.RunAsNonRoot);
+            Assert.True(container.SecurityContext?.ReadOnlyRootFilesystem);
+            Assert.False(container.SecurityContext?.AllowPrivilegeEscalation);
+            Assert.Equal($"cognive-{deployment.Metadata.Name}:0.1.0", container.Image);
+        });
+        Assert.Equal(2, deployments.Single(d => d.Metadata.Name == "agents").Spec.Replicas);
+    }
+
+    [Fact]
+    public void Servers_are_stateful_sets_with_claims_and_the_manifest_images()
+    {
+        var statefulSets = tree.OfType<V1StatefulSet>().ToList();
+        Assert.Equal(Servers, statefulSets.Select(s => s.Metadata.Name).Order());
+        Assert.All(statefulSets, set =>
+        {
+            var container = Assert.Single(set.Spec.Template.Spec.Containers);
+            Assert.Equal((string?)manifest.Resources[set.Metadata.Name]!["image"], container.Image);
+            Assert.NotNull(container.LivenessProbe);
+            Assert.NotNull(container.ReadinessProbe);
+            var claim = Assert.Single(set.Spec.VolumeClaimTemplates);
+            Assert.Equal("local-path", claim.Spec.StorageClassName);
+            Assert.Contains(container.VolumeMounts, m => m.Name == claim.Metadata.Name);
+        });
+    }
+
+    [Fact]
+    public void The_api_has_an_ingress_an_autoscaler_and_a_disruption_budget()
+    {
+        var ingress = Assert.Single(tree.OfType<V1Ingress>());
+        Assert.Equal("traefik", ingress.Spec.IngressClassName);
+        Assert.Equal("api", ingress.Spec.Rules.Single().Http.Paths.Single().Backend.Service.Name);
+
+        var autoscaler = Assert.Single(tree.OfType<V2HorizontalPodAutoscaler>());
+        Assert.Equal(("api", 3, 20), (autoscaler.Spec.ScaleTargetRef.Name, autoscaler.Spec.MinReplicas, autoscaler.Spec.MaxReplicas));
+        Assert.Equal(70, autoscaler.Spec.Metrics.Single().Resource.Target.AverageUtilization);
+
+        Assert.Equal("api", Assert.Single(tree.OfType<V1PodDisruptionBudget>()).Metadata.Name);
+    }
+
+    [Fact]
+    public void No_secret_value_appears_outside_Secrets_and_no_placeholder_survives()
+    {
+        var secrets = tree.SecretValues();
+        Assert.Equal(3, secrets.Count);
+        var notSecrets = tree.Objects.Where(o => o is not V1Secret).Select(k8s.KubernetesYaml.Serialize).ToList();
+        Assert.All(secrets, secret => Assert.DoesNotContain(notSecrets, yaml => yaml.Contains(secret, StringComparison.Ordinal)));
+        Assert.All(tree.OfType<V1ConfigMap>(), map => Assert.DoesNotContain(map.Data ?? new Dictionary<string, string>(),
+            entry => entry.Key.Contains("PASSWORD", StringComparison.Ordinal) || entry.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)));
+
+        Assert.DoesNotMatch(Placeholder(), tree.Rendered);
+    }
+
+    [Fact]
+    public void Every_variable_a_service_reads_locally_has_a_value_in_the_cluster()
+    {
+        foreach (var service in Services)
+        {
+            var local = LocalEnvironment(service).Where(IsReadByService).ToList();
+            var cluster = (tree.OfType<V1ConfigMap>().SingleOrDefault(m => m.Metadata.Name == $"{service}-config")?.Data?.Keys ?? [])
+                .Concat(tree.OfType<V1Secret>().SingleOrDefault(s => s.Metadata.Name == $"{service}-secrets")?.StringData?.Keys ?? [])
+                .ToHashSet();
+
+            Assert.NotEmpty(local);
+            Assert.All(local, name => Assert.True(cluster.Contains(name), $"{service} reads {name} locally but has none in the cluster"));
+        }
+    }
+
+    [Fact]
+    public void Network_policies_admit_exactly_the_references_of_the_app_model()
+    {
+        var policies = tree.OfType<V1NetworkPolicy>().ToDictionary(p => p.Metadata.Name);
+        Assert.Empty(policies["default-deny"].Spec.PodSelector.MatchLabels ?? new Dictionary<string, string>());
+
+        foreach (var workload in Services.Concat(Servers))
+        {
+            var expected = Services.Where(client => LocalReferences(client).Contains(workload)).Order().ToList();
+            var admitted = policies[workload].Spec.Ingress
+                .SelectMany(rule => rule.FromProperty)
+                .Where(peer => peer.NamespaceSelector is null)
+                .Select(peer => peer.PodSelector.MatchLabels["app.kubernetes.io/name"])
+                .Order()
+                .ToList();
+            Assert.Equal(expected, admitted);
+
+            var egress = policies[workload].Spec.Egress
+                .SelectMany(rule => rule.To)
+                .Where(peer => peer.NamespaceSelector is null)
+                .Select(peer => peer.PodSelector.MatchLabels["app.kubernetes.io/name"])
+                .Order()
+                .ToList();
+            Assert.Equal(Services.Contains(workload) ? LocalReferences(workload).Order().ToList() : [], egress);
+        }
+    }
+
+    [Fact]
+    public async Task Publishing_again_gives_identical_output_and_keeps_the_generated_secrets()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var before = Snapshot(tree.Folder);
+        using var fresh = new TestStateFolder();
+
+        await PublishedKubernetesTree.PublishAsync(tree.Folder, ct);
+        await PublishedKubernetesTree.PublishAsync(fresh.Path, ct);
+
+        Assert.Equal(before, Snapshot(tree.Folder));
+        var freshFiles = Snapshot(fresh.Path);
+        Assert.Equal(WithoutSecrets(before), WithoutSecrets(freshFiles));
+        Assert.NotEqual(before["secrets/parameters.env"], freshFiles["secrets/parameters.env"]);
+    }
+
+    private static Dictionary<string, string> WithoutSecrets(SortedDictionary<string, string> files) =>
+        files.Where(f => !f.Key.StartsWith("secrets/", StringComparison.Ordinal)).ToDictionary();
+
+    [Fact]
+    public async Task An_unwritable_output_folder_fails_with_a_message_and_a_non_zero_exit()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var scratch = new TestStateFolder();
+        var blocker = Path.Combine(scratch.Path, "a-file");
+        await File.WriteAllTextAsync(blocker, "", ct);
+
+        var (exitCode, output) = await AppHostCommand.RunAsync(
+            ["--operation", "publish", "--step", "publish", "--output-path", Path.Combine(blocker, "k3s")], TimeSpan.FromMinutes(3), ct);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Cannot write the Kubernetes manifests to", output);
+    }
+
+    [Fact]
+    public async Task An_unknown_publisher_fails_with_a_message_and_a_non_zero_exit()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var scratch = new TestStateFolder();
+
+        var (exitCode, output) = await AppHostCommand.RunAsync(
+            ["--publisher", "helm", "--output-path", scratch.Path], TimeSpan.FromMinutes(3), ct);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Unknown publisher 'helm'", output);
+    }
+
+    private IEnumerable<string> LocalEnvironment(string service) =>
+        shared.App.Instances(shared.App.Resources.Single(r => r.Name == service))[0].EnvironmentVariables.Select(e => e.Name);
+
+    /// <summary>What the service's code and Aspire's client integrations read: connection strings, their parts,
+    /// and service discovery over HTTP (HTTPS ends at Traefik in the cluster).</summary>
+    private static bool IsReadByService(string name) =>
+        name.StartsWith("ConnectionStrings__", StringComparison.Ordinal) ||
+        (name.StartsWith("services__", StringComparison.Ordinal) && name.Contains("__http__", StringComparison.Ordinal)) ||
+        ((string[])["COGNIVE_", "REDIS_", "RABBITMQ_"]).Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
+
+    /// <summary>The workloads a service talks to in the local run, read from the environment Aspire gave it.</summary>
+    private IEnumerable<string> LocalReferences(string service) =>
+        LocalEnvironment(service)
+            .Select(name => name.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
+                ? name["ConnectionStrings__".Length..]
+                : name.StartsWith("services__", StringComparison.Ordinal) ? name.Split("__")[1] : null)
+            .OfType<string>()
+            .Select(name => name == "cognive" ? "postgres" : name) // the database lives on the postgres server
+            .Distinct();
+
+    private static SortedDictionary<string, string> Snapshot(string folder) => new(
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(folder, f), File.ReadAllText), StringComparer.Ordinal);
+
+    [GeneratedRegex(@"\{[a-z0-9-]+\.(bindings|connectionString|value|inputs)")]
+    private static partial Regex Placeholder();
+}
