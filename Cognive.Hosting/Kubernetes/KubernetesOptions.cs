@@ -14,9 +14,12 @@ public sealed record KubernetesOptions(string Namespace, string Registry, string
         return new(
             Namespace: section["Namespace"] ?? "cognive",
             Registry: section["Registry"] ?? "",
-            Tag: section["Tag"] ?? "0.1.0",
+            Tag: section["Tag"] ?? BuildVersion(),
             Host: section["Host"] ?? "cognive.local");
     }
+
+    /// <summary>The solution's version (Directory.Build.props), which is also the tag of the images it builds.</summary>
+    private static string BuildVersion() => typeof(KubernetesOptions).Assembly.GetName().Version!.ToString(3);
 
     /// <summary>The image of a service, as <c>dotnet publish -t:PublishContainer</c> names it (see Directory.Build.props).</summary>
     public string ServiceImage(string resourceName) =>
