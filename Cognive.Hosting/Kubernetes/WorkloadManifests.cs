@@ -85,22 +85,8 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
                     Type = "RollingUpdate",
                     RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 0, MaxSurge = 1 },
                 },
-                Template = new V1PodTemplateSpec
-                {
-                    Metadata = new V1ObjectMeta { Labels = Labels(name) },
-                    Spec = new V1PodSpec
-                    {
-                        Containers = [container],
-                        TerminationGracePeriodSeconds = 30,
-                        AutomountServiceAccountToken = false,
-                        SecurityContext = new V1PodSecurityContext
-                        {
-                            RunAsNonRoot = true,
-                            SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
-                        },
-                        Volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }],
-                    },
-                },
+                Template = PodTemplate(name, container, terminationGraceSeconds: 30, runAsNonRoot: true,
+                    volumes: [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }]),
             },
         };
     }
@@ -135,17 +121,8 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
                 ServiceName = name,
                 Replicas = 1,
                 Selector = new V1LabelSelector { MatchLabels = Labels(name) },
-                Template = new V1PodTemplateSpec
-                {
-                    Metadata = new V1ObjectMeta { Labels = Labels(name) },
-                    Spec = new V1PodSpec
-                    {
-                        Containers = [container],
-                        TerminationGracePeriodSeconds = 60,
-                        AutomountServiceAccountToken = false,
-                        SecurityContext = new V1PodSecurityContext { SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" } },
-                    },
-                },
+                // The servers' official images start as root to prepare their data folders, then drop to their own user.
+                Template = PodTemplate(name, container, terminationGraceSeconds: 60, runAsNonRoot: null, volumes: null),
                 VolumeClaimTemplates = volumes.Select(v => new V1PersistentVolumeClaim
                 {
                     Metadata = new V1ObjectMeta { Name = v.Name },
@@ -162,6 +139,24 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
             },
         };
     }
+
+    private static V1PodTemplateSpec PodTemplate(string name, V1Container container, long terminationGraceSeconds,
+        bool? runAsNonRoot, IList<V1Volume>? volumes) => new()
+    {
+        Metadata = new V1ObjectMeta { Labels = Labels(name) },
+        Spec = new V1PodSpec
+        {
+            Containers = [container],
+            TerminationGracePeriodSeconds = terminationGraceSeconds,
+            AutomountServiceAccountToken = false,
+            SecurityContext = new V1PodSecurityContext
+            {
+                RunAsNonRoot = runAsNonRoot,
+                SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+            },
+            Volumes = volumes,
+        },
+    };
 
     private static V1Container Container(WorkloadSpec spec, string image)
     {

@@ -4,26 +4,17 @@ namespace Cognive.Hosting.Postgres;
 
 /// <summary>PostgreSQL from the installed binaries, with the connection string Aspire's <c>AddPostgres</c> gives.</summary>
 public sealed class LocalPostgresServerResource(string name, string command, string workingDirectory, ParameterResource password)
-    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+    : LocalServerResource(name, command, workingDirectory, password), IResourceWithConnectionString
 {
-    internal const string PrimaryEndpointName = "tcp";
     internal const string UserName = "postgres";
 
     private readonly Dictionary<string, string> _databases = new(StringComparer.OrdinalIgnoreCase);
 
-    public EndpointReference PrimaryEndpoint => new(this, PrimaryEndpointName);
-
-    public ParameterResource PasswordParameter { get; } = password;
-
     /// <summary>Resource name → database name.</summary>
     public IReadOnlyDictionary<string, string> Databases => _databases;
 
-    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
+    public override ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
         $"Host={Host};Port={Port};Username={UserName};Password={PasswordParameter}");
-
-    public EndpointReferenceExpression Host => PrimaryEndpoint.Property(EndpointProperty.Host);
-
-    public EndpointReferenceExpression Port => PrimaryEndpoint.Property(EndpointProperty.Port);
 
     /// <summary>The same properties as Aspire's PostgreSQL resource, so services get the same <c>{NAME}_HOST</c>-style variables.</summary>
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>

@@ -4,22 +4,13 @@ namespace Cognive.Hosting.RabbitMQ;
 
 /// <summary>rabbitmq-server from the installed binaries, with the connection string Aspire's <c>AddRabbitMQ</c> gives.</summary>
 public sealed class LocalRabbitMQServerResource(string name, string command, string workingDirectory, ParameterResource password)
-    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+    : LocalServerResource(name, command, workingDirectory, password), IResourceWithConnectionString
 {
-    internal const string PrimaryEndpointName = "tcp";
     internal const string DistributionEndpointName = "dist";
     internal const string PortMapperEndpointName = "epmd";
     internal const string UserName = "guest";
 
-    public EndpointReference PrimaryEndpoint => new(this, PrimaryEndpointName);
-
-    public ParameterResource PasswordParameter { get; } = password;
-
-    public EndpointReferenceExpression Host => PrimaryEndpoint.Property(EndpointProperty.Host);
-
-    public EndpointReferenceExpression Port => PrimaryEndpoint.Property(EndpointProperty.Port);
-
-    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
+    public override ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
         $"amqp://{UserName}:{PasswordParameter}@{Host}:{Port}");
 
     /// <summary>The same properties as Aspire's RabbitMQ resource, so services get the same <c>RABBITMQ_*</c> variables.</summary>

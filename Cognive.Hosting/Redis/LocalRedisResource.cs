@@ -4,19 +4,9 @@ namespace Cognive.Hosting.Redis;
 
 /// <summary>redis-server from the installed binaries, with the connection string Aspire's <c>AddRedis</c> gives.</summary>
 public sealed class LocalRedisResource(string name, string command, string workingDirectory, ParameterResource password)
-    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+    : LocalServerResource(name, command, workingDirectory, password), IResourceWithConnectionString
 {
-    internal const string PrimaryEndpointName = "tcp";
-
-    public EndpointReference PrimaryEndpoint => new(this, PrimaryEndpointName);
-
-    public ParameterResource PasswordParameter { get; } = password;
-
-    public EndpointReferenceExpression Host => PrimaryEndpoint.Property(EndpointProperty.Host);
-
-    public EndpointReferenceExpression Port => PrimaryEndpoint.Property(EndpointProperty.Port);
-
-    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
+    public override ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
         $"{Host}:{Port},password={PasswordParameter}");
 
     /// <summary>The same properties as Aspire's Redis resource, so services get the same <c>REDIS_*</c> variables.</summary>
