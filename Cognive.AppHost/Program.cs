@@ -7,6 +7,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var servers = builder.AddCogniveServers();
 builder.AddCognivePublishing();
+builder.FailFastOnBusyPorts();
 
 var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithExternalHttpEndpoints()

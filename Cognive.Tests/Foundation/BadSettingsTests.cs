@@ -36,6 +36,37 @@ public sealed class BadSettingsTests
         Assert.Contains($"The state folder '{blocker}/state' is not writable", error.Message);
     }
 
+    [Fact]
+    public async Task A_busy_service_port_is_named_before_anything_starts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var state = new TestStateFolder();
+        using var holder = HoldPort(5383); // the agents' port in Properties/launchSettings.json
+
+        // Only where ports are not randomized, as in a developer's run.
+        await using var app = await CogniveApp.BuildAsync(state.Path, ["--DcpPublisher:RandomizePorts=false"], ct);
+        var failure = await Record.ExceptionAsync(() => app.StartAsync(ct).WaitAsync(CogniveApp.BootTimeout, ct));
+
+        Assert.NotNull(failure);
+        Assert.Contains("Port 5383 (agents, endpoint http) is in use", Unwrap(failure).Message);
+        Assert.DoesNotContain(ServerProcesses.UsingStateFolder(state.Path), ServerProcesses.IsAlive);
+    }
+
+    /// <summary>Listens on the port unless something else already does; either way it is busy.</summary>
+    private static IDisposable? HoldPort(int port)
+    {
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return listener;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
+
     private static async Task<Exception> BuildFailureAsync(string setting)
     {
         using var state = new TestStateFolder();
