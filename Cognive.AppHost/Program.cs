@@ -1,7 +1,7 @@
 using Cognive.Hosting;
 using Cognive.Hosting.Kubernetes;
 
-const string readinessPath = "/health/readiness";
+const string ReadinessPath = "/health/readiness";
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -14,24 +14,24 @@ var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithReference(servers.Database).WaitFor(servers.Database)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
-    .WithHttpHealthCheck(readinessPath);
+    .WithHttpHealthCheck(ReadinessPath);
 
 builder.AddProject<Projects.Cognive_Workers>("workers")
     .WithReference(servers.Database).WaitFor(servers.Database)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
-    .WithHttpHealthCheck(readinessPath);
+    .WithHttpHealthCheck(ReadinessPath);
 
 var swarmQueen = builder.AddProject<Projects.Cognive_SwarmQueen>("swarm-queen")
     .WithReference(servers.Database).WaitFor(servers.Database)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(api)
-    .WithHttpHealthCheck(readinessPath);
+    .WithHttpHealthCheck(ReadinessPath);
 
 builder.AddProject<Projects.Cognive_Agents>("agents")
     .WithReplicas(2)
     .WithReference(api).WaitFor(api)
     .WithReference(swarmQueen).WaitFor(swarmQueen)
-    .WithHttpHealthCheck(readinessPath);
+    .WithHttpHealthCheck(ReadinessPath);
 
 builder.Build().Run();
