@@ -4,8 +4,7 @@ builder.AddServiceDefaults();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseProblemDetailsForErrors();
 app.MapDefaultEndpoints();
 
 app.Run();

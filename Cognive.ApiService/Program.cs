@@ -7,8 +7,10 @@ builder.AddApiServices();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseProblemDetailsForErrors();
 app.MapDefaultEndpoints();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapApiEndpoints();
 
 app.Run();

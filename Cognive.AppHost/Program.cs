@@ -9,21 +9,25 @@ var servers = builder.AddCogniveServers();
 builder.AddCognivePublishing();
 builder.FailFastOnBusyPorts();
 
+var migrations = builder.AddProject<Projects.Cognive_MigrationService>("migrations")
+    .WithReference(servers.Database).WaitFor(servers.Database)
+    .WithBootstrapKeyFile(servers);
+
 var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithExternalHttpEndpoints()
-    .WithReference(servers.Database).WaitFor(servers.Database)
+    .WithReference(servers.Database).WaitForCompletion(migrations)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
     .WithHttpHealthCheck(ReadinessPath);
 
 builder.AddProject<Projects.Cognive_Workers>("workers")
-    .WithReference(servers.Database).WaitFor(servers.Database)
+    .WithReference(servers.Database).WaitForCompletion(migrations)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
     .WithHttpHealthCheck(ReadinessPath);
 
 var swarmQueen = builder.AddProject<Projects.Cognive_SwarmQueen>("swarm-queen")
-    .WithReference(servers.Database).WaitFor(servers.Database)
+    .WithReference(servers.Database).WaitForCompletion(migrations)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(api)
     .WithHttpHealthCheck(ReadinessPath);

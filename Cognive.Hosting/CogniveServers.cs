@@ -7,11 +7,15 @@ using Microsoft.Extensions.Configuration;
 
 namespace Cognive.Hosting;
 
-/// <summary>The backing servers, as the services see them: three connection-string resources.</summary>
+/// <summary>
+/// The backing servers, as the services see them: three connection-string resources; and in run mode the state
+/// folder where local data and secrets live.
+/// </summary>
 public sealed record CogniveServers(
     IResourceBuilder<IResourceWithConnectionString> Database,
     IResourceBuilder<IResourceWithConnectionString> Redis,
-    IResourceBuilder<IResourceWithConnectionString> Messaging);
+    IResourceBuilder<IResourceWithConnectionString> Messaging,
+    StateFolder? State);
 
 public static class CogniveServersExtensions
 {
@@ -24,13 +28,32 @@ public static class CogniveServersExtensions
     public static CogniveServers AddCogniveServers(this IDistributedApplicationBuilder builder)
     {
         var form = ServerFormSetting.Resolve(builder.Configuration, builder.ExecutionContext.IsPublishMode);
-        return form == ServerForm.Containers ? builder.AddContainerServers() : builder.AddProcessServers();
+        if (form == ServerForm.Containers)
+        {
+            var state = builder.ExecutionContext.IsRunMode ? StateFolder.Open(builder.Configuration, builder.AppHostDirectory) : null;
+            return builder.AddContainerServers(state);
+        }
+
+        return builder.AddProcessServers();
     }
 
-    private static CogniveServers AddContainerServers(this IDistributedApplicationBuilder builder) => new(
+    /// <summary>
+    /// Where the migration service writes the first admin API key on an empty database (run mode only; in a cluster
+    /// nothing is bootstrapped).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithBootstrapKeyFile(this IResourceBuilder<ProjectResource> migrations,
+        CogniveServers servers) =>
+        servers.State is null
+            ? migrations
+            : migrations.WithEnvironment("Cognive__BootstrapKeyFile", servers.State.Combine(BootstrapKeyFileName));
+
+    public const string BootstrapKeyFileName = "admin-api-key";
+
+    private static CogniveServers AddContainerServers(this IDistributedApplicationBuilder builder, StateFolder? state) => new(
         Database: builder.AddPostgres("postgres").WithDataVolume().AddDatabase(DatabaseName).AsConnectionString(),
         Redis: builder.AddRedis("redis").WithDataVolume().AsConnectionString(),
-        Messaging: builder.AddRabbitMQ("rabbitmq").WithDataVolume().AsConnectionString());
+        Messaging: builder.AddRabbitMQ("rabbitmq").WithDataVolume().AsConnectionString(),
+        State: state);
 
     /// <summary>
     /// <c>Cognive:ProxyServerEndpoints=true</c> puts DCP's proxy between the services and the servers; off by default
@@ -45,7 +68,8 @@ public static class CogniveServersExtensions
         return new(
             Database: builder.AddLocalPostgres("postgres", state, proxied).AddDatabase(DatabaseName).AsConnectionString(),
             Redis: builder.AddLocalRedis("redis", state, proxied).AsConnectionString(),
-            Messaging: builder.AddLocalRabbitMQ("rabbitmq", state, proxied).AsConnectionString());
+            Messaging: builder.AddLocalRabbitMQ("rabbitmq", state, proxied).AsConnectionString(),
+            State: state);
     }
 
     private static IResourceBuilder<IResourceWithConnectionString> AsConnectionString<T>(this IResourceBuilder<T> builder)

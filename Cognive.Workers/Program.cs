@@ -7,8 +7,7 @@ builder.AddWorkerServices();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseProblemDetailsForErrors();
 app.MapDefaultEndpoints();
 
 app.Run();

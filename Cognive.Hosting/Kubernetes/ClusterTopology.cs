@@ -16,6 +16,11 @@ public sealed class ClusterTopology(DistributedApplicationModel model)
 
     public IEnumerable<IResource> Workloads => Services.Cast<IResource>().Concat(Servers);
 
+    /// <summary>Services others wait to complete (the migrations) run once per rollout as Jobs.</summary>
+    public bool RunsToCompletion(IResource workload) =>
+        model.Resources.Any(r => r.Annotations.OfType<WaitAnnotation>()
+            .Any(w => w.Resource == workload && w.WaitType == WaitType.WaitForCompletion));
+
     /// <summary>A database resource lives in its server's pod: its Service is the parent's.</summary>
     public string ServiceName(IResource resource) =>
         resource is IResourceWithParent child ? ServiceName(child.Parent) : resource.Name;

@@ -28,6 +28,12 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
             Metadata = Metadata($"{name}-config", name),
             Data = spec.Settings,
         };
+        if (topology.RunsToCompletion(spec.Resource))
+        {
+            yield return Job(spec);
+            yield break;
+        }
+
         yield return Service(spec.Resource);
         yield return spec.Resource is ProjectResource ? Deployment(spec) : StatefulSet((ContainerResource)spec.Resource, spec);
     }
@@ -54,13 +60,29 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
         },
     };
 
-    private V1Deployment Deployment(WorkloadSpec spec)
+    /// <summary>
+    /// A Job named after the release (<c>migrations-0-1-0</c>): Jobs are immutable, so each rollout of a new version
+    /// creates its own and runs it once; re-applying the same version leaves the finished one alone.
+    /// </summary>
+    private V1Job Job(WorkloadSpec spec)
     {
         var name = spec.Resource.Name;
-        var http = topology.Ports(spec.Resource).First();
-        var container = Container(spec, options.ServiceImage(name));
-        container.LivenessProbe = HttpProbe(LivenessPath, http.Port);
-        container.ReadinessProbe = HttpProbe(ReadinessPath, http.Port);
+        var template = PodTemplate(name, ServiceContainer(spec), terminationGraceSeconds: 30, runAsNonRoot: true, volumes: TmpVolume);
+        template.Spec.RestartPolicy = "OnFailure";
+        return new V1Job
+        {
+            ApiVersion = "batch/v1", Kind = "Job",
+            Metadata = Metadata($"{name}-{options.Tag.Replace('.', '-')}", name),
+            Spec = new V1JobSpec { BackoffLimit = 5, ActiveDeadlineSeconds = 600, Template = template },
+        };
+    }
+
+    private static IList<V1Volume> TmpVolume => [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }];
+
+    /// <summary>A service's container: its image, non-root, read-only root filesystem with a writable /tmp.</summary>
+    private V1Container ServiceContainer(WorkloadSpec spec)
+    {
+        var container = Container(spec, options.ServiceImage(spec.Resource.Name));
         container.Resources = Resources("100m", "192Mi", "1", "512Mi");
         container.SecurityContext = new V1SecurityContext
         {
@@ -71,6 +93,16 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
             Capabilities = new V1Capabilities { Drop = ["ALL"] },
         };
         container.VolumeMounts = [new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }];
+        return container;
+    }
+
+    private V1Deployment Deployment(WorkloadSpec spec)
+    {
+        var name = spec.Resource.Name;
+        var http = topology.Ports(spec.Resource).First();
+        var container = ServiceContainer(spec);
+        container.LivenessProbe = HttpProbe(LivenessPath, http.Port);
+        container.ReadinessProbe = HttpProbe(ReadinessPath, http.Port);
 
         return new V1Deployment
         {
@@ -85,8 +117,7 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
                     Type = "RollingUpdate",
                     RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 0, MaxSurge = 1 },
                 },
-                Template = PodTemplate(name, container, terminationGraceSeconds: 30, runAsNonRoot: true,
-                    volumes: [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }]),
+                Template = PodTemplate(name, container, terminationGraceSeconds: 30, runAsNonRoot: true, volumes: TmpVolume),
             },
         };
     }

@@ -31,16 +31,19 @@ public sealed class RunningAppTests(SharedApp shared)
     }
 
     [Fact]
-    public void The_database_initialiser_finished_successfully()
+    public void The_database_initialiser_and_the_migrations_finished_successfully()
     {
-        var init = _app.Resources.Single(r => r.Name == "postgres-init");
-        var snapshot = Assert.Single(_app.Instances(init));
-        Assert.Equal(KnownResourceStates.Finished, snapshot.State?.Text);
-        Assert.Equal(0, snapshot.ExitCode);
+        Assert.Equal(["migrations", "postgres-init"], _app.OneShotResources.Select(r => r.Name).Order());
+        foreach (var oneShot in _app.OneShotResources)
+        {
+            var snapshot = Assert.Single(_app.Instances(oneShot));
+            Assert.Equal(KnownResourceStates.Finished, snapshot.State?.Text);
+            Assert.Equal(0, snapshot.ExitCode);
+        }
     }
 
     [Theory]
-    [InlineData("api", new[] { "self", "PostgreSql", "StackExchange.Redis", "RabbitMQ.Client" })]
+    [InlineData("api", new[] { "self", "CogniveDbContext", "StackExchange.Redis", "RabbitMQ.Client" })]
     [InlineData("workers", new[] { "self", "PostgreSql", "StackExchange.Redis", "RabbitMQ.Client" })]
     [InlineData("swarm-queen", new[] { "self", "PostgreSql", "StackExchange.Redis" })]
     [InlineData("agents", new[] { "self" })]

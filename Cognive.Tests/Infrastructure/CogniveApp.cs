@@ -26,12 +26,19 @@ public sealed class CogniveApp : IAsyncDisposable
     public IReadOnlyList<IResource> Resources =>
         App.Services.GetRequiredService<DistributedApplicationModel>().Resources.ToList();
 
-    /// <summary>Resources that start with the app and run until stopped: no parameters, one-shot initialisers,
+    /// <summary>Resources that start with the app and run until stopped: no parameters, one-shot resources,
     /// or resources started only on demand (Aspire's hidden project rebuilders among them).</summary>
     public IEnumerable<IResource> LongRunningResources => Resources.Where(r =>
         r is not ParameterResource &&
-        !r.Name.EndsWith("-init", StringComparison.Ordinal) &&
+        !OneShotResources.Contains(r) &&
         !r.HasAnnotationOfType<ExplicitStartupAnnotation>());
+
+    /// <summary>Resources that others wait to complete: the database initialiser and the migrations.</summary>
+    public IReadOnlySet<IResource> OneShotResources => Resources
+        .SelectMany(r => r.Annotations.OfType<WaitAnnotation>())
+        .Where(w => w.WaitType == WaitType.WaitForCompletion)
+        .Select(w => w.Resource)
+        .ToHashSet();
 
     public static Task<DistributedApplication> BuildAsync(string stateFolder, IEnumerable<string> extraArgs, CancellationToken ct) =>
         BuildCoreAsync(stateFolder, extraArgs, ct);
@@ -66,6 +73,21 @@ public sealed class CogniveApp : IAsyncDisposable
     }
 
     public HttpClient CreateHttpClient(string resourceName) => App.CreateHttpClient(resourceName, "http");
+
+    /// <summary>The admin team's first API key, which the migrations wrote into the state folder.</summary>
+    public string AdminApiKey => File.ReadAllText(Path.Combine(StateFolder, "admin-api-key")).Trim();
+
+    /// <summary>An API client that sends <paramref name="apiKey"/> (none when null).</summary>
+    public HttpClient CreateApiClient(string? apiKey)
+    {
+        var client = CreateHttpClient("api");
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+        }
+
+        return client;
+    }
 
     public async Task<string> GetConnectionStringAsync(string resourceName, CancellationToken ct) =>
         await App.GetConnectionStringAsync(resourceName, ct) ??

@@ -10,6 +10,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
 {
     private static readonly string[] Services = ["agents", "api", "swarm-queen", "workers"];
     private static readonly string[] Servers = ["postgres", "rabbitmq", "redis"];
+    private static readonly string[] Clients = [.. Services, "migrations"];
 
     [Fact]
     public void Every_rendered_object_parses_as_the_Kubernetes_type_it_claims()
@@ -61,6 +62,19 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     }
 
     [Fact]
+    public void The_migrations_run_once_per_release_as_a_job()
+    {
+        var job = Assert.Single(tree.OfType<V1Job>());
+        Assert.Equal("migrations-0-1-0", job.Metadata.Name);
+        var container = Assert.Single(job.Spec.Template.Spec.Containers);
+        Assert.Equal("cognive-migrations:0.1.0", container.Image);
+        Assert.Equal("OnFailure", job.Spec.Template.Spec.RestartPolicy);
+        Assert.True(container.SecurityContext?.RunAsNonRoot);
+        Assert.Contains(tree.OfType<V1Secret>(), s => s.Metadata.Name == "migrations-secrets" &&
+            s.StringData.ContainsKey("ConnectionStrings__cognive"));
+    }
+
+    [Fact]
     public void The_api_has_an_ingress_an_autoscaler_and_a_disruption_budget()
     {
         var ingress = Assert.Single(tree.OfType<V1Ingress>());
@@ -108,9 +122,9 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         var policies = tree.OfType<V1NetworkPolicy>().ToDictionary(p => p.Metadata.Name);
         Assert.Empty(policies["default-deny"].Spec.PodSelector.MatchLabels ?? new Dictionary<string, string>());
 
-        foreach (var workload in Services.Concat(Servers))
+        foreach (var workload in Clients.Concat(Servers))
         {
-            var expected = Services.Where(client => LocalReferences(client).Contains(workload)).Order().ToList();
+            var expected = Clients.Where(client => LocalReferences(client).Contains(workload)).Order().ToList();
             var admitted = policies[workload].Spec.Ingress
                 .SelectMany(rule => rule.FromProperty)
                 .Where(peer => peer.NamespaceSelector is null)
@@ -125,7 +139,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
                 .Select(peer => peer.PodSelector.MatchLabels["app.kubernetes.io/name"])
                 .Order()
                 .ToList();
-            Assert.Equal(Services.Contains(workload) ? LocalReferences(workload).Order().ToList() : [], egress);
+            Assert.Equal(Clients.Contains(workload) ? LocalReferences(workload).Order().ToList() : [], egress);
         }
     }
 

@@ -1,0 +1,76 @@
+using System.Security.Claims;
+using Cognive.ApiService.Authentication;
+using Cognive.Data;
+using Cognive.Data.ApiKeys;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cognive.ApiService.ApiKeys;
+
+public static class ApiKeyEndpoints
+{
+    public static RouteGroupBuilder MapApiKeyEndpoints(this RouteGroupBuilder api)
+    {
+        var keys = api.MapGroup("/api-keys").WithTags("API keys");
+        keys.MapGet("/", ListAsync);
+        keys.MapPost("/", CreateAsync);
+        keys.MapDelete("/{id:guid}", RevokeAsync);
+        return api;
+    }
+
+    private static async Task<Ok<List<ApiKeyResponse>>> ListAsync(ClaimsPrincipal user, CogniveDbContext db, CancellationToken ct)
+    {
+        var teamId = CogniveClaims.TeamIdOf(user);
+        var keys = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.TeamId == teamId)
+            .OrderBy(k => k.CreatedAt)
+            .Select(k => new ApiKeyResponse(k.Id, k.Name, ApiKeyToken.Scheme + k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt))
+            .ToListAsync(ct);
+        return TypedResults.Ok(keys);
+    }
+
+    private static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem>> CreateAsync(
+        CreateApiKeyRequest request, ClaimsPrincipal user, CogniveDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        if (NameRules.Validate(request.Name) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var created = await IssueAsync(db, CogniveClaims.TeamIdOf(user), request.Name!.Trim(), time, ct);
+        return TypedResults.Created($"/api/v1/api-keys/{created.Id}", created);
+    }
+
+    private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,
+        TimeProvider time, CancellationToken ct)
+    {
+        var teamId = CogniveClaims.TeamIdOf(user);
+        var now = time.GetUtcNow();
+        var revoked = await db.ApiKeys
+            .Where(k => k.Id == id && k.TeamId == teamId)
+            .ExecuteUpdateAsync(set => set.SetProperty(k => k.RevokedAt, k => k.RevokedAt ?? now), ct);
+        return revoked == 1 ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    /// <summary>Creates a key for a team; the only moment its full text exists outside the caller.</summary>
+    internal static async Task<CreatedApiKeyResponse> IssueAsync(CogniveDbContext db, Guid teamId, string name,
+        TimeProvider time, CancellationToken ct)
+    {
+        var token = ApiKeyToken.Generate();
+        var key = new ApiKey
+        {
+            TeamId = teamId, Name = name, Prefix = token.Prefix, SecretHash = token.SecretHash(), CreatedAt = time.GetUtcNow(),
+        };
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(ct);
+        return new CreatedApiKeyResponse(key.Id, key.Name, ApiKeyToken.Scheme + key.Prefix, token.ToString(), key.CreatedAt);
+    }
+}
+
+public sealed record CreateApiKeyRequest(string? Name);
+
+public sealed record ApiKeyResponse(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt,
+    DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+
+/// <summary><see cref="Key"/> is shown once, here; Cognive keeps only its hash.</summary>
+public sealed record CreatedApiKeyResponse(Guid Id, string Name, string Prefix, string Key, DateTimeOffset CreatedAt);

@@ -1,0 +1,41 @@
+using Cognive.Data.ApiKeys;
+using Cognive.Data.Teams;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cognive.Data;
+
+public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options) : DbContext(options)
+{
+    public DbSet<Team> Teams => Set<Team>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<Team>(team =>
+        {
+            team.ToTable("teams");
+            team.Property(t => t.Id).HasColumnName("id");
+            team.Property(t => t.Name).HasColumnName("name").HasMaxLength(200);
+            team.Property(t => t.IsAdmin).HasColumnName("is_admin");
+            team.Property(t => t.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
+            team.HasIndex(t => t.Name).IsUnique();
+        });
+
+        model.Entity<ApiKey>(key =>
+        {
+            key.ToTable("api_keys");
+            key.Property(k => k.Id).HasColumnName("id");
+            key.Property(k => k.TeamId).HasColumnName("team_id");
+            key.Property(k => k.Name).HasColumnName("name").HasMaxLength(200);
+            key.Property(k => k.Prefix).HasColumnName("prefix").HasMaxLength(12);
+            key.Property(k => k.SecretHash).HasColumnName("secret_hash");
+            key.Property(k => k.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
+            key.Property(k => k.LastUsedAt).HasColumnName("last_used_at");
+            key.Property(k => k.RevokedAt).HasColumnName("revoked_at");
+            key.HasIndex(k => k.Prefix).IsUnique();
+            key.HasIndex(k => k.TeamId);
+            key.HasOne<Team>().WithMany().HasForeignKey(k => k.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+    }
+}

@@ -1,0 +1,32 @@
+using Cognive.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cognive.MigrationService;
+
+/// <summary>
+/// Applies the schema once, before the services start (they wait for this process to finish), then exits:
+/// 0 when the database is ready, 1 when it is not, so nothing starts on a half-migrated schema.
+/// </summary>
+internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, AdminBootstrap bootstrap,
+    IHostApplicationLifetime lifetime, ILogger<DatabaseMigrator> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CogniveDbContext>();
+            var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
+            await db.Database.MigrateAsync(stoppingToken);
+            logger.LogInformation("Applied {Count} migrations: {Migrations}", pending.Count, pending);
+            await bootstrap.EnsureAdminAsync(db, stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "The database could not be migrated");
+            Environment.ExitCode = 1;
+        }
+
+        lifetime.StopApplication();
+    }
+}

@@ -1,0 +1,12 @@
+using Cognive.Data;
+using Cognive.MigrationService;
+
+var builder = Host.CreateApplicationBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddNpgsqlDbContext<CogniveDbContext>("cognive");
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<AdminBootstrap>();
+builder.Services.AddHostedService<DatabaseMigrator>();
+
+builder.Build().Run();
