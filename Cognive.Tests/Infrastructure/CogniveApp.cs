@@ -75,7 +75,8 @@ public sealed class CogniveApp : IAsyncDisposable
     public HttpClient CreateHttpClient(string resourceName) => App.CreateHttpClient(resourceName, "http");
 
     /// <summary>The admin team's first API key, which the migrations wrote into the state folder.</summary>
-    public string AdminApiKey => File.ReadAllText(Path.Combine(StateFolder, "admin-api-key")).Trim();
+    public string AdminApiKey =>
+        File.ReadAllText(Path.Combine(StateFolder, Cognive.Hosting.CogniveServersExtensions.BootstrapKeyFileName)).Trim();
 
     /// <summary>An API client that sends <paramref name="apiKey"/> (none when null).</summary>
     public HttpClient CreateApiClient(string? apiKey)
