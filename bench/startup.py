@@ -1,7 +1,7 @@
 """Cold and warm start of the whole app to all-healthy, and the peak memory of all its processes together.
 
-Each run: a fresh state folder (cold: initdb, first RabbitMQ boot), then the same folder again (warm). Time is from
-launching the AppHost to `aspire describe` showing every resource that starts with the app Running and Healthy
+Each run: a fresh state folder (cold: initdb, first RabbitMQ boot, migrations), then the same folder again (warm). Time
+is from launching the AppHost to `aspire describe` showing every long-running resource Running and Healthy
 (polled once a second, so figures are +-1 s). Memory is the sum of the RSS of every process that was not running
 before the launch, sampled between polls; the peak is reported.
 Usage: python3 bench/startup.py [runs]   (run bench/startup.sh, which builds first)
@@ -49,8 +49,9 @@ def all_healthy():
     if "{" not in out:
         return False
     resources = json.loads(out[out.index("{"):])["resources"]
+    # One-shot resources (postgres-init, migrations) end Finished; whatever waits for them is checked itself.
     waiting = [r["displayName"] for r in resources
-               if not r["displayName"].endswith("-init") and r.get("resourceType") != "Parameter"
+               if r.get("resourceType") != "Parameter" and r.get("state") != "Finished"
                and (r.get("state") != "Running" or r.get("healthStatus") != "Healthy")]
     return len(resources) > 0 and not waiting
 
