@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cognive.ApiService.Agents;
 using Cognive.ApiService.ApiKeys;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Teams;
@@ -25,6 +26,7 @@ public static class Extensions
     public static WebApplication MapApiEndpoints(this WebApplication app)
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization();
+        api.MapAgentEndpoints();
         api.MapApiKeyEndpoints();
         api.MapTeamEndpoints();
         return app;

@@ -1,3 +1,4 @@
+using Cognive.Data.Agents;
 using Cognive.Data.ApiKeys;
 using Cognive.Data.Teams;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +10,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
     public DbSet<Team> Teams => Set<Team>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<Agent> Agents => Set<Agent>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -36,6 +39,23 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             key.HasIndex(k => k.Prefix).IsUnique();
             key.HasIndex(k => k.TeamId);
             key.HasOne<Team>().WithMany().HasForeignKey(k => k.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<Agent>(agent =>
+        {
+            agent.ToTable("agents");
+            agent.Property(a => a.Id).HasColumnName("id");
+            agent.Property(a => a.TeamId).HasColumnName("team_id");
+            agent.Property(a => a.Name).HasColumnName("name").HasMaxLength(200);
+            agent.Property(a => a.Framework).HasColumnName("framework").HasMaxLength(100);
+            agent.Property(a => a.Description).HasColumnName("description").HasMaxLength(2000);
+            agent.Property(a => a.Config).HasColumnName("config").HasColumnType("jsonb");
+            agent.Property(a => a.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(20);
+            agent.Property(a => a.CreatedAt).HasColumnName("created_at");
+            agent.Property(a => a.UpdatedAt).HasColumnName("updated_at");
+            agent.HasIndex(a => new { a.TeamId, a.Name }).IsUnique();
+            agent.HasIndex(a => new { a.TeamId, a.Id });
+            agent.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 }

@@ -29,7 +29,7 @@ public sealed class ApiKeyTests(SharedApp shared)
     public async Task A_new_team_gets_a_key_that_is_stored_only_as_a_hash()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (_, key) = await CreateTeamAsync(ct);
+        var key = await CreateTeamAsync(ct);
         using var team = _app.CreateApiClient(key);
 
         using var keys = JsonDocument.Parse(await team.GetStringAsync("/api/v1/api-keys", ct));
@@ -68,7 +68,7 @@ public sealed class ApiKeyTests(SharedApp shared)
     public async Task A_revoked_key_is_refused()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (_, key) = await CreateTeamAsync(ct);
+        var key = await CreateTeamAsync(ct);
         using var team = _app.CreateApiClient(key);
         var second = await CreateKeyAsync(team, "to revoke", ct);
 
@@ -86,8 +86,8 @@ public sealed class ApiKeyTests(SharedApp shared)
     public async Task Another_teams_key_is_not_found_and_not_listed()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (_, firstKey) = await CreateTeamAsync(ct);
-        var (_, secondKey) = await CreateTeamAsync(ct);
+        var firstKey = await CreateTeamAsync(ct);
+        var secondKey = await CreateTeamAsync(ct);
         using var first = _app.CreateApiClient(firstKey);
         using var second = _app.CreateApiClient(secondKey);
         var firstsKey = await CreateKeyAsync(first, "first's", ct);
@@ -106,7 +106,7 @@ public sealed class ApiKeyTests(SharedApp shared)
     public async Task Only_the_admin_team_creates_teams()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (_, key) = await CreateTeamAsync(ct);
+        var key = await CreateTeamAsync(ct);
         using var team = _app.CreateApiClient(key);
 
         using var response = await team.PostAsJsonAsync("/api/v1/teams", new { name = $"t-{Guid.NewGuid():N}" }, ct);
@@ -124,7 +124,7 @@ public sealed class ApiKeyTests(SharedApp shared)
     public async Task Bad_key_requests_get_400_problem_details_and_create_nothing(string body)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (_, key) = await CreateTeamAsync(ct);
+        var key = await CreateTeamAsync(ct);
         using var team = _app.CreateApiClient(key);
 
         using var response = await team.PostAsync("/api/v1/api-keys",
@@ -136,15 +136,7 @@ public sealed class ApiKeyTests(SharedApp shared)
         Assert.Single(keys.RootElement.EnumerateArray());
     }
 
-    private async Task<(Guid TeamId, string Key)> CreateTeamAsync(CancellationToken ct)
-    {
-        using var admin = _app.CreateApiClient(_app.AdminApiKey);
-        using var response = await admin.PostAsJsonAsync("/api/v1/teams", new { name = $"team-{Guid.NewGuid():N}" }, ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        using var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-        return (created.RootElement.GetProperty("team_id").GetGuid(),
-            created.RootElement.GetProperty("api_key").GetProperty("key").GetString()!);
-    }
+    private Task<string> CreateTeamAsync(CancellationToken ct) => Tenants.CreateTeamAsync(_app, ct);
 
     private static async Task<JsonElement> CreateKeyAsync(HttpClient team, string name, CancellationToken ct)
     {

@@ -1,0 +1,157 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Cognive.ApiService.Authentication;
+using Cognive.Data;
+using Cognive.Data.Agents;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Cognive.ApiService.Agents;
+
+public static class AgentEndpoints
+{
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 200;
+
+    public static RouteGroupBuilder MapAgentEndpoints(this RouteGroupBuilder api)
+    {
+        var agents = api.MapGroup("/agents").WithTags("Agents");
+        agents.MapPost("/", RegisterAsync);
+        agents.MapGet("/", ListAsync);
+        agents.MapGet("/{id:guid}", GetAsync);
+        agents.MapPatch("/{id:guid}", UpdateAsync);
+        agents.MapDelete("/{id:guid}", ArchiveAsync);
+        return api;
+    }
+
+    private static async Task<Results<Created<AgentResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+        RegisterAgentRequest request, ClaimsPrincipal user, CogniveDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        if (AgentRules.Validate(request.Name, request.Framework, request.Description, request.Config, partial: false) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var now = time.GetUtcNow();
+        var agent = new Agent
+        {
+            TeamId = CogniveClaims.TeamIdOf(user),
+            Name = request.Name!.Trim(),
+            Framework = request.Framework!.Trim(),
+            Description = request.Description?.Trim(),
+            Config = ToDocument(request.Config),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Agents.Add(agent);
+        if (await SaveAsync(db, agent.Name, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        return TypedResults.Created($"/api/v1/agents/{agent.Id}", AgentResponse.From(agent));
+    }
+
+    private static async Task<Results<Ok<AgentPage>, ValidationProblem>> ListAsync(ClaimsPrincipal user, CogniveDbContext db,
+        string? status, string? framework, string? name, Guid? cursor, int? limit, CancellationToken ct)
+    {
+        AgentStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<AgentStatus>(status, ignoreCase: true, out var parsed))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status is active or archived."] });
+            }
+
+            statusFilter = parsed;
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit is 1 to {MaxPageSize}."] });
+        }
+
+        var teamId = CogniveClaims.TeamIdOf(user);
+        var query = db.Agents.AsNoTracking().Where(a => a.TeamId == teamId);
+        query = statusFilter is { } s ? query.Where(a => a.Status == s) : query;
+        query = framework is null ? query : query.Where(a => a.Framework == framework);
+        query = name is null ? query : query.Where(a => a.Name.StartsWith(name));
+        query = cursor is { } after ? query.Where(a => a.Id.CompareTo(after) > 0) : query;
+
+        var size = limit ?? DefaultPageSize;
+        var page = await query.OrderBy(a => a.Id).Take(size + 1).ToListAsync(ct);
+        var items = page.Take(size).Select(AgentResponse.From).ToList();
+        return TypedResults.Ok(new AgentPage(items, page.Count > size ? items[^1].AgentId : null));
+    }
+
+    private static async Task<Results<Ok<AgentResponse>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,
+        CancellationToken ct)
+    {
+        var agent = await FindAsync(db, id, user, ct);
+        return agent is null ? TypedResults.NotFound() : TypedResults.Ok(AgentResponse.From(agent));
+    }
+
+    private static async Task<Results<Ok<AgentResponse>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        Guid id, UpdateAgentRequest request, ClaimsPrincipal user, CogniveDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        if (AgentRules.Validate(request.Name, request.Framework, request.Description, request.Config, partial: true) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var agent = await FindAsync(db, id, user, ct);
+        if (agent is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        agent.Name = request.Name?.Trim() ?? agent.Name;
+        agent.Framework = request.Framework?.Trim() ?? agent.Framework;
+        agent.Description = request.Description?.Trim() ?? agent.Description;
+        agent.Config = request.Config is null ? agent.Config : ToDocument(request.Config);
+        agent.UpdatedAt = time.GetUtcNow();
+        if (await SaveAsync(db, agent.Name, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        return TypedResults.Ok(AgentResponse.From(agent));
+    }
+
+    /// <summary>Archives: the agent and its history stay, it just stops being active.</summary>
+    private static async Task<Results<NoContent, NotFound>> ArchiveAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,
+        TimeProvider time, CancellationToken ct)
+    {
+        var teamId = CogniveClaims.TeamIdOf(user);
+        var now = time.GetUtcNow();
+        var archived = await db.Agents
+            .Where(a => a.Id == id && a.TeamId == teamId)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, AgentStatus.Archived).SetProperty(a => a.UpdatedAt, now), ct);
+        return archived == 1 ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    private static Task<Agent?> FindAsync(CogniveDbContext db, Guid id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var teamId = CogniveClaims.TeamIdOf(user);
+        return db.Agents.SingleOrDefaultAsync(a => a.Id == id && a.TeamId == teamId, ct);
+    }
+
+    private static JsonDocument? ToDocument(JsonElement? config) =>
+        config is { } value ? JsonDocument.Parse(value.GetRawText()) : null;
+
+    /// <summary>Saves, turning the team-unique name's violation into 409 problem details.</summary>
+    private static async Task<ProblemHttpResult?> SaveAsync(CogniveDbContext db, string name, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return TypedResults.Problem(type: "https://cognive.dev/problems/agent-name-taken", title: "Agent name taken",
+                statusCode: StatusCodes.Status409Conflict, detail: $"This team has an agent named '{name}'.");
+        }
+    }
+}
