@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cognive.ApiService.Validation;
 using Cognive.Data.Agents;
 
 namespace Cognive.ApiService.Agents;
@@ -29,9 +30,9 @@ internal static class AgentRules
         JsonElement? config, bool partial)
     {
         var errors = new Dictionary<string, string[]>();
-        Text(errors, "name", name, MaxNameLength, required: !partial);
-        Text(errors, "framework", framework, MaxFrameworkLength, required: !partial);
-        Text(errors, "description", description, MaxDescriptionLength, required: false);
+        FieldRules.Text(errors, "name", name, MaxNameLength, required: !partial);
+        FieldRules.Text(errors, "framework", framework, MaxFrameworkLength, required: !partial);
+        FieldRules.Text(errors, "description", description, MaxDescriptionLength, required: false, allowBlank: true);
         if (config is { } value && value.ValueKind != JsonValueKind.Object)
         {
             errors["config"] = ["config must be a JSON object."];
@@ -41,25 +42,6 @@ internal static class AgentRules
             errors["config"] = [$"config holds at most {MaxConfigBytes} bytes."];
         }
 
-        return errors.Count == 0 ? null : errors;
-    }
-
-    private static void Text(Dictionary<string, string[]> errors, string field, string? value, int maxLength, bool required)
-    {
-        if (value is null)
-        {
-            if (required)
-            {
-                errors[field] = [$"{field} is required."];
-            }
-        }
-        else if (string.IsNullOrWhiteSpace(value) && required)
-        {
-            errors[field] = [$"{field} is required."];
-        }
-        else if (value.Trim().Length > maxLength)
-        {
-            errors[field] = [$"{field} has at most {maxLength} characters."];
-        }
+        return FieldRules.ErrorsOrNull(errors);
     }
 }

@@ -121,6 +121,20 @@ public sealed class AgentTests(SharedApp shared)
         Assert.Equal(0, list.RootElement.GetProperty("items").GetArrayLength());
     }
 
+    [Fact]
+    public async Task An_update_that_blanks_the_name_is_refused_and_changes_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var team = _app.CreateApiClient(await Tenants.CreateTeamAsync(_app, ct));
+        var id = (await RegisterAsync(team, "keeper", ct)).GetProperty("agent_id").GetGuid();
+
+        using var patch = await team.PatchAsJsonAsync($"/api/v1/agents/{id}", new { name = "   " }, ct);
+        using var read = JsonDocument.Parse(await team.GetStringAsync($"/api/v1/agents/{id}", ct));
+
+        Assert.Equal(HttpStatusCode.BadRequest, patch.StatusCode);
+        Assert.Equal("keeper", read.RootElement.GetProperty("name").GetString());
+    }
+
     private static async Task<JsonElement> RegisterAsync(HttpClient team, string name, CancellationToken ct,
         string framework = "langgraph", object? config = null)
     {
