@@ -20,7 +20,7 @@ public sealed class NetworkPolicies(ClusterTopology topology)
 
         foreach (var workload in topology.Workloads)
         {
-            var ports = topology.Ports(workload).Select(p => new V1NetworkPolicyPort { Port = p.Port, Protocol = "TCP" }).ToList();
+            var ports = PolicyPorts(workload);
             var ingress = topology.ReferencedBy(workload)
                 .Select(source => new V1NetworkPolicyIngressRule { FromProperty = [FromWorkload(source)], Ports = ports })
                 .ToList();
@@ -28,20 +28,7 @@ public sealed class NetworkPolicies(ClusterTopology topology)
             {
                 ingress.Add(new V1NetworkPolicyIngressRule
                 {
-                    FromProperty =
-                    [
-                        new V1NetworkPolicyPeer
-                        {
-                            NamespaceSelector = new V1LabelSelector
-                            {
-                                MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" },
-                            },
-                            PodSelector = new V1LabelSelector
-                            {
-                                MatchLabels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "traefik" },
-                            },
-                        },
-                    ],
+                    FromProperty = [InKubeSystem("app.kubernetes.io/name", "traefik")],
                     Ports = ports,
                 });
             }
@@ -50,8 +37,7 @@ public sealed class NetworkPolicies(ClusterTopology topology)
                 .Select(target => new V1NetworkPolicyEgressRule
                 {
                     To = [FromWorkload(target)],
-                    Ports = topology.Ports(topology.Workloads.Single(w => w.Name == target))
-                        .Select(p => new V1NetworkPolicyPort { Port = p.Port, Protocol = "TCP" }).ToList(),
+                    Ports = PolicyPorts(topology.Workloads.Single(w => w.Name == target)),
                 })
                 .Append(Dns())
                 .ToList();
@@ -71,6 +57,19 @@ public sealed class NetworkPolicies(ClusterTopology topology)
         }
     }
 
+    private List<V1NetworkPolicyPort> PolicyPorts(Aspire.Hosting.ApplicationModel.IResource workload) =>
+        topology.Ports(workload).Select(p => new V1NetworkPolicyPort { Port = p.Port, Protocol = "TCP" }).ToList();
+
+    /// <summary>Pods of the cluster's own components (Traefik, CoreDNS), which k3s runs in kube-system.</summary>
+    private static V1NetworkPolicyPeer InKubeSystem(string label, string value) => new()
+    {
+        NamespaceSelector = new V1LabelSelector
+        {
+            MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" },
+        },
+        PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [label] = value } },
+    };
+
     private static V1NetworkPolicyPeer FromWorkload(string workload) => new()
     {
         PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = workload } },
@@ -78,17 +77,7 @@ public sealed class NetworkPolicies(ClusterTopology topology)
 
     private static V1NetworkPolicyEgressRule Dns() => new()
     {
-        To =
-        [
-            new V1NetworkPolicyPeer
-            {
-                NamespaceSelector = new V1LabelSelector
-                {
-                    MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" },
-                },
-                PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["k8s-app"] = "kube-dns" } },
-            },
-        ],
+        To = [InKubeSystem("k8s-app", "kube-dns")],
         Ports = [new V1NetworkPolicyPort { Port = 53, Protocol = "UDP" }, new V1NetworkPolicyPort { Port = 53, Protocol = "TCP" }],
     };
 }

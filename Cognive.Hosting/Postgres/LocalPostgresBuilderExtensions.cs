@@ -33,15 +33,13 @@ public static class LocalPostgresBuilderExtensions
         var (command, runAsArgs) = ServiceAccount.RunAs("postgres", binaries);
         var server = new LocalPostgresServerResource(name, command, state.Path, password.Resource);
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
-            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = KnownConnectionString.Capture(builder, server);
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, (e, ct) =>
-            CreateDatabasesAsync(server, connectionString!, e.Services, ct));
+            CreateDatabasesAsync(server, connectionString.Value, e.Services, ct));
 
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddNpgSql(
-            _ => (connectionString ?? throw new InvalidOperationException("The connection string is not known yet.")) + ";Database=postgres",
+            _ => connectionString.Value + ";Database=postgres",
             name: healthCheckKey);
 
         return builder.AddResource(server)
@@ -62,13 +60,11 @@ public static class LocalPostgresBuilderExtensions
         var database = new LocalPostgresDatabaseResource(name, databaseName ?? name, server.Resource);
         server.Resource.AddDatabase(name, database.DatabaseName);
 
-        string? connectionString = null;
-        server.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, ct) =>
-            connectionString = await database.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = KnownConnectionString.Capture(server.ApplicationBuilder, database);
 
         var healthCheckKey = $"{name}_check";
         server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
-            _ => connectionString ?? throw new InvalidOperationException("The connection string is not known yet."),
+            _ => connectionString.Value,
             name: healthCheckKey);
 
         return server.ApplicationBuilder.AddResource(database).WithHealthCheck(healthCheckKey).WithParentState();

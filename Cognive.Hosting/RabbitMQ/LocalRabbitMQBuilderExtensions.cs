@@ -28,14 +28,12 @@ public static class LocalRabbitMQBuilderExtensions
 
         var server = new LocalRabbitMQServerResource(name, "bash", home, password.Resource);
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
-            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = KnownConnectionString.Capture(builder, server);
 
         var healthCheckKey = $"{name}_check";
         IConnection? connection = null;
         builder.Services.AddHealthChecks().AddRabbitMQ(async _ =>
-            connection ??= await new ConnectionFactory { Uri = new Uri(connectionString!) }.CreateConnectionAsync(),
+            connection ??= await new ConnectionFactory { Uri = new Uri(connectionString.Value) }.CreateConnectionAsync(),
             name: healthCheckKey);
 
         return builder.AddResource(server)

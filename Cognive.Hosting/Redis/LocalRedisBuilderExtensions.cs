@@ -23,13 +23,11 @@ public static class LocalRedisBuilderExtensions
 
         var redis = new LocalRedisResource(name, executable, state.Path, password.Resource);
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
-            connectionString = await redis.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = KnownConnectionString.Capture(builder, redis);
 
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddRedis(
-            _ => connectionString ?? throw new InvalidOperationException("The connection string is not known yet."),
+            _ => connectionString.Value,
             name: healthCheckKey);
 
         return builder.AddResource(redis)
