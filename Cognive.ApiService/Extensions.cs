@@ -1,34 +1,61 @@
 using System.Text.Json;
 using Cognive.ApiService.Agents;
+using Cognive.ApiService.Analytics;
 using Cognive.ApiService.ApiKeys;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.LlmCalls;
+using Cognive.ApiService.Pricing;
+using Cognive.ApiService.Runs;
 using Cognive.ApiService.Teams;
 using Cognive.Data;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Scalar.AspNetCore;
 
 namespace Cognive.ApiService;
 
 public static class Extensions
 {
+    public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
+
     /// <summary>The API stores in PostgreSQL, caches and counts in Redis, and publishes telemetry to RabbitMQ.</summary>
     public static IHostApplicationBuilder AddApiServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<CogniveDbContext>("cognive");
+        builder.AddNpgsqlDataSource("cognive");
         builder.AddRedisClient("redis");
         builder.AddRabbitMQClient("rabbitmq");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddApiKeyAuthentication();
         builder.Services.ConfigureHttpJsonOptions(json =>
-            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default);
+        });
+        // A batch of 1,000 calls with full metadata fits; anything larger is refused with 413 before it is read.
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<AgentCache>();
+        builder.Services.AddSingleton<RunStore>();
+        builder.Services.AddSingleton<RunDirectory>();
+        builder.Services.AddSingleton<CallStore>();
+        builder.Services.AddSingleton<TelemetryPublisher>();
+        builder.Services.AddSingleton<AnalyticsQueries>();
         return builder;
     }
 
-    /// <summary>Everything under /api/v1 needs an API key and sees only its own team's objects.</summary>
+    /// <summary>The OpenAPI document (/openapi/v1.json) and its browsable reference (/docs) are public; everything under /api/v1 needs an API key and sees only its own team's objects.</summary>
     public static WebApplication MapApiEndpoints(this WebApplication app)
     {
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs");
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapAgentEndpoints();
         api.MapApiKeyEndpoints();
         api.MapTeamEndpoints();
+        api.MapRunEndpoints();
+        api.MapLlmCallEndpoints();
+        api.MapPricingEndpoints();
+        api.MapAnalyticsEndpoints();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Cognive.Data.Agents;
 using Cognive.Data.ApiKeys;
+using Cognive.Data.Pricing;
 using Cognive.Data.Teams;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +13,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<Agent> Agents => Set<Agent>();
+
+    public DbSet<ModelPrice> ModelPrices => Set<ModelPrice>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -56,6 +59,22 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             agent.HasIndex(a => new { a.TeamId, a.Name }).IsUnique();
             agent.HasIndex(a => new { a.TeamId, a.Id });
             agent.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<ModelPrice>(price =>
+        {
+            price.ToTable("model_prices");
+            price.Property(p => p.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            price.Property(p => p.Provider).HasColumnName("provider").HasMaxLength(100);
+            price.Property(p => p.Model).HasColumnName("model").HasMaxLength(200);
+            price.Property(p => p.InputPerMillion).HasColumnName("input_per_million").HasPrecision(14, 6);
+            price.Property(p => p.OutputPerMillion).HasColumnName("output_per_million").HasPrecision(14, 6);
+            price.Property(p => p.CachedInputPerMillion).HasColumnName("cached_input_per_million").HasPrecision(14, 6);
+            price.Property(p => p.EffectiveFrom).HasColumnName("effective_from");
+            price.Property(p => p.EffectiveTo).HasColumnName("effective_to");
+            price.Property(p => p.Source).HasColumnName("source").HasMaxLength(500);
+            price.Property(p => p.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
+            price.HasIndex(p => new { p.Provider, p.Model, p.EffectiveFrom }).IsUnique();
         });
     }
 }

@@ -1,4 +1,6 @@
 using Cognive.Data;
+using Cognive.Data.Pricing;
+using Cognive.Data.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cognive.MigrationService;
@@ -19,6 +21,9 @@ internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, AdminBootstr
             var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
             await db.Database.MigrateAsync(stoppingToken);
             logger.LogInformation("Applied {Count} migrations: {Migrations}", pending.Count, pending);
+            var prices = await PriceListSeed.ApplyAsync(db, stoppingToken);
+            logger.LogInformation("Added {Count} price versions from the shipped price list", prices);
+            await db.Database.ExecuteSqlRawAsync(TelemetrySchema.EnsurePartitionsSql, stoppingToken);
             await bootstrap.EnsureAdminAsync(db, stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,3 +1,6 @@
+using Cognive.Workers.Ingestion;
+using Cognive.Workers.Partitions;
+
 namespace Cognive.Workers;
 
 public static class Extensions
@@ -8,6 +11,13 @@ public static class Extensions
         builder.AddNpgsqlDataSource("cognive");
         builder.AddRedisClient("redis");
         builder.AddRabbitMQClient("rabbitmq");
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IngestionMetrics>();
+        builder.Services.AddSingleton<CallWriter>();
+        builder.Services.AddSingleton<SpendCounters>();
+        builder.Services.AddHostedService<PartitionMaintenance>();
+        builder.Services.AddHostedService<LlmCallConsumer>();
+        builder.Services.AddHostedService<QueueDepthMonitor>();
         return builder;
     }
 }

@@ -33,14 +33,7 @@ internal static class AgentRules
         FieldRules.Text(errors, "name", name, MaxNameLength, required: !partial);
         FieldRules.Text(errors, "framework", framework, MaxFrameworkLength, required: !partial);
         FieldRules.Text(errors, "description", description, MaxDescriptionLength, required: false, allowBlank: true);
-        if (config is { } value && value.ValueKind != JsonValueKind.Object)
-        {
-            errors["config"] = ["config must be a JSON object."];
-        }
-        else if (config is { } sized && sized.GetRawText().Length > MaxConfigBytes)
-        {
-            errors["config"] = [$"config holds at most {MaxConfigBytes} bytes."];
-        }
+        FieldRules.JsonObject(errors, "config", config, MaxConfigBytes);
 
         return FieldRules.ErrorsOrNull(errors);
     }

@@ -86,14 +86,15 @@ public static class AgentEndpoints
     }
 
     private static async Task<Results<Ok<AgentResponse>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,
-        CancellationToken ct)
+        AgentCache cache, CancellationToken ct)
     {
-        var agent = await FindAsync(db, id, user, ct);
-        return agent is null ? TypedResults.NotFound() : TypedResults.Ok(AgentResponse.From(agent));
+        var agent = await cache.GetAsync(db, CogniveClaims.TeamIdOf(user), id, ct);
+        return agent is null ? TypedResults.NotFound() : TypedResults.Ok(agent);
     }
 
     private static async Task<Results<Ok<AgentResponse>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, UpdateAgentRequest request, ClaimsPrincipal user, CogniveDbContext db, TimeProvider time, CancellationToken ct)
+        Guid id, UpdateAgentRequest request, ClaimsPrincipal user, CogniveDbContext db, AgentCache cache, TimeProvider time,
+        CancellationToken ct)
     {
         if (AgentRules.Validate(request.Name, request.Framework, request.Description, request.Config, partial: true) is { } errors)
         {
@@ -116,18 +117,20 @@ public static class AgentEndpoints
             return conflict;
         }
 
+        await cache.ForgetAsync(id);
         return TypedResults.Ok(AgentResponse.From(agent));
     }
 
     /// <summary>Archives: the agent and its history stay, it just stops being active.</summary>
     private static async Task<Results<NoContent, NotFound>> ArchiveAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,
-        TimeProvider time, CancellationToken ct)
+        AgentCache cache, TimeProvider time, CancellationToken ct)
     {
         var teamId = CogniveClaims.TeamIdOf(user);
         var now = time.GetUtcNow();
         var archived = await db.Agents
             .Where(a => a.Id == id && a.TeamId == teamId)
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, AgentStatus.Archived).SetProperty(a => a.UpdatedAt, now), ct);
+        await cache.ForgetAsync(id);
         return archived == 1 ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 

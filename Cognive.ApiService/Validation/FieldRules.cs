@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Cognive.ApiService.Validation;
 
 /// <summary>Checks shared by the endpoints' validation: they add to one error dictionary so every problem is reported at once.</summary>
@@ -24,6 +26,27 @@ internal static class FieldRules
         else if (value.Trim().Length > maxLength)
         {
             errors[field] = [$"{field} has at most {maxLength} characters."];
+        }
+    }
+
+    /// <summary>Free-form metadata: small enough to store with every row it travels with.</summary>
+    public const int MaxMetadataBytes = 2048;
+
+    /// <summary>An optional JSON value that, when present, is an object of at most <paramref name="maxBytes"/> bytes.</summary>
+    public static void JsonObject(Dictionary<string, string[]> errors, string field, JsonElement? value, int maxBytes)
+    {
+        if (value is not { } present || present.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+
+        if (present.ValueKind != JsonValueKind.Object)
+        {
+            errors[field] = [$"{field} must be a JSON object."];
+        }
+        else if (present.GetRawText().Length > maxBytes)
+        {
+            errors[field] = [$"{field} holds at most {maxBytes} bytes."];
         }
     }
 

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Cognive.Data;
+using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
+
+namespace Cognive.ApiService.Agents;
+
+/// <summary>
+/// Agents' configuration read through Redis: agents fetch it on every start and runs check the agent on every start.
+/// Updates and archiving drop the entry; PostgreSQL stays the source of truth.
+/// </summary>
+public sealed class AgentCache(IConnectionMultiplexer redis)
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>The team's agent, or null when the team has none with that id.</summary>
+    public async Task<AgentResponse?> GetAsync(CogniveDbContext db, Guid teamId, Guid id, CancellationToken ct)
+    {
+        var cache = redis.GetDatabase();
+        var cached = await cache.StringGetAsync(Key(id));
+        if (cached.HasValue)
+        {
+            var entry = JsonSerializer.Deserialize(cached.ToString(), ApiJson.Default.CachedAgent);
+            return entry?.TeamId == teamId ? entry.Agent : null;
+        }
+
+        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.TeamId == teamId, ct);
+        if (agent is null)
+        {
+            return null;
+        }
+
+        var response = AgentResponse.From(agent);
+        await cache.StringSetAsync(Key(id), JsonSerializer.Serialize(new CachedAgent(teamId, response), ApiJson.Default.CachedAgent),
+            Lifetime);
+        return response;
+    }
+
+    public Task ForgetAsync(Guid id) => redis.GetDatabase().KeyDeleteAsync(Key(id));
+
+    private static RedisKey Key(Guid id) => $"cognive:agent:{id:N}";
+}
+
+public sealed record CachedAgent(Guid TeamId, AgentResponse Agent);

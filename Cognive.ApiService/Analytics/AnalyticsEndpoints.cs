@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Cognive.ApiService.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using StackExchange.Redis;
+
+namespace Cognive.ApiService.Analytics;
+
+/// <summary>
+/// Cost analytics, cached per team and question in Redis for <see cref="AnalyticsWindows.MaxStalenessSeconds"/>:
+/// dashboards poll these, and rollups change with every ingested batch.
+/// </summary>
+public static class AnalyticsEndpoints
+{
+    public static RouteGroupBuilder MapAnalyticsEndpoints(this RouteGroupBuilder api)
+    {
+        var analytics = api.MapGroup("/analytics").WithTags("Analytics");
+        analytics.MapGet("/cost-trends", CostTrendsAsync);
+        analytics.MapGet("/summary", SummaryAsync);
+        return api;
+    }
+
+    private static async Task<Results<Ok<CostTrends>, ValidationProblem>> CostTrendsAsync(string? period, string? bucket,
+        [FromQuery(Name = "group_by")] string? groupBy, ClaimsPrincipal user, AnalyticsQueries queries, IConnectionMultiplexer redis, TimeProvider time,
+        CancellationToken ct)
+    {
+        period ??= "7d";
+        bucket ??= period == "24h" ? "hour" : "day";
+        groupBy ??= "model";
+        var errors = new Dictionary<string, string[]>();
+        Choice(errors, "period", period, AnalyticsWindows.Periods.Keys);
+        Choice(errors, "bucket", bucket, AnalyticsWindows.Buckets);
+        Choice(errors, "group_by", groupBy, AnalyticsWindows.Groupings);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var teamId = CogniveClaims.TeamIdOf(user);
+        var trends = await CachedAsync(redis, $"cost-trends:{teamId:N}:{period}:{bucket}:{groupBy}", ApiJson.Default.CostTrends,
+            () => queries.CostTrendsAsync(teamId, period, bucket, groupBy, time.GetUtcNow(), ct));
+        return TypedResults.Ok(trends);
+    }
+
+    private static async Task<Results<Ok<CostSummary>, ValidationProblem>> SummaryAsync(string? period, ClaimsPrincipal user,
+        AnalyticsQueries queries, IConnectionMultiplexer redis, TimeProvider time, CancellationToken ct)
+    {
+        period ??= "7d";
+        var errors = new Dictionary<string, string[]>();
+        Choice(errors, "period", period, AnalyticsWindows.Periods.Keys);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var teamId = CogniveClaims.TeamIdOf(user);
+        var summary = await CachedAsync(redis, $"summary:{teamId:N}:{period}", ApiJson.Default.CostSummary,
+            () => queries.SummaryAsync(teamId, period, time.GetUtcNow(), ct));
+        return TypedResults.Ok(summary);
+    }
+
+    private static async Task<T> CachedAsync<T>(IConnectionMultiplexer redis, string question, JsonTypeInfo<T> json,
+        Func<Task<T>> compute) where T : class
+    {
+        var cache = redis.GetDatabase();
+        var key = $"cognive:analytics:{question}";
+        var cached = await cache.StringGetAsync(key);
+        if (cached.HasValue && JsonSerializer.Deserialize(cached.ToString(), json) is { } hit)
+        {
+            return hit;
+        }
+
+        var fresh = await compute();
+        await cache.StringSetAsync(key, JsonSerializer.Serialize(fresh, json), TimeSpan.FromSeconds(AnalyticsWindows.MaxStalenessSeconds));
+        return fresh;
+    }
+
+    private static void Choice(Dictionary<string, string[]> errors, string field, string value, IEnumerable<string> allowed)
+    {
+        if (!allowed.Contains(value))
+        {
+            errors[field] = [$"{field} is one of {string.Join(", ", allowed)}."];
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System.Security.Claims;
+using Cognive.ApiService.Authentication;
+using Cognive.ApiService.Runs;
+using Cognive.Ingestion;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cognive.ApiService.LlmCalls;
+
+/// <summary>
+/// Ingestion: calls are validated here, published durably, and answered 202; the workers store and price them.
+/// A call for a run that has ended is refused (409): a run's totals are final once it ends, apart from calls
+/// accepted before the end that are still on their way.
+/// </summary>
+public static class LlmCallEndpoints
+{
+    private const int RetryAfterSeconds = 5;
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+
+    public static RouteGroupBuilder MapLlmCallEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/runs/{runId:guid}/llm-calls", RecordAsync).WithTags("LLM calls");
+        api.MapPost("/llm-calls/batch", RecordBatchAsync).WithTags("LLM calls");
+        api.MapGet("/runs/{runId:guid}/llm-calls", ListAsync).WithTags("LLM calls");
+        return api;
+    }
+
+    private static async Task<Results<Accepted<AcceptedCall>, ValidationProblem, NotFound, ProblemHttpResult>> RecordAsync(
+        Guid runId, LlmCallRequest request, ClaimsPrincipal user, RunDirectory runs, TelemetryPublisher publisher,
+        TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (LlmCallRules.Validate(request, now) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var teamId = CogniveClaims.TeamIdOf(user);
+        var run = await runs.FindAsync(runId, ct);
+        if (run is null || run.TeamId != teamId)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (run.Ended)
+        {
+            return RunEnded();
+        }
+
+        var call = ToEvent(request, teamId, runId, run.AgentId, now);
+        if (await PublishAsync(publisher, [call], http, ct) is { } unavailable)
+        {
+            return unavailable;
+        }
+
+        return TypedResults.Accepted((string?)null, new AcceptedCall(call.EventId));
+    }
+
+    /// <summary>Up to 1,000 calls of any of the team's open runs: each item is accepted or rejected on its own.</summary>
+    private static async Task<Results<Accepted<BatchResult>, ValidationProblem, ProblemHttpResult>> RecordBatchAsync(
+        LlmCallBatchRequest request, ClaimsPrincipal user, RunDirectory runs, TelemetryPublisher publisher,
+        TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        if (request.Events is not { Count: > 0 and <= LlmCallRules.MaxBatchSize } items)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["events"] = [$"events holds 1 to {LlmCallRules.MaxBatchSize} calls."],
+            });
+        }
+
+        var now = time.GetUtcNow();
+        var teamId = CogniveClaims.TeamIdOf(user);
+        var owners = new Dictionary<Guid, RunOwner?>();
+        var accepted = new List<LlmCallEvent>(items.Count);
+        var results = new List<BatchItemResult>(items.Count);
+        for (var index = 0; index < items.Count; index++)
+        {
+            var item = items[index];
+            var errors = LlmCallRules.Validate(item, now) ?? new Dictionary<string, string[]>();
+            RunOwner? run = null;
+            if (item.RunId is not { } runId)
+            {
+                errors["run_id"] = ["run_id is required."];
+            }
+            else
+            {
+                if (!owners.TryGetValue(runId, out run))
+                {
+                    owners[runId] = run = await runs.FindAsync(runId, ct);
+                }
+
+                if (run is null || run.TeamId != teamId)
+                {
+                    errors["run_id"] = ["No such run."];
+                }
+                else if (run.Ended)
+                {
+                    errors["run_id"] = ["This run has ended."];
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                results.Add(new BatchItemResult(index, item.EventId, "rejected", errors));
+                continue;
+            }
+
+            var call = ToEvent(item, teamId, item.RunId!.Value, run!.AgentId, now);
+            accepted.Add(call);
+            results.Add(new BatchItemResult(index, call.EventId, "accepted", null));
+        }
+
+        if (accepted.Count == 0)
+        {
+            return TypedResults.ValidationProblem(results
+                .SelectMany(r => r.Errors!.Select(e => (Key: $"events[{r.Index}].{e.Key}", e.Value)))
+                .ToDictionary(e => e.Key, e => e.Value), title: "No call in the batch was valid");
+        }
+
+        if (await PublishAsync(publisher, accepted, http, ct) is { } unavailable)
+        {
+            return unavailable;
+        }
+
+        return TypedResults.Accepted((string?)null, new BatchResult(accepted.Count, items.Count - accepted.Count, results));
+    }
+
+    private static async Task<Results<Ok<StoredCallPage>, ValidationProblem, NotFound>> ListAsync(Guid runId, string? cursor,
+        int? limit, ClaimsPrincipal user, RunDirectory runs, CallStore calls, CancellationToken ct)
+    {
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit is 1 to {MaxPageSize}."] });
+        }
+
+        CallCursor? after = null;
+        if (cursor is not null && (after = CallCursor.Parse(cursor)) is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["cursor is not one this API gave."] });
+        }
+
+        var teamId = CogniveClaims.TeamIdOf(user);
+        var run = await runs.FindAsync(runId, ct);
+        if (run is null || run.TeamId != teamId)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var size = limit ?? DefaultPageSize;
+        var page = await calls.ListAsync(teamId, runId, after, size + 1, ct);
+        var items = page.Take(size).ToList();
+        var next = page.Count > size ? new CallCursor(items[^1].OccurredAt, items[^1].EventId).ToString() : null;
+        return TypedResults.Ok(new StoredCallPage(items, next));
+    }
+
+    private static LlmCallEvent ToEvent(LlmCallRequest request, Guid teamId, Guid runId, Guid agentId, DateTimeOffset now) => new(
+        EventId: request.EventId ?? Guid.CreateVersion7(now),
+        TeamId: teamId,
+        RunId: runId,
+        AgentId: agentId,
+        // Prices are looked up by provider and model: one spelling for each, whatever case the agent reports.
+        Provider: request.Provider!.Trim().ToLowerInvariant(),
+        Model: request.Model!.Trim().ToLowerInvariant(),
+        InputTokens: request.InputTokens!.Value,
+        OutputTokens: request.OutputTokens!.Value,
+        CachedInputTokens: request.CachedInputTokens ?? 0,
+        LatencyMs: request.LatencyMs!.Value,
+        Status: request.Status!,
+        OccurredAt: (request.OccurredAt ?? now).ToUniversalTime(),
+        ReceivedAt: now,
+        Metadata: request.Metadata is { ValueKind: System.Text.Json.JsonValueKind.Object } metadata ? metadata : null);
+
+    private static async Task<ProblemHttpResult?> PublishAsync(TelemetryPublisher publisher, IReadOnlyList<LlmCallEvent> calls,
+        HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            await publisher.PublishAsync(new LlmCallMessage(calls), ct);
+            return null;
+        }
+        catch (IngestionUnavailableException)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+            return TypedResults.Problem(type: "https://cognive.dev/problems/ingestion-unavailable", title: "Ingestion unavailable",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                detail: $"The event queue is unavailable; nothing was accepted. Retry after {RetryAfterSeconds} seconds.");
+        }
+    }
+
+    private static ProblemHttpResult RunEnded() =>
+        TypedResults.Problem(type: "https://cognive.dev/problems/run-ended", title: "Run ended",
+            statusCode: StatusCodes.Status409Conflict, detail: "This run has ended; it takes no more calls.");
+}

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
+using Cognive.Ingestion;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Cognive.Workers.Ingestion;
+
+/// <summary>
+/// Consumes the LLM-call queue with manual acks, gathers deliveries into batches (by count and by a short window),
+/// stores each batch in one transaction and acks only after it committed. Unreadable messages are dead-lettered at
+/// once; a message whose data the database refuses is returned to the queue and, after the queue's delivery limit,
+/// dead-lettered, while the rest of its batch is stored without it. Database outages are retried in place.
+/// </summary>
+public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, SpendCounters spend, IngestionMetrics metrics,
+    ILogger<LlmCallConsumer> logger) : BackgroundService
+{
+    private const ushort Prefetch = 500;
+    private const int MaxEventsPerBatch = 5000;
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ConsumeAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "Consuming stopped; starting again shortly");
+                await Task.Delay(MaxRetryDelay, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>One consuming session, until the channel is closed for good (connection drops recover by themselves).</summary>
+    private async Task ConsumeAsync(CancellationToken ct)
+    {
+        var inbox = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+        await IngestionTopology.DeclareAsync(channel, ct);
+        await channel.BasicQosAsync(0, Prefetch, global: false, ct);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            inbox.Writer.TryWrite(new Delivery(delivery.DeliveryTag, delivery.Body.ToArray()));
+            return Task.CompletedTask;
+        };
+        await channel.BasicConsumeAsync(IngestionTopology.LlmCallsQueue, autoAck: false, consumer, ct);
+        logger.LogInformation("Consuming {Queue}", IngestionTopology.LlmCallsQueue);
+
+        while (!channel.IsClosed || !connection.IsOpen)
+        {
+            var batch = await NextBatchAsync(inbox.Reader, ct);
+            if (batch.Count > 0)
+            {
+                await ProcessAsync(channel, batch, ct);
+            }
+        }
+
+        logger.LogWarning("The consuming channel closed: {Reason}", channel.CloseReason);
+    }
+
+    private static async Task<List<Delivery>> NextBatchAsync(ChannelReader<Delivery> inbox, CancellationToken ct)
+    {
+        var batch = new List<Delivery>();
+        using (var idle = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            idle.CancelAfter(IdleCheck);
+            try
+            {
+                await inbox.WaitToReadAsync(idle.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return batch;
+            }
+        }
+
+        var closesAt = Stopwatch.GetTimestamp() + (long)(BatchWindow.TotalSeconds * Stopwatch.Frequency);
+        var size = 0;
+        while (size < MaxEventsPerBatch)
+        {
+            if (inbox.TryRead(out var delivery))
+            {
+                batch.Add(delivery);
+                size += delivery.EstimatedEvents;
+                continue;
+            }
+
+            var left = closesAt - Stopwatch.GetTimestamp();
+            if (left <= 0)
+            {
+                break;
+            }
+
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            window.CancelAfter(TimeSpan.FromSeconds((double)left / Stopwatch.Frequency));
+            try
+            {
+                await inbox.WaitToReadAsync(window.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+
+        return batch;
+    }
+
+    private async Task ProcessAsync(IChannel channel, List<Delivery> batch, CancellationToken ct)
+    {
+        var readable = new List<(Delivery Delivery, LlmCallMessage Message)>(batch.Count);
+        foreach (var delivery in batch)
+        {
+            if (Read(delivery.Body) is { } message)
+            {
+                readable.Add((delivery, message));
+                continue;
+            }
+
+            logger.LogWarning("Dead-lettering unreadable message {Tag} ({Bytes} bytes)", delivery.Tag, delivery.Body.Length);
+            await SettleAsync(() => channel.BasicRejectAsync(delivery.Tag, requeue: false, ct));
+            metrics.DeadLettered();
+        }
+
+        if (readable.Count > 0)
+        {
+            await StoreAsync(channel, readable, ct);
+        }
+    }
+
+    private async Task StoreAsync(IChannel channel, List<(Delivery Delivery, LlmCallMessage Message)> messages, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var events = messages.SelectMany(m => m.Message.Events).ToList();
+            try
+            {
+                var started = Stopwatch.GetTimestamp();
+                var lags = await writer.StoreAsync(events, ct);
+                metrics.BatchStored(events.Count, lags, Stopwatch.GetElapsedTime(started));
+                await SettleAsync(() => channel.BasicAckAsync(messages.Max(m => m.Delivery.Tag), multiple: true, ct));
+                await RefreshSpendAsync(events, ct);
+                return;
+            }
+            catch (Exception e) when (CallWriter.IsCausedByData(e))
+            {
+                if (messages.Count == 1)
+                {
+                    logger.LogWarning("Message {Tag} was refused by the database ({Reason}); returning it to the queue",
+                        messages[0].Delivery.Tag, e.Message);
+                    await SettleAsync(() => channel.BasicNackAsync(messages[0].Delivery.Tag, multiple: false, requeue: true, ct));
+                    return;
+                }
+
+                // One message's data spoils the batch: store each on its own, so only that one goes back.
+                foreach (var message in messages)
+                {
+                    await StoreAsync(channel, [message], ct);
+                }
+
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                var delay = TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, attempt)));
+                logger.LogWarning("Storing {Count} events failed (attempt {Attempt}): {Reason}; retrying in {Delay}",
+                    events.Count, attempt, e.Message, delay);
+                await Task.Delay(delay, ct);
+            }
+        }
+    }
+
+    private async Task RefreshSpendAsync(List<LlmCallEvent> events, CancellationToken ct)
+    {
+        try
+        {
+            await spend.RefreshAsync(events.Select(e => e.TeamId).Distinct().ToList(), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Spend counters not refreshed (they catch up with the team's next batch): {Reason}", e.Message);
+        }
+    }
+
+    /// <summary>Acks and rejects on a channel that dropped are moot: the broker redelivers, and storing is idempotent.</summary>
+    private async Task SettleAsync(Func<ValueTask> settle)
+    {
+        try
+        {
+            await settle();
+        }
+        catch (Exception e) when (e is RabbitMQ.Client.Exceptions.AlreadyClosedException or IOException)
+        {
+            logger.LogInformation("A settlement was lost with the channel; the broker will redeliver: {Reason}", e.Message);
+        }
+    }
+
+    private static LlmCallMessage? Read(byte[] body)
+    {
+        try
+        {
+            var message = JsonSerializer.Deserialize(body, IngestionJson.Default.LlmCallMessage);
+            return message?.Events is { Count: > 0 } events && events.All(IsComplete) ? message : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsComplete(LlmCallEvent call) =>
+        call.EventId != Guid.Empty && call.TeamId != Guid.Empty && call.RunId != Guid.Empty && call.AgentId != Guid.Empty &&
+        call.Provider is not null && call.Model is not null && call.Status is not null;
+
+    private sealed record Delivery(ulong Tag, byte[] Body)
+    {
+        /// <summary>Batches are bounded by events, and a message holds about one event per 300 bytes.</summary>
+        public int EstimatedEvents => Math.Max(1, Body.Length / 300);
+    }
+}
