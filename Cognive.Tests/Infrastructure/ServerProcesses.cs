@@ -9,6 +9,36 @@ public static class ServerProcesses
             .Where(pid => pid > 0 && pid != Environment.ProcessId && Mentions(pid, stateFolder))
             .ToList();
 
+    /// <summary>The process and everything it started, children first to last descendant.</summary>
+    public static IReadOnlyList<int> SelfAndDescendants(int pid)
+    {
+        var parents = Directory.EnumerateDirectories("/proc")
+            .Select(dir => int.TryParse(System.IO.Path.GetFileName(dir), out var child) ? child : 0)
+            .Where(child => child > 0)
+            .Select(child => (Child: child, Parent: ParentOf(child)))
+            .ToList();
+        var family = new List<int> { pid };
+        for (var i = 0; i < family.Count; i++)
+        {
+            family.AddRange(parents.Where(p => p.Parent == family[i]).Select(p => p.Child));
+        }
+
+        return family;
+    }
+
+    /// <summary>The command line, arguments separated by spaces; empty for a process that is gone.</summary>
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
     public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !IsZombie(pid);
 
     /// <summary>Polls until no process uses the folder; returns those still alive at the deadline.</summary>
@@ -50,6 +80,20 @@ public static class ServerProcesses
         catch (IOException)
         {
             return true;
+        }
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            // The command name in parentheses may hold spaces; the fields after its closing parenthesis do not.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 }
