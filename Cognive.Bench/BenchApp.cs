@@ -1,0 +1,82 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Cognive.Bench;
+
+/// <summary>Cognive booted from its AppHost (servers as processes, a scratch state folder, no dashboard).</summary>
+public sealed class BenchApp : IAsyncDisposable
+{
+    private static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(4);
+    private readonly string _stateFolder;
+
+    private BenchApp(DistributedApplication app, string stateFolder)
+    {
+        App = app;
+        _stateFolder = stateFolder;
+    }
+
+    public DistributedApplication App { get; }
+
+    public Uri ApiAddress => App.GetEndpoint("api", "http");
+
+    public static async Task<BenchApp> StartAsync(CancellationToken ct)
+    {
+        // Under /tmp, which every user can traverse: PostgreSQL runs as its own service account.
+        var stateFolder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "cognive-bench", Guid.NewGuid().ToString("N")[..12])).FullName;
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Cognive_AppHost>(
+            ["--Cognive:Servers=processes", $"--Cognive:StateDir={stateFolder}"], (options, _) => options.DisableDashboard = true, ct);
+        var app = await builder.BuildAsync(ct);
+        await app.StartAsync(ct).WaitAsync(BootTimeout, ct);
+        foreach (var name in new[] { "api", "workers" })
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(name, ct).WaitAsync(BootTimeout, ct);
+        }
+
+        return new BenchApp(app, stateFolder);
+    }
+
+    public async Task<string> ConnectionStringAsync(string name, CancellationToken ct) =>
+        await App.GetConnectionStringAsync(name, ct) ?? throw new InvalidOperationException($"{name} has no connection string");
+
+    public HttpClient CreateClient(string? apiKey)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = ApiAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+        }
+
+        return client;
+    }
+
+    /// <summary>A fresh team's key, made with the admin key the first start wrote into the state folder.</summary>
+    public async Task<(string Key, Guid TeamId)> CreateTeamAsync(CancellationToken ct)
+    {
+        using var admin = CreateClient(File.ReadAllText(Path.Combine(_stateFolder, "admin-api-key")).Trim());
+        using var response = await admin.PostAsJsonAsync("/api/v1/teams", new { name = $"bench-{Guid.NewGuid():N}" }, ct);
+        response.EnsureSuccessStatusCode();
+        using var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        return (created.RootElement.GetProperty("api_key").GetProperty("key").GetString()!, created.RootElement.GetProperty("team_id").GetGuid());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        try
+        {
+            Directory.Delete(_stateFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The servers' last writes may race the delete; a leftover scratch folder in /tmp is harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Files owned by the servers' service accounts when run as root.
+        }
+    }
+}

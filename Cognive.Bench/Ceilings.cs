@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using RabbitMQ.Client;
+
+namespace Cognive.Bench;
+
+/// <summary>What this machine can do at best, measured beside our figures: raw COPY into llm_calls, raw confirmed publishes.</summary>
+public static class Ceilings
+{
+    /// <summary>Rows per second of binary COPY straight into llm_calls (rows of a scratch team, deleted afterwards).</summary>
+    public static async Task<double> CopyRowsPerSecondAsync(string connectionString, int rows, CancellationToken ct)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var team = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow;
+        var started = Stopwatch.GetTimestamp();
+        await using (var importer = await connection.BeginBinaryImportAsync("""
+            COPY llm_calls (event_id, team_id, run_id, agent_id, provider, model, input_tokens, output_tokens,
+                cached_input_tokens, latency_ms, status, cost, metadata, occurred_at, received_at) FROM STDIN (FORMAT BINARY)
+            """, ct))
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                await importer.StartRowAsync(ct);
+                await importer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
+                await importer.WriteAsync(team, NpgsqlDbType.Uuid, ct);
+                await importer.WriteAsync(team, NpgsqlDbType.Uuid, ct);
+                await importer.WriteAsync(team, NpgsqlDbType.Uuid, ct);
+                await importer.WriteAsync("openai", NpgsqlDbType.Varchar, ct);
+                await importer.WriteAsync("gpt-4o-mini", NpgsqlDbType.Varchar, ct);
+                await importer.WriteAsync(1000L + i % 400, NpgsqlDbType.Bigint, ct);
+                await importer.WriteAsync(200L, NpgsqlDbType.Bigint, ct);
+                await importer.WriteAsync(0L, NpgsqlDbType.Bigint, ct);
+                await importer.WriteAsync(500, NpgsqlDbType.Integer, ct);
+                await importer.WriteAsync("success", NpgsqlDbType.Varchar, ct);
+                await importer.WriteAsync(0.0003m, NpgsqlDbType.Numeric, ct);
+                await importer.WriteAsync("{\"step\":1}", NpgsqlDbType.Jsonb, ct);
+                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+            }
+
+            await importer.CompleteAsync(ct);
+        }
+
+        var perSecond = rows / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await using var cleanup = new NpgsqlCommand("DELETE FROM llm_calls WHERE team_id = $1", connection) { Parameters = { new() { Value = team } } };
+        await cleanup.ExecuteNonQueryAsync(ct);
+        return perSecond;
+    }
+
+    /// <summary>
+    /// Messages per second published with confirms to a durable quorum queue of its own, the way the API publishes
+    /// (persistent, a few channels, many in flight), with a body the size of a one-call message.
+    /// </summary>
+    public static async Task<double> ConfirmedPublishesPerSecondAsync(string connectionString, int messages, CancellationToken ct)
+    {
+        const int Channels = 4;
+        const int InFlightPerChannel = 256;
+        var queue = $"bench.ceiling.{Guid.NewGuid():N}";
+        await using var connection = await new ConnectionFactory { Uri = new Uri(connectionString) }.CreateConnectionAsync(ct);
+        var channels = new List<IChannel>();
+        for (var i = 0; i < Channels; i++)
+        {
+            channels.Add(await connection.CreateChannelAsync(new CreateChannelOptions(true, true,
+                new ThrottlingRateLimiter(InFlightPerChannel * 2)), ct));
+        }
+
+        await channels[0].QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: ct);
+        var body = Encoding.UTF8.GetBytes(new string('x', 420));
+        var properties = new BasicProperties { Persistent = true };
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(channels.Select(channel => Task.Run(async () =>
+        {
+            var inFlight = new List<ValueTask>(InFlightPerChannel);
+            for (var i = 0; i < messages / Channels; i++)
+            {
+                inFlight.Add(channel.BasicPublishAsync("", queue, mandatory: true, properties, body, ct));
+                if (inFlight.Count == InFlightPerChannel)
+                {
+                    foreach (var publish in inFlight)
+                    {
+                        await publish;
+                    }
+
+                    inFlight.Clear();
+                }
+            }
+
+            foreach (var publish in inFlight)
+            {
+                await publish;
+            }
+        }, ct)));
+        var perSecond = messages / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await channels[0].QueueDeleteAsync(queue, cancellationToken: ct);
+        foreach (var channel in channels)
+        {
+            await channel.DisposeAsync();
+        }
+
+        return perSecond;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+
+namespace Cognive.Bench;
+
+/// <summary>One load phase: its accepted throughput, latencies and the cores each process group used meanwhile.</summary>
+public sealed record Phase(double EventsPerSecond, Latencies Latencies, IReadOnlyDictionary<string, double> Cores)
+{
+    public static async Task<Phase> RunAsync(IngestionLoad load, Func<Task<Latencies>> drive)
+    {
+        var acceptedBefore = load.AcceptedEvents;
+        var cpuBefore = ProcessSampler.CpuSeconds();
+        var clock = Stopwatch.StartNew();
+        var latencies = await drive();
+        var seconds = clock.Elapsed.TotalSeconds;
+        var cpuAfter = ProcessSampler.CpuSeconds();
+        var cores = cpuAfter.ToDictionary(c => c.Key, c => (c.Value - cpuBefore.GetValueOrDefault(c.Key)) / seconds);
+        return new Phase((load.AcceptedEvents - acceptedBefore) / seconds, latencies, cores);
+    }
+
+    public void PrintCpu() => Report.Line("CPU (cores): " + string.Join(", ",
+        Cores.Where(c => c.Value >= 0.005).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:F2}")));
+}
+
+public static class Report
+{
+    public static void Section(string title) => Console.WriteLine($"\n== {title}");
+
+    public static void Line(string text) => Console.WriteLine(text);
+}
+
+public sealed record BenchOptions(TimeSpan Duration, int Agents, int BatchSize, long TrendCalls)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        return new BenchOptions(
+            TimeSpan.FromSeconds(int.Parse(Value("--duration") ?? "20")),
+            int.Parse(Value("--agents") ?? "64"),
+            int.Parse(Value("--batch") ?? "500"),
+            long.Parse(Value("--trend-calls") ?? "10000000"));
+    }
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+
+namespace Cognive.Bench;
+
+/// <summary>
+/// Samples CPU time and resident memory of Cognive's processes from /proc, grouped by what they are (every
+/// PostgreSQL backend counts as "postgres"), so each phase can report cores used and peak RSS per process group.
+/// </summary>
+public sealed class ProcessSampler : IAsyncDisposable
+{
+    private static readonly (string Group, string Marker)[] Groups =
+    [
+        ("api", "Cognive.ApiService"), ("workers", "Cognive.Workers"), ("postgres", "postgres"), ("rabbitmq", "beam.smp"),
+        ("redis", "redis-server"), ("swarm-queen", "Cognive.SwarmQueen"), ("agents", "Cognive.Agents"), ("dcp", "dcp"),
+    ];
+
+    private static readonly long ClockTicks = 100;
+    private readonly Dictionary<string, long> _peakRssKb = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sampling;
+    private readonly Lock _lock = new();
+
+    public ProcessSampler() => _sampling = SampleAsync();
+
+    /// <summary>CPU seconds used so far by each group's live processes.</summary>
+    public static Dictionary<string, double> CpuSeconds()
+    {
+        var totals = new Dictionary<string, double>();
+        foreach (var (group, pid) in Processes())
+        {
+            if (Stat(pid) is { } stat)
+            {
+                totals[group] = totals.GetValueOrDefault(group) + (double)(stat.UserTicks + stat.SystemTicks) / ClockTicks;
+            }
+        }
+
+        totals["bench"] = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        return totals;
+    }
+
+    public Dictionary<string, long> PeakRssKb()
+    {
+        lock (_lock)
+        {
+            return new Dictionary<string, long>(_peakRssKb);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _sampling;
+    }
+
+    private async Task SampleAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            do
+            {
+                var rss = new Dictionary<string, long>();
+                foreach (var (group, pid) in Processes())
+                {
+                    rss[group] = rss.GetValueOrDefault(group) + (Stat(pid)?.RssKb ?? 0);
+                }
+
+                rss["bench"] = Environment.WorkingSet / 1024;
+                lock (_lock)
+                {
+                    foreach (var (group, kb) in rss)
+                    {
+                        _peakRssKb[group] = Math.Max(_peakRssKb.GetValueOrDefault(group), kb);
+                    }
+                }
+            }
+            while (await timer.WaitForNextTickAsync(_stop.Token));
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+    }
+
+    private static IEnumerable<(string Group, int Pid)> Processes()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            string command;
+            try
+            {
+                command = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            var executable = command.Split(' ')[0];
+            foreach (var (group, marker) in Groups)
+            {
+                // PostgreSQL backends rename themselves "postgres: user database ...".
+                if (Path.GetFileName(executable).StartsWith(marker, StringComparison.Ordinal))
+                {
+                    yield return (group, pid);
+                    break;
+                }
+            }
+        }
+    }
+
+    private static (long UserTicks, long SystemTicks, long RssKb)? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // Fields after the command name start at "state" (field 3): utime is 14, stime 15, rss (pages) 24.
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture), long.Parse(fields[12], CultureInfo.InvariantCulture),
+                long.Parse(fields[21], CultureInfo.InvariantCulture) * Environment.SystemPageSize / 1024);
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cognive.Bench;
+using Npgsql;
+
+// The ingestion benchmark: see README ("Benchmarks"). Options: --duration <s> per load phase (20), --agents <n> (64),
+// --batch <n> events per batch (500), --trend-calls <n> calls behind the cost-trends query (10,000,000).
+var options = BenchOptions.Parse(args);
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+var ct = cancel.Token;
+
+Report.Line($"Cognive ingestion benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
+Report.Line("Telemetry: no dashboard, no OTLP export (services keep in-process metrics and their Prometheus endpoint only).");
+var boot = Stopwatch.StartNew();
+await using var app = await BenchApp.StartAsync(ct);
+Report.Line($"Booted in {boot.Elapsed.TotalSeconds:F1} s; API at {app.ApiAddress}");
+await using var sampler = new ProcessSampler();
+
+var (key, teamId) = await app.CreateTeamAsync(ct);
+using var client = app.CreateClient(key);
+var runs = new List<Guid>();
+for (var i = 0; i < options.Agents; i++)
+{
+    using var agent = await client.PostAsJsonAsync("/api/v1/agents", new { name = $"agent-{i}", framework = "bench" }, ct);
+    var agentId = (await agent.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("agent_id").GetGuid();
+    using var run = await client.PostAsJsonAsync("/api/v1/runs/start", new { agent_id = agentId }, ct);
+    runs.Add((await run.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("run_id").GetGuid());
+}
+
+var database = await app.ConnectionStringAsync("cognive", ct);
+var messaging = await app.ConnectionStringAsync("rabbitmq", ct);
+var load = new IngestionLoad(client, runs);
+
+Report.Section("Ceilings on this machine");
+var copyCeiling = await Ceilings.CopyRowsPerSecondAsync(database, 300_000, ct);
+Report.Line($"raw binary COPY into llm_calls:            {copyCeiling,12:N0} rows/s");
+var publishCeiling = await Ceilings.ConfirmedPublishesPerSecondAsync(messaging, 100_000, ct);
+Report.Line($"raw RabbitMQ publishes with confirms:      {publishCeiling,12:N0} msgs/s");
+
+await load.RunClosedLoopAsync(16, 1, TimeSpan.FromSeconds(5), ct);
+
+Report.Section($"Single-event posts: {options.Agents} agents, closed loop, {options.Duration.TotalSeconds:F0} s");
+var single = await Phase.RunAsync(load, () => load.RunClosedLoopAsync(options.Agents, 1, options.Duration, ct));
+Report.Line($"accepted: {single.EventsPerSecond,10:N0} posts/s ({single.EventsPerSecond / publishCeiling:P0} of the publish ceiling)");
+Report.Line($"latency:  {single.Latencies.Summary()}");
+single.PrintCpu();
+
+Report.Section("Single-event posts at a fixed 1,000 posts/s, 10 s");
+var paced = await Phase.RunAsync(load, () => load.RunFixedRateAsync(1000, TimeSpan.FromSeconds(10), ct));
+Report.Line($"accepted: {paced.EventsPerSecond,10:N0} posts/s; latency {paced.Latencies.Summary()}");
+
+await WaitUntilStoredAsync(database, teamId, load.AcceptedEvents, ct);
+var batchStart = DateTimeOffset.UtcNow;
+var storedBefore = await StoredAsync(database, teamId, ct);
+Report.Section($"Batches of {options.BatchSize}: {options.Agents / 4} agents, closed loop, {options.Duration.TotalSeconds:F0} s");
+var batches = await Phase.RunAsync(load, () => load.RunClosedLoopAsync(Math.Max(1, options.Agents / 4), options.BatchSize, options.Duration, ct));
+var drained = await WaitUntilStoredAsync(database, teamId, load.AcceptedEvents, ct);
+var durable = (drained.Stored - storedBefore) / (drained.At - batchStart).TotalSeconds;
+Report.Line($"accepted: {batches.EventsPerSecond,10:N0} events/s; batch post latency {batches.Latencies.Summary()}");
+Report.Line($"durable:  {durable,10:N0} events/s in PostgreSQL, first accept to last stored ({durable / copyCeiling:P0} of the COPY ceiling)");
+Report.Line($"lag 202 → stored: {await LagAsync(database, teamId, batchStart, ct)}");
+Report.Line($"refused requests over all phases: {load.RefusedRequests}");
+batches.PrintCpu();
+
+Report.Section($"Cost trends over {options.TrendCalls:N0} calls (30 days, 10 agents, 5 models)");
+var (trendKey, trendTeam) = await app.CreateTeamAsync(ct);
+using var trendClient = app.CreateClient(trendKey);
+var seeding = Stopwatch.StartNew();
+await TrendQuery.SeedAsync(database, trendTeam, options.TrendCalls, ct);
+Report.Line($"seeded in {seeding.Elapsed.TotalSeconds:F0} s");
+var (uncached, cached) = await TrendQuery.TimeAsync(trendClient, await app.ConnectionStringAsync("redis", ct), trendTeam, 30, ct);
+Report.Line($"GET cost-trends?period=30d&bucket=day&group_by=model, uncached: {uncached.Summary()}");
+Report.Line($"the same, from the Redis cache:                              {cached.Summary()}");
+
+Report.Section("Peak resident memory per process group (whole run)");
+foreach (var (group, kb) in sampler.PeakRssKb().OrderByDescending(p => p.Value))
+{
+    Report.Line($"{group,-12} {kb / 1024.0,8:F0} MiB");
+}
+
+static async Task<long> StoredAsync(string database, Guid teamId, CancellationToken ct)
+{
+    await using var db = NpgsqlDataSource.Create(database);
+    await using var command = db.CreateCommand("SELECT count(*) FROM llm_calls WHERE team_id = $1");
+    command.Parameters.Add(new() { Value = teamId });
+    return (long)(await command.ExecuteScalarAsync(ct))!;
+}
+
+static async Task<(long Stored, DateTimeOffset At)> WaitUntilStoredAsync(string database, Guid teamId, long accepted, CancellationToken ct)
+{
+    var deadline = DateTime.UtcNow.AddMinutes(5);
+    while (true)
+    {
+        var stored = await StoredAsync(database, teamId, ct);
+        if (stored >= accepted || DateTime.UtcNow > deadline)
+        {
+            return (stored, DateTimeOffset.UtcNow);
+        }
+
+        await Task.Delay(50, ct);
+    }
+}
+
+static async Task<string> LagAsync(string database, Guid teamId, DateTimeOffset from, CancellationToken ct)
+{
+    await using var db = NpgsqlDataSource.Create(database);
+    await using var command = db.CreateCommand("""
+        SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - received_at) * 1000)
+        FROM llm_calls WHERE team_id = $1 AND received_at >= $2
+        """);
+    command.Parameters.Add(new() { Value = teamId });
+    command.Parameters.Add(new() { Value = from });
+    var p = (double[])(await command.ExecuteScalarAsync(ct))!;
+    return string.Create(CultureInfo.InvariantCulture, $"p50 {p[0]:F0} ms, p95 {p[1]:F0} ms, p99 {p[2]:F0} ms");
+}
