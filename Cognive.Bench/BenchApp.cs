@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Cognive.Bench;
 
@@ -25,6 +27,8 @@ public sealed class BenchApp : IAsyncDisposable
         var stateFolder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "cognive-bench", Guid.NewGuid().ToString("N")[..12])).FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Cognive_AppHost>(
             ["--Cognive:Servers=processes", $"--Cognive:StateDir={stateFolder}"], (options, _) => options.DisableDashboard = true, ct);
+        // The services' own output would cost the bench process CPU on the same two cores.
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct).WaitAsync(BootTimeout, ct);
         foreach (var name in new[] { "api", "workers" })

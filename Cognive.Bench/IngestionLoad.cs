@@ -30,8 +30,9 @@ public sealed class IngestionLoad(HttpClient client, IReadOnlyList<Guid> runIds)
         return latencies;
     }
 
-    /// <summary>Open loop: single posts started at a fixed <paramref name="perSecond"/> rate whatever the answers' speed.</summary>
-    public async Task<Latencies> RunFixedRateAsync(int perSecond, TimeSpan duration, CancellationToken ct)
+    /// <summary>Open loop: posts of <paramref name="batchSize"/> calls started at a fixed <paramref name="perSecond"/> rate,
+    /// whatever the answers' speed.</summary>
+    public async Task<Latencies> RunFixedRateAsync(int perSecond, int batchSize, TimeSpan duration, CancellationToken ct)
     {
         var latencies = new Latencies();
         var total = (int)(perSecond * duration.TotalSeconds);
@@ -46,7 +47,7 @@ public sealed class IngestionLoad(HttpClient client, IReadOnlyList<Guid> runIds)
                 await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), ct);
             }
 
-            posts.Add(PostAsync(i, i, 1, latencies, ct));
+            posts.Add(PostAsync(i, i, batchSize, latencies, ct));
         }
 
         await Task.WhenAll(posts);

@@ -28,7 +28,7 @@ public static class Report
     public static void Line(string text) => Console.WriteLine(text);
 }
 
-public sealed record BenchOptions(TimeSpan Duration, int Agents, int BatchSize, long TrendCalls)
+public sealed record BenchOptions(TimeSpan Duration, int Agents, int BatchSize, int SustainedEventsPerSecond, long TrendCalls)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -37,6 +37,7 @@ public sealed record BenchOptions(TimeSpan Duration, int Agents, int BatchSize, 
             TimeSpan.FromSeconds(int.Parse(Value("--duration") ?? "20")),
             int.Parse(Value("--agents") ?? "64"),
             int.Parse(Value("--batch") ?? "500"),
+            int.Parse(Value("--sustained") ?? "20000"),
             long.Parse(Value("--trend-calls") ?? "10000000"));
     }
 }

@@ -39,6 +39,16 @@ public static class Extensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // A log line per request and per SQL command costs the hot paths more than the work itself; traces and metrics
+        // carry that detail. Configuration (Logging:LogLevel:<category>) can still turn any of them back on.
+        foreach (var chatty in new[] { "Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "Npgsql", "System.Net.Http.HttpClient" })
+        {
+            if (builder.Configuration[$"Logging:LogLevel:{chatty}"] is null)
+            {
+                builder.Logging.AddFilter(chatty, LogLevel.Warning);
+            }
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

@@ -42,14 +42,19 @@ public static class ApiKeyEndpoints
     }
 
     private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,
-        TimeProvider time, CancellationToken ct)
+        ApiKeyDirectory directory, TimeProvider time, CancellationToken ct)
     {
         var teamId = CogniveClaims.TeamIdOf(user);
         var now = time.GetUtcNow();
-        var revoked = await db.ApiKeys
-            .Where(k => k.Id == id && k.TeamId == teamId)
-            .ExecuteUpdateAsync(set => set.SetProperty(k => k.RevokedAt, k => k.RevokedAt ?? now), ct);
-        return revoked == 1 ? TypedResults.NoContent() : TypedResults.NotFound();
+        var prefix = await db.ApiKeys.Where(k => k.Id == id && k.TeamId == teamId).Select(k => k.Prefix).SingleOrDefaultAsync(ct);
+        if (prefix is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        await db.ApiKeys.Where(k => k.Id == id).ExecuteUpdateAsync(set => set.SetProperty(k => k.RevokedAt, k => k.RevokedAt ?? now), ct);
+        await directory.ForgetAsync(prefix);
+        return TypedResults.NoContent();
     }
 
     /// <summary>Creates a key for a team; the only moment its full text exists outside the caller.</summary>

@@ -14,14 +14,11 @@ namespace Cognive.ApiService.Authentication;
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    CogniveDbContext db, TimeProvider time, IProblemDetailsService problems)
+    CogniveDbContext db, ApiKeyDirectory keys, TimeProvider time, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-API-Key";
-
-    /// <summary>Recording every use would write on every request; a minute's precision is enough for "last used".</summary>
-    private static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -35,26 +32,17 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is malformed.");
         }
 
-        var key = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.Prefix == token.Prefix)
-            .Join(db.Teams, k => k.TeamId, t => t.Id, (k, t) => new { Key = k, t.IsAdmin })
-            .SingleOrDefaultAsync(Context.RequestAborted);
-        if (key is null || !token.Matches(key.Key.SecretHash) || key.Key.RevokedAt is not null)
+        var key = await keys.FindAsync(db, token.Prefix, Context.RequestAborted);
+        if (key is null || !token.Matches(key.SecretHash) || key.Revoked)
         {
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
         }
 
-        var now = time.GetUtcNow();
-        if (key.Key.LastUsedAt is null || now - key.Key.LastUsedAt > LastUsedPrecision)
-        {
-            await db.ApiKeys.Where(k => k.Id == key.Key.Id)
-                .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
-        }
-
+        await keys.RecordUseAsync(db, key, time.GetUtcNow(), Context.RequestAborted);
         var identity = new ClaimsIdentity(
         [
-            new Claim(CogniveClaims.TeamId, key.Key.TeamId.ToString()),
-            new Claim(CogniveClaims.KeyPrefix, key.Key.Prefix),
+            new Claim(CogniveClaims.TeamId, key.TeamId.ToString()),
+            new Claim(CogniveClaims.KeyPrefix, token.Prefix),
             .. key.IsAdmin ? [new Claim(CogniveClaims.Admin, "true")] : Array.Empty<Claim>(),
         ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
