@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Cognive.ApiService.Agents;
 using Cognive.ApiService.Analytics;
+using Cognive.ApiService.Authentication;
 using Cognive.ApiService.LlmCalls;
 using Cognive.ApiService.Runs;
 
@@ -19,6 +20,8 @@ namespace Cognive.ApiService;
 [JsonSerializable(typeof(RunResponse))]
 [JsonSerializable(typeof(RunPage))]
 [JsonSerializable(typeof(CachedAgent))]
+[JsonSerializable(typeof(RunOwner))]
+[JsonSerializable(typeof(StoredKey))]
 [JsonSerializable(typeof(CostTrends))]
 [JsonSerializable(typeof(CostSummary))]
 internal sealed partial class ApiJson : JsonSerializerContext;

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Cognive.ApiService.Caching;
 using Cognive.Data;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;
@@ -16,24 +16,12 @@ public sealed class AgentCache(IConnectionMultiplexer redis)
     /// <summary>The team's agent, or null when the team has none with that id.</summary>
     public async Task<AgentResponse?> GetAsync(CogniveDbContext db, Guid teamId, Guid id, CancellationToken ct)
     {
-        var cache = redis.GetDatabase();
-        var cached = await cache.StringGetAsync(Key(id));
-        if (cached.HasValue)
+        var entry = await RedisReadThrough.GetAsync(redis.GetDatabase(), Key(id), ApiJson.Default.CachedAgent, Lifetime, async () =>
         {
-            var entry = JsonSerializer.Deserialize(cached.ToString(), ApiJson.Default.CachedAgent);
-            return entry?.TeamId == teamId ? entry.Agent : null;
-        }
-
-        var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.TeamId == teamId, ct);
-        if (agent is null)
-        {
-            return null;
-        }
-
-        var response = AgentResponse.From(agent);
-        await cache.StringSetAsync(Key(id), JsonSerializer.Serialize(new CachedAgent(teamId, response), ApiJson.Default.CachedAgent),
-            Lifetime);
-        return response;
+            var agent = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.TeamId == teamId, ct);
+            return agent is null ? null : new CachedAgent(teamId, AgentResponse.From(agent));
+        });
+        return entry?.TeamId == teamId ? entry.Agent : null;
     }
 
     public Task ForgetAsync(Guid id) => redis.GetDatabase().KeyDeleteAsync(Key(id));

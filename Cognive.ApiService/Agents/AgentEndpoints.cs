@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Cognive.Data.Agents;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -67,9 +68,9 @@ public static class AgentEndpoints
             statusFilter = parsed;
         }
 
-        if (limit is < 1 or > MaxPageSize)
+        if (FieldRules.PageLimit(limit, MaxPageSize) is { } limitErrors)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit is 1 to {MaxPageSize}."] });
+            return TypedResults.ValidationProblem(limitErrors);
         }
 
         var teamId = CogniveClaims.TeamIdOf(user);

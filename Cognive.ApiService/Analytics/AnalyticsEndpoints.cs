@@ -1,7 +1,8 @@
 using System.Security.Claims;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.Caching;
+using Cognive.ApiService.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using StackExchange.Redis;
@@ -30,9 +31,9 @@ public static class AnalyticsEndpoints
         bucket ??= period == "24h" ? "hour" : "day";
         groupBy ??= "model";
         var errors = new Dictionary<string, string[]>();
-        Choice(errors, "period", period, AnalyticsWindows.Periods.Keys);
-        Choice(errors, "bucket", bucket, AnalyticsWindows.Buckets);
-        Choice(errors, "group_by", groupBy, AnalyticsWindows.Groupings);
+        FieldRules.OneOf(errors, "period", period, AnalyticsWindows.Periods.Keys);
+        FieldRules.OneOf(errors, "bucket", bucket, AnalyticsWindows.Buckets);
+        FieldRules.OneOf(errors, "group_by", groupBy, AnalyticsWindows.Groupings);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -49,7 +50,7 @@ public static class AnalyticsEndpoints
     {
         period ??= "7d";
         var errors = new Dictionary<string, string[]>();
-        Choice(errors, "period", period, AnalyticsWindows.Periods.Keys);
+        FieldRules.OneOf(errors, "period", period, AnalyticsWindows.Periods.Keys);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -62,26 +63,7 @@ public static class AnalyticsEndpoints
     }
 
     private static async Task<T> CachedAsync<T>(IConnectionMultiplexer redis, string question, JsonTypeInfo<T> json,
-        Func<Task<T>> compute) where T : class
-    {
-        var cache = redis.GetDatabase();
-        var key = $"cognive:analytics:{question}";
-        var cached = await cache.StringGetAsync(key);
-        if (cached.HasValue && JsonSerializer.Deserialize(cached.ToString(), json) is { } hit)
-        {
-            return hit;
-        }
-
-        var fresh = await compute();
-        await cache.StringSetAsync(key, JsonSerializer.Serialize(fresh, json), TimeSpan.FromSeconds(AnalyticsWindows.MaxStalenessSeconds));
-        return fresh;
-    }
-
-    private static void Choice(Dictionary<string, string[]> errors, string field, string value, IEnumerable<string> allowed)
-    {
-        if (!allowed.Contains(value))
-        {
-            errors[field] = [$"{field} is one of {string.Join(", ", allowed)}."];
-        }
-    }
+        Func<Task<T>> compute) where T : class =>
+        (await RedisReadThrough.GetAsync<T>(redis.GetDatabase(), $"cognive:analytics:{question}", json,
+            TimeSpan.FromSeconds(AnalyticsWindows.MaxStalenessSeconds), async () => await compute()))!;
 }

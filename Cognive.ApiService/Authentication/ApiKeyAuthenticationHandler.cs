@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using Cognive.Data;
 using Cognive.Data.ApiKeys;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Cognive.ApiService.Authentication;
@@ -14,7 +13,7 @@ namespace Cognive.ApiService.Authentication;
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    CogniveDbContext db, ApiKeyDirectory keys, TimeProvider time, IProblemDetailsService problems)
+    CogniveDbContext db, ApiKeyDirectory keys, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -38,7 +37,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
         }
 
-        await keys.RecordUseAsync(db, key, time.GetUtcNow(), Context.RequestAborted);
+        await keys.RecordUseAsync(db, key, Context.RequestAborted);
         var identity = new ClaimsIdentity(
         [
             new Claim(CogniveClaims.TeamId, key.TeamId.ToString()),

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.Validation;
 using Cognive.ApiService.Runs;
 using Cognive.Ingestion;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -36,15 +37,15 @@ public static class LlmCallEndpoints
         }
 
         var teamId = CogniveClaims.TeamIdOf(user);
-        var run = await runs.FindAsync(runId, ct);
-        if (run is null || run.TeamId != teamId)
+        var run = await runs.FindAsync(teamId, runId, ct);
+        if (run is null)
         {
             return TypedResults.NotFound();
         }
 
         if (run.Ended)
         {
-            return RunEnded();
+            return RunRules.EndedProblem("This run has ended; it takes no more calls.");
         }
 
         var call = ToEvent(request, teamId, runId, run.AgentId, now);
@@ -87,10 +88,10 @@ public static class LlmCallEndpoints
             {
                 if (!owners.TryGetValue(runId, out run))
                 {
-                    owners[runId] = run = await runs.FindAsync(runId, ct);
+                    owners[runId] = run = await runs.FindAsync(teamId, runId, ct);
                 }
 
-                if (run is null || run.TeamId != teamId)
+                if (run is null)
                 {
                     errors["run_id"] = ["No such run."];
                 }
@@ -129,9 +130,9 @@ public static class LlmCallEndpoints
     private static async Task<Results<Ok<StoredCallPage>, ValidationProblem, NotFound>> ListAsync(Guid runId, string? cursor,
         int? limit, ClaimsPrincipal user, RunDirectory runs, CallStore calls, CancellationToken ct)
     {
-        if (limit is < 1 or > MaxPageSize)
+        if (FieldRules.PageLimit(limit, MaxPageSize) is { } limitErrors)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit is 1 to {MaxPageSize}."] });
+            return TypedResults.ValidationProblem(limitErrors);
         }
 
         CallCursor? after = null;
@@ -141,8 +142,7 @@ public static class LlmCallEndpoints
         }
 
         var teamId = CogniveClaims.TeamIdOf(user);
-        var run = await runs.FindAsync(runId, ct);
-        if (run is null || run.TeamId != teamId)
+        if (await runs.FindAsync(teamId, runId, ct) is null)
         {
             return TypedResults.NotFound();
         }
@@ -187,8 +187,4 @@ public static class LlmCallEndpoints
                 detail: $"The event queue is unavailable; nothing was accepted. Retry after {RetryAfterSeconds} seconds.");
         }
     }
-
-    private static ProblemHttpResult RunEnded() =>
-        TypedResults.Problem(type: "https://cognive.dev/problems/run-ended", title: "Run ended",
-            statusCode: StatusCodes.Status409Conflict, detail: "This run has ended; it takes no more calls.");
 }

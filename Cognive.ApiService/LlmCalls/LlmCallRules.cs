@@ -36,10 +36,7 @@ internal static class LlmCallRules
             errors["latency_ms"] = [$"latency_ms is required, 0 to {MaxLatencyMs}."];
         }
 
-        if (call.Status is null || !Statuses.Contains(call.Status))
-        {
-            errors["status"] = ["status is success or error."];
-        }
+        FieldRules.OneOf(errors, "status", call.Status, Statuses);
 
         if (call.OccurredAt > now + TelemetrySchema.FurthestFutureCall)
         {

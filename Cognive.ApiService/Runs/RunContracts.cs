@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cognive.ApiService.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cognive.ApiService.Runs;
 
@@ -24,6 +25,11 @@ internal static class RunRules
     public static readonly string[] EndStatuses = ["succeeded", "failed", "cancelled"];
     public const int MaxErrorLength = 4000;
 
+    /// <summary>The one answer for acting on a run that has ended: ending it again, or reporting calls to it.</summary>
+    public static ProblemHttpResult EndedProblem(string detail) =>
+        TypedResults.Problem(type: "https://cognive.dev/problems/run-ended", title: "Run ended",
+            statusCode: StatusCodes.Status409Conflict, detail: detail);
+
     public static Dictionary<string, string[]>? ValidateStart(StartRunRequest request)
     {
         var errors = new Dictionary<string, string[]>();
@@ -39,10 +45,7 @@ internal static class RunRules
     public static Dictionary<string, string[]>? ValidateEnd(EndRunRequest request)
     {
         var errors = new Dictionary<string, string[]>();
-        if (request.Status is null || !EndStatuses.Contains(request.Status))
-        {
-            errors["status"] = [$"status is one of {string.Join(", ", EndStatuses)}."];
-        }
+        FieldRules.OneOf(errors, "status", request.Status, EndStatuses);
 
         FieldRules.Text(errors, "error", request.Error, MaxErrorLength, required: false, allowBlank: true);
         return FieldRules.ErrorsOrNull(errors);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Cognive.ApiService.Agents;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -66,8 +67,7 @@ public static class RunEndpoints
         {
             return await runs.FindAsync(teamId, runId, now, ct) is null
                 ? TypedResults.NotFound()
-                : TypedResults.Problem(type: "https://cognive.dev/problems/run-ended", title: "Run ended",
-                    statusCode: StatusCodes.Status409Conflict, detail: "This run has ended already.");
+                : RunRules.EndedProblem("This run has ended already.");
         }
 
         await directory.RememberAsync(runId, new RunOwner(teamId, ended.AgentId, Ended: true));
@@ -84,9 +84,9 @@ public static class RunEndpoints
     private static async Task<Results<Ok<RunPage>, ValidationProblem, NotFound>> ListAsync(Guid agentId, Guid? cursor, int? limit,
         ClaimsPrincipal user, CogniveDbContext db, AgentCache agents, RunStore runs, TimeProvider time, CancellationToken ct)
     {
-        if (limit is < 1 or > MaxPageSize)
+        if (FieldRules.PageLimit(limit, MaxPageSize) is { } limitErrors)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit is 1 to {MaxPageSize}."] });
+            return TypedResults.ValidationProblem(limitErrors);
         }
 
         var teamId = CogniveClaims.TeamIdOf(user);

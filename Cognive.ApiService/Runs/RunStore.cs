@@ -83,7 +83,7 @@ public sealed class RunStore(NpgsqlDataSource db)
         return await ReadAsync(command, now, ct);
     }
 
-    /// <summary>Who a run belongs to and whether it still takes calls; null when the team has no such run.</summary>
+    /// <summary>Who a run belongs to and whether it still takes calls; null when there is no such run.</summary>
     public async Task<RunOwner?> FindOwnerAsync(Guid runId, CancellationToken ct)
     {
         if (RunIds.StartedAt(runId) is not { } startedAt)

@@ -50,5 +50,18 @@ internal static class FieldRules
         }
     }
 
+    /// <summary>A value that must be one of <paramref name="allowed"/> (null counts as missing).</summary>
+    public static void OneOf(Dictionary<string, string[]> errors, string field, string? value, IEnumerable<string> allowed)
+    {
+        if (value is null || !allowed.Contains(value))
+        {
+            errors[field] = [$"{field} is one of {string.Join(", ", allowed)}."];
+        }
+    }
+
+    /// <summary>A listing's optional page size: when given, 1 to <paramref name="max"/>.</summary>
+    public static Dictionary<string, string[]>? PageLimit(int? limit, int max) =>
+        limit < 1 || limit > max ? new Dictionary<string, string[]> { ["limit"] = [$"limit is 1 to {max}."] } : null;
+
     public static Dictionary<string, string[]>? ErrorsOrNull(Dictionary<string, string[]> errors) => errors.Count == 0 ? null : errors;
 }
