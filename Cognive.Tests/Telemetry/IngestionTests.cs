@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cognive.Tests.Infrastructure;
-using StackExchange.Redis;
 
 namespace Cognive.Tests.Telemetry;
 
@@ -66,14 +65,8 @@ public sealed class IngestionTests(SharedApp shared)
         Assert.Equal(agentId, summary.GetProperty("top_agents")[0].GetProperty("agent_id").GetGuid());
         Assert.Equal(850, summary.GetProperty("models")[0].GetProperty("latency_p95_ms").GetDouble());
 
-        var teamId = (await team.GetJsonAsync("/api/v1/teams/me", ct)).GetProperty("id").GetGuid();
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await _app.GetConnectionStringAsync("redis", ct));
-        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
-        await Eventually.HoldsAsync(async () =>
-        {
-            var counter = await redis.GetDatabase().StringGetAsync($"cognive:spend:{teamId:N}:day:{today}");
-            return counter.HasValue && decimal.Parse(counter.ToString(), System.Globalization.CultureInfo.InvariantCulture) == expectedCost;
-        }, "the team's spend counter equals the stored cost", ct);
+        await using var store = await PipelineStore.OpenAsync(_app, ct);
+        await store.WaitForSpendCounterAsync(await team.TeamIdAsync(ct), expectedCost, ct);
     }
 
     [Fact]

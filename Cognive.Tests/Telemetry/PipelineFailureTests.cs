@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using Cognive.Tests.Infrastructure;
 using RabbitMQ.Client;
-using StackExchange.Redis;
 
 namespace Cognive.Tests.Telemetry;
 
@@ -22,9 +21,9 @@ public sealed class PipelineFailureTests(SharedApp shared)
     {
         var ct = TestContext.Current.CancellationToken;
         using var team = await TeamSession.CreateAsync(_app, ct);
-        var teamId = await TeamIdAsync(team, ct);
+        var teamId = await team.TeamIdAsync(ct);
         var runs = new[] { await team.StartRunOfNewAgentAsync(ct), await team.StartRunOfNewAgentAsync(ct) };
-        var store = new PipelineStore(await _app.GetConnectionStringAsync("cognive", ct));
+        await using var store = await PipelineStore.OpenAsync(_app, ct);
         var accepted = new ConcurrentBag<Guid>();
         using var stopLoad = new CancellationTokenSource();
 
@@ -67,7 +66,7 @@ public sealed class PipelineFailureTests(SharedApp shared)
         Assert.True(storedIds.SetEquals(accepted), "the stored calls are exactly the accepted ones");
         Assert.All(await store.ConsistencyAsync(teamId, ct), check => Assert.True(check.Raw == check.Derived,
             $"{check.What}: raw {check.Raw}, derived {check.Derived}"));
-        await AssertSpendCounterAsync(teamId, await store.CostAsync(teamId, ct), ct);
+        await store.WaitForSpendCounterAsync(teamId, await store.CostAsync(teamId, ct), ct);
     }
 
     [Fact]
@@ -75,9 +74,9 @@ public sealed class PipelineFailureTests(SharedApp shared)
     {
         var ct = TestContext.Current.CancellationToken;
         using var team = await TeamSession.CreateAsync(_app, ct);
-        var teamId = await TeamIdAsync(team, ct);
+        var teamId = await team.TeamIdAsync(ct);
         var runId = await team.StartRunOfNewAgentAsync(ct);
-        var store = new PipelineStore(await _app.GetConnectionStringAsync("cognive", ct));
+        await using var store = await PipelineStore.OpenAsync(_app, ct);
         var accepted = new List<Guid>();
         var statuses = new List<HttpStatusCode>();
         var rabbit = _app.Resources.Single(r => r.Name == "rabbitmq");
@@ -125,7 +124,7 @@ public sealed class PipelineFailureTests(SharedApp shared)
     {
         var ct = TestContext.Current.CancellationToken;
         using var team = await TeamSession.CreateAsync(_app, ct);
-        var teamId = await TeamIdAsync(team, ct);
+        var teamId = await team.TeamIdAsync(ct);
         var agentId = await team.RegisterAgentAsync("victim", ct);
         var runId = await team.StartRunAsync(agentId, ct);
         var unreadable = $"not json {Guid.NewGuid()}";
@@ -170,12 +169,14 @@ public sealed class PipelineFailureTests(SharedApp shared)
 
             return deadLetters.ContainsKey(unreadable) && deadLetters.ContainsKey(refused);
         }, "both poison messages reach the dead-letter queue", ct);
+        await using var store = await PipelineStore.OpenAsync(_app, ct);
+        var stored = await store.EventIdsAsync(teamId, ct);
 
         Assert.Equal(HttpStatusCode.Accepted, good.StatusCode);
         Assert.Equal(20, run.GetProperty("totals").GetProperty("calls").GetInt64());
         Assert.Equal("rejected", deadLetters[unreadable]);
         Assert.Equal("delivery_limit", deadLetters[refused]);
-        Assert.DoesNotContain(refusedId, await new PipelineStore(await _app.GetConnectionStringAsync("cognive", ct)).EventIdsAsync(teamId, ct));
+        Assert.DoesNotContain(refusedId, stored);
     }
 
     private static string DeathReason(IReadOnlyBasicProperties properties) =>
@@ -191,15 +192,4 @@ public sealed class PipelineFailureTests(SharedApp shared)
         var launcher = int.Parse(running.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, CultureInfo.InvariantCulture);
         return ServerProcesses.SelfAndDescendants(launcher).Last(pid => ServerProcesses.CommandLine(pid).Contains("Cognive.Workers"));
     }
-
-    private async Task AssertSpendCounterAsync(Guid teamId, decimal cost, CancellationToken ct)
-    {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await _app.GetConnectionStringAsync("redis", ct));
-        var key = $"cognive:spend:{teamId:N}:day:{DateTime.UtcNow:yyyy-MM-dd}";
-        await Eventually.HoldsAsync(async () => await redis.GetDatabase().StringGetAsync(key) is { HasValue: true } counter &&
-            decimal.Parse(counter.ToString(), CultureInfo.InvariantCulture) == cost, $"the spend counter equals the stored cost {cost}", ct);
-    }
-
-    private static async Task<Guid> TeamIdAsync(TeamSession team, CancellationToken ct) =>
-        (await team.GetJsonAsync("/api/v1/teams/me", ct)).GetProperty("id").GetGuid();
 }

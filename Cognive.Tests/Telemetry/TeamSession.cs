@@ -44,6 +44,9 @@ public sealed class TeamSession(HttpClient client) : IDisposable
     public Task<HttpResponseMessage> PostBatchAsync(IEnumerable<object> calls, CancellationToken ct) =>
         Client.PostAsJsonAsync("/api/v1/llm-calls/batch", new { events = calls }, ct);
 
+    public async Task<Guid> TeamIdAsync(CancellationToken ct) =>
+        (await GetJsonAsync("/api/v1/teams/me", ct)).GetProperty("id").GetGuid();
+
     public async Task<JsonElement> GetJsonAsync(string path, CancellationToken ct)
     {
         using var response = await Client.GetAsync(path, ct);
