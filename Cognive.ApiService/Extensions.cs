@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cognive.ApiService.Agents;
 using Cognive.ApiService.Analytics;
 using Cognive.ApiService.ApiKeys;
+using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.LlmCalls;
 using Cognive.ApiService.Pricing;
@@ -40,6 +41,7 @@ public static class Extensions
         builder.Services.AddSingleton<CallStore>();
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddSingleton<AnalyticsQueries>();
+        builder.Services.AddSingleton<AuditLog>();
         return builder;
     }
 
@@ -56,6 +58,7 @@ public static class Extensions
         api.MapLlmCallEndpoints();
         api.MapPricingEndpoints();
         api.MapAnalyticsEndpoints();
+        api.MapAuditEndpoints();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Cognive.Data.Agents;
 using Cognive.Data.ApiKeys;
+using Cognive.Data.Audit;
 using Cognive.Data.Pricing;
 using Cognive.Data.Teams;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
     public DbSet<Agent> Agents => Set<Agent>();
 
     public DbSet<ModelPrice> ModelPrices => Set<ModelPrice>();
+
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -75,6 +78,25 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             price.Property(p => p.Source).HasColumnName("source").HasMaxLength(500);
             price.Property(p => p.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
             price.HasIndex(p => new { p.Provider, p.Model, p.EffectiveFrom }).IsUnique();
+        });
+
+        model.Entity<AuditRecord>(audit =>
+        {
+            audit.ToTable("audit_records");
+            audit.Property(a => a.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            audit.Property(a => a.TeamId).HasColumnName("team_id");
+            audit.Property(a => a.OccurredAt).HasColumnName("occurred_at");
+            audit.Property(a => a.Actor).HasColumnName("actor").HasMaxLength(100);
+            audit.Property(a => a.Action).HasColumnName("action").HasMaxLength(100);
+            audit.Property(a => a.TargetType).HasColumnName("target_type").HasMaxLength(50);
+            audit.Property(a => a.TargetId).HasColumnName("target_id").HasMaxLength(200);
+            audit.Property(a => a.Summary).HasColumnName("summary");
+            audit.Property(a => a.RequestId).HasColumnName("request_id").HasMaxLength(128);
+            audit.Property(a => a.SourceIp).HasColumnName("source_ip").HasMaxLength(64);
+            audit.Property(a => a.PreviousHash).HasColumnName("previous_hash");
+            audit.Property(a => a.Hash).HasColumnName("hash");
+            audit.HasIndex(a => new { a.TeamId, a.Id });
+            audit.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 }

@@ -22,6 +22,7 @@ internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestI
         }
 
         Activity.Current?.SetTag("cognive.request_id", requestId);
+        context.Items[HeaderName] = requestId;
         context.Response.OnStarting(() =>
         {
             context.Response.Headers[HeaderName] = requestId;
@@ -33,4 +34,11 @@ internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestI
             await next(context);
         }
     }
+}
+
+public static class RequestIdExtensions
+{
+    /// <summary>The request id this request answers with (see <see cref="RequestIdMiddleware"/>).</summary>
+    public static string RequestId(this HttpContext context) =>
+        context.Items[RequestIdMiddleware.HeaderName] as string ?? context.TraceIdentifier;
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Validation;
 using Cognive.Data;
@@ -27,7 +28,8 @@ public static class AgentEndpoints
     }
 
     private static async Task<Results<Created<AgentResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegisterAgentRequest request, ClaimsPrincipal user, CogniveDbContext db, TimeProvider time, CancellationToken ct)
+        RegisterAgentRequest request, ClaimsPrincipal user, CogniveDbContext db, AuditLog audit, HttpContext http, TimeProvider time,
+        CancellationToken ct)
     {
         if (AgentRules.Validate(request.Name, request.Framework, request.Description, request.Config, partial: false) is { } errors)
         {
@@ -35,18 +37,28 @@ public static class AgentEndpoints
         }
 
         var now = time.GetUtcNow();
-        var agent = new Agent
+        var (agent, conflict) = await AuditLog.InTransactionAsync(db, async () =>
         {
-            TeamId = CogniveClaims.TeamIdOf(user),
-            Name = request.Name!.Trim(),
-            Framework = request.Framework!.Trim(),
-            Description = request.Description?.Trim(),
-            Config = ToDocument(request.Config),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Agents.Add(agent);
-        if (await SaveAsync(db, agent.Name, ct) is { } conflict)
+            var agent = new Agent
+            {
+                TeamId = CogniveClaims.TeamIdOf(user),
+                Name = request.Name!.Trim(),
+                Framework = request.Framework!.Trim(),
+                Description = request.Description?.Trim(),
+                Config = ToDocument(request.Config),
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            db.Agents.Add(agent);
+            if (await SaveAsync(db, agent.Name, ct) is { } conflict)
+            {
+                return (agent, conflict);
+            }
+
+            await audit.RecordAsync(db, http, "agent.create", "agent", agent.Id, new { after = Audited(agent) }, ct);
+            return (agent, (ProblemHttpResult?)null);
+        }, ct);
+        if (conflict is not null)
         {
             return conflict;
         }
@@ -94,26 +106,43 @@ public static class AgentEndpoints
     }
 
     private static async Task<Results<Ok<AgentResponse>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, UpdateAgentRequest request, ClaimsPrincipal user, CogniveDbContext db, AgentCache cache, TimeProvider time,
-        CancellationToken ct)
+        Guid id, UpdateAgentRequest request, ClaimsPrincipal user, CogniveDbContext db, AgentCache cache, AuditLog audit,
+        HttpContext http, TimeProvider time, CancellationToken ct)
     {
         if (AgentRules.Validate(request.Name, request.Framework, request.Description, request.Config, partial: true) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var agent = await FindAsync(db, id, user, ct);
+        var (agent, conflict) = await AuditLog.InTransactionAsync<(Agent? Agent, ProblemHttpResult? Conflict)>(db, async () =>
+        {
+            var agent = await FindAsync(db, id, user, ct);
+            if (agent is null)
+            {
+                return (null, null);
+            }
+
+            var before = Audited(agent);
+            agent.Name = request.Name?.Trim() ?? agent.Name;
+            agent.Framework = request.Framework?.Trim() ?? agent.Framework;
+            agent.Description = request.Description?.Trim() ?? agent.Description;
+            agent.Config = request.Config is null ? agent.Config : ToDocument(request.Config);
+            agent.UpdatedAt = time.GetUtcNow();
+            if (await SaveAsync(db, agent.Name, ct) is { } conflict)
+            {
+                return (agent, conflict);
+            }
+
+            await audit.RecordAsync(db, http, "agent.update", "agent", id,
+                new { before, after = Audited(agent), config_changed = request.Config is not null }, ct);
+            return (agent, null);
+        }, ct);
         if (agent is null)
         {
             return TypedResults.NotFound();
         }
 
-        agent.Name = request.Name?.Trim() ?? agent.Name;
-        agent.Framework = request.Framework?.Trim() ?? agent.Framework;
-        agent.Description = request.Description?.Trim() ?? agent.Description;
-        agent.Config = request.Config is null ? agent.Config : ToDocument(request.Config);
-        agent.UpdatedAt = time.GetUtcNow();
-        if (await SaveAsync(db, agent.Name, ct) is { } conflict)
+        if (conflict is not null)
         {
             return conflict;
         }
@@ -124,16 +153,35 @@ public static class AgentEndpoints
 
     /// <summary>Archives: the agent and its history stay, it just stops being active.</summary>
     private static async Task<Results<NoContent, NotFound>> ArchiveAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,
-        AgentCache cache, TimeProvider time, CancellationToken ct)
+        AgentCache cache, AuditLog audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
-        var teamId = CogniveClaims.TeamIdOf(user);
-        var now = time.GetUtcNow();
-        var archived = await db.Agents
-            .Where(a => a.Id == id && a.TeamId == teamId)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, AgentStatus.Archived).SetProperty(a => a.UpdatedAt, now), ct);
+        var archived = await AuditLog.InTransactionAsync(db, async () =>
+        {
+            var agent = await FindAsync(db, id, user, ct);
+            if (agent is null)
+            {
+                return false;
+            }
+
+            var before = Audited(agent);
+            agent.Status = AgentStatus.Archived;
+            agent.UpdatedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+            await audit.RecordAsync(db, http, "agent.archive", "agent", id, new { before, after = Audited(agent) }, ct);
+            return true;
+        }, ct);
+        if (!archived)
+        {
+            return TypedResults.NotFound();
+        }
+
         await cache.ForgetAsync(id);
-        return archived == 1 ? TypedResults.NoContent() : TypedResults.NotFound();
+        return TypedResults.NoContent();
     }
+
+    /// <summary>What the audit keeps of an agent: never its config, which may hold credentials.</summary>
+    private static object Audited(Agent agent) =>
+        new { agent.Name, agent.Framework, agent.Description, status = agent.Status.ToString().ToLowerInvariant() };
 
     private static Task<Agent?> FindAsync(CogniveDbContext db, Guid id, ClaimsPrincipal user, CancellationToken ct)
     {

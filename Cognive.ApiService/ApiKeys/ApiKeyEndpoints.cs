@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
 using Cognive.Data;
 using Cognive.Data.ApiKeys;
@@ -30,29 +31,47 @@ public static class ApiKeyEndpoints
     }
 
     private static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem>> CreateAsync(
-        CreateApiKeyRequest request, ClaimsPrincipal user, CogniveDbContext db, TimeProvider time, CancellationToken ct)
+        CreateApiKeyRequest request, ClaimsPrincipal user, CogniveDbContext db, AuditLog audit, HttpContext http, TimeProvider time,
+        CancellationToken ct)
     {
         if (NameRules.Validate(request.Name) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var created = await IssueAsync(db, CogniveClaims.TeamIdOf(user), request.Name!.Trim(), time, ct);
+        var created = await AuditLog.InTransactionAsync(db, async () =>
+        {
+            var created = await IssueAsync(db, CogniveClaims.TeamIdOf(user), request.Name!.Trim(), time, ct);
+            await audit.RecordAsync(db, http, "api_key.create", "api_key", created.Id, new { after = new { created.Name, created.Prefix } }, ct);
+            return created;
+        }, ct);
         return TypedResults.Created($"/api/v1/api-keys/{created.Id}", created);
     }
 
     private static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,
-        ApiKeyDirectory directory, TimeProvider time, CancellationToken ct)
+        ApiKeyDirectory directory, AuditLog audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var teamId = CogniveClaims.TeamIdOf(user);
         var now = time.GetUtcNow();
-        var prefix = await db.ApiKeys.Where(k => k.Id == id && k.TeamId == teamId).Select(k => k.Prefix).SingleOrDefaultAsync(ct);
+        var prefix = await AuditLog.InTransactionAsync(db, async () =>
+        {
+            var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.TeamId == teamId, ct);
+            if (key is null)
+            {
+                return null;
+            }
+
+            var before = new { revoked_at = key.RevokedAt };
+            key.RevokedAt ??= now;
+            await db.SaveChangesAsync(ct);
+            await audit.RecordAsync(db, http, "api_key.revoke", "api_key", id, new { before, after = new { revoked_at = key.RevokedAt } }, ct);
+            return key.Prefix;
+        }, ct);
         if (prefix is null)
         {
             return TypedResults.NotFound();
         }
 
-        await db.ApiKeys.Where(k => k.Id == id).ExecuteUpdateAsync(set => set.SetProperty(k => k.RevokedAt, k => k.RevokedAt ?? now), ct);
         await directory.ForgetAsync(prefix);
         return TypedResults.NoContent();
     }

@@ -1,3 +1,4 @@
+using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Validation;
 using Cognive.Data;
@@ -63,7 +64,7 @@ public static class PricingEndpoints
     }
 
     private static async Task<Results<Created<PriceResponse>, ValidationProblem, ProblemHttpResult>> AddAsync(
-        AddPriceRequest request, CogniveDbContext db, TimeProvider time, CancellationToken ct)
+        AddPriceRequest request, CogniveDbContext db, AuditLog audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         if (Validate(request, now) is { } errors)
@@ -71,30 +72,40 @@ public static class PricingEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var price = new ModelPrice
+        var price = await AuditLog.InTransactionAsync(db, async () =>
         {
-            Provider = request.Provider!.Trim().ToLowerInvariant(),
-            Model = request.Model!.Trim().ToLowerInvariant(),
-            InputPerMillion = request.InputPerMillion!.Value,
-            OutputPerMillion = request.OutputPerMillion!.Value,
-            CachedInputPerMillion = request.CachedInputPerMillion,
-            EffectiveFrom = (request.EffectiveFrom ?? now).ToUniversalTime(),
-            Source = request.Source?.Trim() ?? "added through the API",
-            CreatedAt = now,
-        };
-        db.ModelPrices.Add(price);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+            var price = new ModelPrice
+            {
+                Provider = request.Provider!.Trim().ToLowerInvariant(),
+                Model = request.Model!.Trim().ToLowerInvariant(),
+                InputPerMillion = request.InputPerMillion!.Value,
+                OutputPerMillion = request.OutputPerMillion!.Value,
+                CachedInputPerMillion = request.CachedInputPerMillion,
+                EffectiveFrom = (request.EffectiveFrom ?? now).ToUniversalTime(),
+                Source = request.Source?.Trim() ?? "added through the API",
+                CreatedAt = now,
+            };
+            db.ModelPrices.Add(price);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+            {
+                return null;
+            }
+
+            await PriceVersions.ChainAsync(db, ct);
+            await db.Entry(price).ReloadAsync(ct);
+            await audit.RecordAsync(db, http, "price.add", "price", $"{price.Provider}/{price.Model}", new { after = PriceResponse.From(price) }, ct);
+            return price;
+        }, ct);
+        if (price is null)
         {
             return TypedResults.Problem(type: "https://cognive.dev/problems/price-version-exists", title: "Price version exists",
                 statusCode: StatusCodes.Status409Conflict, detail: "This model has a price version from that instant.");
         }
 
-        await PriceVersions.ChainAsync(db, ct);
-        await db.Entry(price).ReloadAsync(ct);
         return TypedResults.Created($"/api/v1/pricing/{price.Provider}/{price.Model}", PriceResponse.From(price));
     }
 

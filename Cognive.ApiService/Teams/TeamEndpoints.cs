@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Cognive.ApiService.ApiKeys;
+using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
 using Cognive.Data;
 using Cognive.Data.Teams;
@@ -27,7 +28,7 @@ public static class TeamEndpoints
 
     /// <summary>Creates a team with its first API key, returned once.</summary>
     private static async Task<Results<Created<CreatedTeamResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateTeamRequest request, CogniveDbContext db, TimeProvider time, CancellationToken ct)
+        CreateTeamRequest request, CogniveDbContext db, AuditLog audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         if (NameRules.Validate(request.Name) is { } errors)
         {
@@ -41,10 +42,15 @@ public static class TeamEndpoints
                 statusCode: StatusCodes.Status409Conflict, detail: $"A team named '{name}' exists.");
         }
 
-        var team = new Team { Name = name, CreatedAt = time.GetUtcNow() };
-        db.Teams.Add(team);
-        await db.SaveChangesAsync(ct);
-        var key = await ApiKeyEndpoints.IssueAsync(db, team.Id, "first key", time, ct);
+        var (team, key) = await AuditLog.InTransactionAsync(db, async () =>
+        {
+            var team = new Team { Name = name, CreatedAt = time.GetUtcNow() };
+            db.Teams.Add(team);
+            await db.SaveChangesAsync(ct);
+            var key = await ApiKeyEndpoints.IssueAsync(db, team.Id, "first key", time, ct);
+            await audit.RecordAsync(db, http, "team.create", "team", team.Id, new { after = new { team.Name, first_key = key.Prefix } }, ct);
+            return (team, key);
+        }, ct);
         return TypedResults.Created($"/api/v1/teams/{team.Id}", new CreatedTeamResponse(team.Id, team.Name, key));
     }
 }
