@@ -6,6 +6,7 @@ using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.LlmCalls;
 using Cognive.ApiService.Pricing;
+using Cognive.ApiService.RateLimits;
 using Cognive.ApiService.Runs;
 using Cognive.ApiService.Teams;
 using Cognive.Data;
@@ -42,6 +43,7 @@ public static class Extensions
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddSingleton<AnalyticsQueries>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<ApiKeyRateLimiter>();
         return builder;
     }
 
@@ -59,6 +61,13 @@ public static class Extensions
         api.MapPricingEndpoints();
         api.MapAnalyticsEndpoints();
         api.MapAuditEndpoints();
+        return app;
+    }
+
+    /// <summary>Each API key's requests per minute; after authentication, which names the key.</summary>
+    public static WebApplication UseApiKeyRateLimits(this WebApplication app)
+    {
+        app.UseMiddleware<RateLimitMiddleware>();
         return app;
     }
 }

@@ -10,6 +10,7 @@ var app = builder.Build();
 app.UseProblemDetailsForErrors();
 app.MapDefaultEndpoints();
 app.UseAuthentication();
+app.UseApiKeyRateLimits();
 app.UseAuthorization();
 app.MapApiEndpoints();
 

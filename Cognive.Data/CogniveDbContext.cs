@@ -42,6 +42,7 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             key.Property(k => k.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()");
             key.Property(k => k.LastUsedAt).HasColumnName("last_used_at");
             key.Property(k => k.RevokedAt).HasColumnName("revoked_at");
+            key.Property(k => k.RateLimitPerMinute).HasColumnName("rate_limit_per_minute");
             key.HasIndex(k => k.Prefix).IsUnique();
             key.HasIndex(k => k.TeamId);
             key.HasOne<Team>().WithMany().HasForeignKey(k => k.TeamId).OnDelete(DeleteBehavior.Restrict);

@@ -10,6 +10,8 @@ namespace Cognive.ApiService.ApiKeys;
 
 public static class ApiKeyEndpoints
 {
+    public const int MaxRateLimitPerMinute = 10_000_000;
+
     public static RouteGroupBuilder MapApiKeyEndpoints(this RouteGroupBuilder api)
     {
         var keys = api.MapGroup("/api-keys").WithTags("API keys");
@@ -25,7 +27,8 @@ public static class ApiKeyEndpoints
         var keys = await db.ApiKeys.AsNoTracking()
             .Where(k => k.TeamId == teamId)
             .OrderBy(k => k.CreatedAt)
-            .Select(k => new ApiKeyResponse(k.Id, k.Name, ApiKeyToken.Scheme + k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt))
+            .Select(k => new ApiKeyResponse(k.Id, k.Name, ApiKeyToken.Scheme + k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt,
+                k.RateLimitPerMinute))
             .ToListAsync(ct);
         return TypedResults.Ok(keys);
     }
@@ -34,15 +37,22 @@ public static class ApiKeyEndpoints
         CreateApiKeyRequest request, ClaimsPrincipal user, CogniveDbContext db, AuditLog audit, HttpContext http, TimeProvider time,
         CancellationToken ct)
     {
-        if (NameRules.Validate(request.Name) is { } errors)
+        var errors = NameRules.Validate(request.Name) ?? new Dictionary<string, string[]>();
+        if (request.RateLimitPerMinute is < 1 or > MaxRateLimitPerMinute)
+        {
+            errors["rate_limit_per_minute"] = [$"rate_limit_per_minute is 1 to {MaxRateLimitPerMinute}."];
+        }
+
+        if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         var created = await AuditLog.InTransactionAsync(db, async () =>
         {
-            var created = await IssueAsync(db, CogniveClaims.TeamIdOf(user), request.Name!.Trim(), time, ct);
-            await audit.RecordAsync(db, http, "api_key.create", "api_key", created.Id, new { after = new { created.Name, created.Prefix } }, ct);
+            var created = await IssueAsync(db, CogniveClaims.TeamIdOf(user), request.Name!.Trim(), time, ct, request.RateLimitPerMinute);
+            await audit.RecordAsync(db, http, "api_key.create", "api_key", created.Id,
+                new { after = new { created.Name, created.Prefix, created.RateLimitPerMinute } }, ct);
             return created;
         }, ct);
         return TypedResults.Created($"/api/v1/api-keys/{created.Id}", created);
@@ -78,23 +88,27 @@ public static class ApiKeyEndpoints
 
     /// <summary>Creates a key for a team; the only moment its full text exists outside the caller.</summary>
     internal static async Task<CreatedApiKeyResponse> IssueAsync(CogniveDbContext db, Guid teamId, string name,
-        TimeProvider time, CancellationToken ct)
+        TimeProvider time, CancellationToken ct, int? rateLimitPerMinute = null)
     {
         var token = ApiKeyToken.Generate();
         var key = new ApiKey
         {
             TeamId = teamId, Name = name, Prefix = token.Prefix, SecretHash = token.SecretHash(), CreatedAt = time.GetUtcNow(),
+            RateLimitPerMinute = rateLimitPerMinute,
         };
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
-        return new CreatedApiKeyResponse(key.Id, key.Name, ApiKeyToken.Scheme + key.Prefix, token.ToString(), key.CreatedAt);
+        return new CreatedApiKeyResponse(key.Id, key.Name, ApiKeyToken.Scheme + key.Prefix, token.ToString(), key.CreatedAt,
+            key.RateLimitPerMinute);
     }
 }
 
-public sealed record CreateApiKeyRequest(string? Name);
+/// <summary>A new key; without <see cref="RateLimitPerMinute"/> it gets the installation's default rate.</summary>
+public sealed record CreateApiKeyRequest(string? Name, int? RateLimitPerMinute);
 
 public sealed record ApiKeyResponse(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt,
-    DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+    DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, int? RateLimitPerMinute);
 
 /// <summary><see cref="Key"/> is shown once, here; Cognive keeps only its hash.</summary>
-public sealed record CreatedApiKeyResponse(Guid Id, string Name, string Prefix, string Key, DateTimeOffset CreatedAt);
+public sealed record CreatedApiKeyResponse(Guid Id, string Name, string Prefix, string Key, DateTimeOffset CreatedAt,
+    int? RateLimitPerMinute);

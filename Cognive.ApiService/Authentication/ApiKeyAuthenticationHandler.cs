@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Cognive.Data;
@@ -43,6 +44,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             new Claim(CogniveClaims.TeamId, key.TeamId.ToString()),
             new Claim(CogniveClaims.KeyPrefix, token.Prefix),
             .. key.IsAdmin ? [new Claim(CogniveClaims.Admin, "true")] : Array.Empty<Claim>(),
+            .. key.RateLimitPerMinute is { } rate ? [new Claim(CogniveClaims.RateLimit, rate.ToString(CultureInfo.InvariantCulture))] : Array.Empty<Claim>(),
         ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

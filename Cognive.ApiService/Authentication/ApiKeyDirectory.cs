@@ -24,7 +24,8 @@ public sealed class ApiKeyDirectory(IConnectionMultiplexer redis, TimeProvider t
     public Task<StoredKey?> FindAsync(CogniveDbContext db, string prefix, CancellationToken ct) =>
         RedisReadThrough.GetAsync(redis.GetDatabase(), Key(prefix), ApiJson.Default.StoredKey, Lifetime, () => db.ApiKeys.AsNoTracking()
             .Where(k => k.Prefix == prefix)
-            .Join(db.Teams, k => k.TeamId, t => t.Id, (k, t) => new StoredKey(k.Id, k.TeamId, k.SecretHash, t.IsAdmin, k.RevokedAt != null))
+            .Join(db.Teams, k => k.TeamId, t => t.Id,
+                (k, t) => new StoredKey(k.Id, k.TeamId, k.SecretHash, t.IsAdmin, k.RevokedAt != null, k.RateLimitPerMinute))
             .SingleOrDefaultAsync(ct));
 
     /// <summary>Records the key's use at most once a minute across replicas (Redis decides which replica writes).</summary>
@@ -49,4 +50,4 @@ public sealed class ApiKeyDirectory(IConnectionMultiplexer redis, TimeProvider t
 }
 
 /// <summary>An API key as stored: never the secret, only its hash.</summary>
-public sealed record StoredKey(Guid Id, Guid TeamId, byte[] SecretHash, bool IsAdmin, bool Revoked);
+public sealed record StoredKey(Guid Id, Guid TeamId, byte[] SecretHash, bool IsAdmin, bool Revoked, int? RateLimitPerMinute);

@@ -21,4 +21,7 @@ public sealed class ApiKey
     public DateTimeOffset? LastUsedAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>Requests per minute this key may make; null for the installation's default.</summary>
+    public int? RateLimitPerMinute { get; init; }
 }

@@ -108,6 +108,10 @@ namespace Cognive.Data.Migrations
                         .HasColumnType("character varying(12)")
                         .HasColumnName("prefix");
 
+                    b.Property<int?>("RateLimitPerMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("rate_limit_per_minute");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
