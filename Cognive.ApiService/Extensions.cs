@@ -9,6 +9,7 @@ using Cognive.ApiService.Pricing;
 using Cognive.ApiService.RateLimits;
 using Cognive.ApiService.Runs;
 using Cognive.ApiService.Teams;
+using Cognive.ApiService.Users;
 using Cognive.Data;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Scalar.AspNetCore;
@@ -27,7 +28,7 @@ public static class Extensions
         builder.AddRedisClient("redis");
         builder.AddRabbitMQClient("rabbitmq");
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddApiKeyAuthentication();
+        builder.Services.AddCogniveAuthentication();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -43,11 +44,15 @@ public static class Extensions
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddSingleton<AnalyticsQueries>();
         builder.Services.AddSingleton<AuditLog>();
-        builder.Services.AddSingleton<ApiKeyRateLimiter>();
+        builder.Services.AddSingleton<RateLimiter>();
         return builder;
     }
 
-    /// <summary>The OpenAPI document (/openapi/v1.json) and its browsable reference (/docs) are public; everything under /api/v1 needs an API key and sees only its own team's objects.</summary>
+    /// <summary>
+    /// The OpenAPI document (/openapi/v1.json) and its browsable reference (/docs) are public; everything under /api/v1
+    /// but login and refresh needs an API key or a bearer token, the permission its endpoint names, and sees only its own
+    /// team's objects.
+    /// </summary>
     public static WebApplication MapApiEndpoints(this WebApplication app)
     {
         app.MapOpenApi();
@@ -61,11 +66,12 @@ public static class Extensions
         api.MapPricingEndpoints();
         api.MapAnalyticsEndpoints();
         api.MapAuditEndpoints();
+        api.MapAuthEndpoints();
         return app;
     }
 
-    /// <summary>Each API key's requests per minute; after authentication, which names the key.</summary>
-    public static WebApplication UseApiKeyRateLimits(this WebApplication app)
+    /// <summary>Each API key's or person's requests per minute; after authentication, which names the caller.</summary>
+    public static WebApplication UseRateLimits(this WebApplication app)
     {
         app.UseMiddleware<RateLimitMiddleware>();
         return app;

@@ -10,7 +10,7 @@ var app = builder.Build();
 app.UseProblemDetailsForErrors();
 app.MapDefaultEndpoints();
 app.UseAuthentication();
-app.UseApiKeyRateLimits();
+app.UseRateLimits();
 app.UseAuthorization();
 app.MapApiEndpoints();
 

@@ -13,8 +13,11 @@ var migrations = builder.AddProject<Projects.Cognive_MigrationService>("migratio
     .WithReference(servers.Database).WaitFor(servers.Database)
     .WithBootstrapKeyFile(servers);
 
+var jwtSigningKey = builder.AddSharedSecret(servers, "jwt-signing-key");
+
 var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithExternalHttpEndpoints()
+    .WithEnvironment("Cognive__Jwt__SigningKey", jwtSigningKey)
     .WithReference(servers.Database).WaitForCompletion(migrations)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)

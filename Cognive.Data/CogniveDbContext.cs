@@ -1,8 +1,12 @@
 using Cognive.Data.Agents;
+using Cognive.Data.Alerts;
 using Cognive.Data.ApiKeys;
 using Cognive.Data.Audit;
+using Cognive.Data.Budgets;
+using Cognive.Data.Policies;
 using Cognive.Data.Pricing;
 using Cognive.Data.Teams;
+using Cognive.Data.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cognive.Data;
@@ -18,6 +22,20 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
     public DbSet<ModelPrice> ModelPrices => Set<ModelPrice>();
 
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    public DbSet<Budget> Budgets => Set<Budget>();
+
+    public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
+
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+
+    public DbSet<AlertDelivery> AlertDeliveries => Set<AlertDelivery>();
+
+    public DbSet<Policy> Policies => Set<Policy>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -43,6 +61,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             key.Property(k => k.LastUsedAt).HasColumnName("last_used_at");
             key.Property(k => k.RevokedAt).HasColumnName("revoked_at");
             key.Property(k => k.RateLimitPerMinute).HasColumnName("rate_limit_per_minute");
+            key.Property(k => k.Scopes).HasColumnName("scopes");
+            key.Property(k => k.ExpiresAt).HasColumnName("expires_at");
             key.HasIndex(k => k.Prefix).IsUnique();
             key.HasIndex(k => k.TeamId);
             key.HasOne<Team>().WithMany().HasForeignKey(k => k.TeamId).OnDelete(DeleteBehavior.Restrict);
@@ -98,6 +118,132 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             audit.Property(a => a.Hash).HasColumnName("hash");
             audit.HasIndex(a => new { a.TeamId, a.Id });
             audit.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        MapPeople(model);
+        MapGovernance(model);
+    }
+
+    private static void MapPeople(ModelBuilder model)
+    {
+        model.Entity<User>(user =>
+        {
+            user.ToTable("users");
+            user.Property(u => u.Id).HasColumnName("id");
+            user.Property(u => u.TeamId).HasColumnName("team_id");
+            user.Property(u => u.Email).HasColumnName("email").HasMaxLength(254);
+            user.Property(u => u.PasswordHash).HasColumnName("password_hash").HasMaxLength(200);
+            user.Property(u => u.Role).HasColumnName("role").HasMaxLength(20);
+            user.Property(u => u.CreatedAt).HasColumnName("created_at");
+            user.HasIndex(u => u.Email).IsUnique();
+            user.HasIndex(u => u.TeamId);
+            user.HasOne<Team>().WithMany().HasForeignKey(u => u.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<RefreshToken>(token =>
+        {
+            token.ToTable("refresh_tokens");
+            token.Property(t => t.Id).HasColumnName("id");
+            token.Property(t => t.UserId).HasColumnName("user_id");
+            token.Property(t => t.FamilyId).HasColumnName("family_id");
+            token.Property(t => t.TokenHash).HasColumnName("token_hash");
+            token.Property(t => t.CreatedAt).HasColumnName("created_at");
+            token.Property(t => t.ExpiresAt).HasColumnName("expires_at");
+            token.Property(t => t.RotatedAt).HasColumnName("rotated_at");
+            token.Property(t => t.RevokedAt).HasColumnName("revoked_at");
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => t.FamilyId);
+            token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+
+    private static void MapGovernance(ModelBuilder model)
+    {
+        model.Entity<Budget>(budget =>
+        {
+            budget.ToTable("budgets");
+            budget.Property(b => b.Id).HasColumnName("id");
+            budget.Property(b => b.TeamId).HasColumnName("team_id");
+            budget.Property(b => b.AgentId).HasColumnName("agent_id");
+            budget.Property(b => b.Name).HasColumnName("name").HasMaxLength(200);
+            budget.Property(b => b.AmountUsd).HasColumnName("amount_usd").HasPrecision(18, 6);
+            budget.Property(b => b.Period).HasColumnName("period").HasConversion<string>().HasMaxLength(20);
+            budget.Property(b => b.Mode).HasColumnName("mode").HasConversion<string>().HasMaxLength(20);
+            budget.Property(b => b.Thresholds).HasColumnName("thresholds");
+            budget.Property(b => b.CreatedAt).HasColumnName("created_at");
+            budget.Property(b => b.UpdatedAt).HasColumnName("updated_at");
+            budget.Property(b => b.DeletedAt).HasColumnName("deleted_at");
+            budget.HasIndex(b => new { b.TeamId, b.AgentId });
+            budget.HasOne<Team>().WithMany().HasForeignKey(b => b.TeamId).OnDelete(DeleteBehavior.Restrict);
+            budget.HasOne<Agent>().WithMany().HasForeignKey(b => b.AgentId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<BudgetAlert>(alert =>
+        {
+            alert.ToTable("budget_alerts");
+            alert.Property(a => a.Id).HasColumnName("id");
+            alert.Property(a => a.TeamId).HasColumnName("team_id");
+            alert.Property(a => a.BudgetId).HasColumnName("budget_id");
+            alert.Property(a => a.PeriodStart).HasColumnName("period_start");
+            alert.Property(a => a.Threshold).HasColumnName("threshold");
+            alert.Property(a => a.SpentUsd).HasColumnName("spent_usd").HasPrecision(24, 10);
+            alert.Property(a => a.LimitUsd).HasColumnName("limit_usd").HasPrecision(18, 6);
+            alert.Property(a => a.FiredAt).HasColumnName("fired_at");
+            alert.HasIndex(a => new { a.BudgetId, a.PeriodStart, a.Threshold }).IsUnique();
+            alert.HasIndex(a => new { a.TeamId, a.FiredAt });
+            alert.HasOne<Budget>().WithMany().HasForeignKey(a => a.BudgetId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<Webhook>(webhook =>
+        {
+            webhook.ToTable("webhooks");
+            webhook.Property(w => w.Id).HasColumnName("id");
+            webhook.Property(w => w.TeamId).HasColumnName("team_id");
+            webhook.Property(w => w.Url).HasColumnName("url").HasMaxLength(2000);
+            webhook.Property(w => w.Secret).HasColumnName("secret").HasMaxLength(100);
+            webhook.Property(w => w.CreatedAt).HasColumnName("created_at");
+            webhook.Property(w => w.DeletedAt).HasColumnName("deleted_at");
+            webhook.HasIndex(w => w.TeamId);
+            webhook.HasOne<Team>().WithMany().HasForeignKey(w => w.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<AlertDelivery>(delivery =>
+        {
+            delivery.ToTable("alert_deliveries");
+            delivery.Property(d => d.Id).HasColumnName("id");
+            delivery.Property(d => d.TeamId).HasColumnName("team_id");
+            delivery.Property(d => d.AlertId).HasColumnName("alert_id");
+            delivery.Property(d => d.WebhookId).HasColumnName("webhook_id");
+            delivery.Property(d => d.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(20);
+            delivery.Property(d => d.Attempts).HasColumnName("attempts");
+            delivery.Property(d => d.NextAttemptAt).HasColumnName("next_attempt_at");
+            delivery.Property(d => d.LastError).HasColumnName("last_error").HasMaxLength(500);
+            delivery.Property(d => d.DeliveredAt).HasColumnName("delivered_at");
+            delivery.HasIndex(d => new { d.AlertId, d.WebhookId }).IsUnique();
+            delivery.HasIndex(d => d.NextAttemptAt).HasFilter("status = 'Pending'");
+            delivery.HasOne<BudgetAlert>().WithMany().HasForeignKey(d => d.AlertId).OnDelete(DeleteBehavior.Restrict);
+            delivery.HasOne<Webhook>().WithMany().HasForeignKey(d => d.WebhookId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<Policy>(policy =>
+        {
+            policy.ToTable("policies");
+            policy.Property(p => p.Id).HasColumnName("id");
+            policy.Property(p => p.TeamId).HasColumnName("team_id");
+            policy.Property(p => p.AgentId).HasColumnName("agent_id");
+            policy.Property(p => p.Name).HasColumnName("name").HasMaxLength(200);
+            policy.Property(p => p.AllowedProviders).HasColumnName("allowed_providers");
+            policy.Property(p => p.AllowedModels).HasColumnName("allowed_models");
+            policy.Property(p => p.MaxTokensPerCall).HasColumnName("max_tokens_per_call");
+            policy.Property(p => p.MaxCallsPerMinute).HasColumnName("max_calls_per_minute");
+            policy.Property(p => p.ActiveFromHour).HasColumnName("active_from_hour");
+            policy.Property(p => p.ActiveToHour).HasColumnName("active_to_hour");
+            policy.Property(p => p.Violations).HasColumnName("violations");
+            policy.Property(p => p.CreatedAt).HasColumnName("created_at");
+            policy.Property(p => p.DeletedAt).HasColumnName("deleted_at");
+            policy.HasIndex(p => p.TeamId);
+            policy.HasOne<Team>().WithMany().HasForeignKey(p => p.TeamId).OnDelete(DeleteBehavior.Restrict);
+            policy.HasOne<Agent>().WithMany().HasForeignKey(p => p.AgentId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 }

@@ -5,6 +5,8 @@ namespace Cognive.Ingestion;
 /// <summary>
 /// One LLM call as the API accepted it: validated, attributed to its team, run and agent, and stamped with the
 /// moment it was accepted. Prices are not part of it: the workers price calls from the table.
+/// <see cref="Flag"/> says why it was accepted against a budget or policy; <see cref="ReservationId"/> names the budget
+/// reservation it settles.
 /// </summary>
 public sealed record LlmCallEvent(
     Guid EventId,
@@ -20,7 +22,9 @@ public sealed record LlmCallEvent(
     string Status,
     DateTimeOffset OccurredAt,
     DateTimeOffset ReceivedAt,
-    JsonElement? Metadata);
+    JsonElement? Metadata,
+    string? Flag = null,
+    Guid? ReservationId = null);
 
 /// <summary>What one message on the queue carries: the events of one API request, stored together or not at all.</summary>
 public sealed record LlmCallMessage(IReadOnlyList<LlmCallEvent> Events);

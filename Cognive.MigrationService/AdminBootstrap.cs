@@ -1,3 +1,4 @@
+using Cognive.Data.Access;
 using Cognive.Data;
 using Cognive.Data.ApiKeys;
 using Cognive.Data.Teams;
@@ -29,6 +30,7 @@ internal sealed class AdminBootstrap(IConfiguration configuration, TimeProvider 
         db.ApiKeys.Add(new ApiKey
         {
             TeamId = team.Id, Name = "bootstrap", Prefix = token.Prefix, SecretHash = token.SecretHash(), CreatedAt = now,
+            Scopes = [.. Permissions.All],
         });
         await db.SaveChangesAsync(ct);
 

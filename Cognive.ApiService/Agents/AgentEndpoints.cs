@@ -5,6 +5,7 @@ using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Cognive.Data.Agents;
+using Cognive.Data.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -19,11 +20,11 @@ public static class AgentEndpoints
     public static RouteGroupBuilder MapAgentEndpoints(this RouteGroupBuilder api)
     {
         var agents = api.MapGroup("/agents").WithTags("Agents");
-        agents.MapPost("/", RegisterAsync);
-        agents.MapGet("/", ListAsync);
-        agents.MapGet("/{id:guid}", GetAsync);
-        agents.MapPatch("/{id:guid}", UpdateAsync);
-        agents.MapDelete("/{id:guid}", ArchiveAsync);
+        agents.MapPost("/", RegisterAsync).RequirePermission(Permissions.AgentWrite);
+        agents.MapGet("/", ListAsync).RequirePermission(Permissions.AgentRead);
+        agents.MapGet("/{id:guid}", GetAsync).RequirePermission(Permissions.AgentRead);
+        agents.MapPatch("/{id:guid}", UpdateAsync).RequirePermission(Permissions.AgentWrite);
+        agents.MapDelete("/{id:guid}", ArchiveAsync).RequirePermission(Permissions.AgentWrite);
         return api;
     }
 

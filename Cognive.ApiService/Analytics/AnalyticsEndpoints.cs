@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Caching;
 using Cognive.ApiService.Validation;
+using Cognive.Data.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using StackExchange.Redis;
@@ -18,8 +19,8 @@ public static class AnalyticsEndpoints
     public static RouteGroupBuilder MapAnalyticsEndpoints(this RouteGroupBuilder api)
     {
         var analytics = api.MapGroup("/analytics").WithTags("Analytics");
-        analytics.MapGet("/cost-trends", CostTrendsAsync);
-        analytics.MapGet("/summary", SummaryAsync);
+        analytics.MapGet("/cost-trends", CostTrendsAsync).RequirePermission(Permissions.CostRead);
+        analytics.MapGet("/summary", SummaryAsync).RequirePermission(Permissions.CostRead);
         return api;
     }
 

@@ -3,6 +3,7 @@ using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
 using Cognive.Data;
 using Cognive.Data.ApiKeys;
+using Cognive.Data.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,7 @@ public static class ApiKeyEndpoints
 
     public static RouteGroupBuilder MapApiKeyEndpoints(this RouteGroupBuilder api)
     {
-        var keys = api.MapGroup("/api-keys").WithTags("API keys");
+        var keys = api.MapGroup("/api-keys").WithTags("API keys").RequirePermission(Permissions.KeyWrite);
         keys.MapGet("/", ListAsync);
         keys.MapPost("/", CreateAsync);
         keys.MapDelete("/{id:guid}", RevokeAsync);
@@ -28,7 +29,7 @@ public static class ApiKeyEndpoints
             .Where(k => k.TeamId == teamId)
             .OrderBy(k => k.CreatedAt)
             .Select(k => new ApiKeyResponse(k.Id, k.Name, ApiKeyToken.Scheme + k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt,
-                k.RateLimitPerMinute))
+                k.RateLimitPerMinute, k.Scopes, k.ExpiresAt))
             .ToListAsync(ct);
         return TypedResults.Ok(keys);
     }
@@ -43,6 +44,23 @@ public static class ApiKeyEndpoints
             errors["rate_limit_per_minute"] = [$"rate_limit_per_minute is 1 to {MaxRateLimitPerMinute}."];
         }
 
+        // A key can do at most what its creator can; without scopes it gets all of them.
+        var own = CogniveClaims.PermissionsOf(user);
+        var scopes = request.Scopes?.Distinct().ToArray() ?? [.. own];
+        if (scopes.FirstOrDefault(s => !Permissions.IsKnown(s)) is { } unknown)
+        {
+            errors["scopes"] = [$"'{unknown}' is not a permission; permissions are {string.Join(", ", Permissions.All)}."];
+        }
+        else if (scopes.FirstOrDefault(s => !own.Contains(s)) is { } beyond)
+        {
+            errors["scopes"] = [$"A key cannot be given '{beyond}', which its creator lacks."];
+        }
+
+        if (request.ExpiresAt is { } expiry && expiry <= time.GetUtcNow())
+        {
+            errors["expires_at"] = ["expires_at is in the future."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -50,9 +68,10 @@ public static class ApiKeyEndpoints
 
         var created = await AuditLog.InTransactionAsync(db, async () =>
         {
-            var created = await IssueAsync(db, CogniveClaims.TeamIdOf(user), request.Name!.Trim(), time, ct, request.RateLimitPerMinute);
+            var created = await IssueAsync(db, CogniveClaims.TeamIdOf(user), request.Name!.Trim(), scopes, time, ct,
+                request.RateLimitPerMinute, request.ExpiresAt);
             await audit.RecordAsync(db, http, "api_key.create", "api_key", created.Id,
-                new { after = new { created.Name, created.Prefix, created.RateLimitPerMinute } }, ct);
+                new { after = new { created.Name, created.Prefix, created.RateLimitPerMinute, created.Scopes, created.ExpiresAt } }, ct);
             return created;
         }, ct);
         return TypedResults.Created($"/api/v1/api-keys/{created.Id}", created);
@@ -87,28 +106,31 @@ public static class ApiKeyEndpoints
     }
 
     /// <summary>Creates a key for a team; the only moment its full text exists outside the caller.</summary>
-    internal static async Task<CreatedApiKeyResponse> IssueAsync(CogniveDbContext db, Guid teamId, string name,
-        TimeProvider time, CancellationToken ct, int? rateLimitPerMinute = null)
+    internal static async Task<CreatedApiKeyResponse> IssueAsync(CogniveDbContext db, Guid teamId, string name, string[] scopes,
+        TimeProvider time, CancellationToken ct, int? rateLimitPerMinute = null, DateTimeOffset? expiresAt = null)
     {
         var token = ApiKeyToken.Generate();
         var key = new ApiKey
         {
             TeamId = teamId, Name = name, Prefix = token.Prefix, SecretHash = token.SecretHash(), CreatedAt = time.GetUtcNow(),
-            RateLimitPerMinute = rateLimitPerMinute,
+            RateLimitPerMinute = rateLimitPerMinute, Scopes = scopes, ExpiresAt = expiresAt,
         };
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
         return new CreatedApiKeyResponse(key.Id, key.Name, ApiKeyToken.Scheme + key.Prefix, token.ToString(), key.CreatedAt,
-            key.RateLimitPerMinute);
+            key.RateLimitPerMinute, key.Scopes, key.ExpiresAt);
     }
 }
 
-/// <summary>A new key; without <see cref="RateLimitPerMinute"/> it gets the installation's default rate.</summary>
-public sealed record CreateApiKeyRequest(string? Name, int? RateLimitPerMinute);
+/// <summary>
+/// A new key; without <see cref="RateLimitPerMinute"/> it gets the installation's default rate, without
+/// <see cref="Scopes"/> all its creator's permissions, without <see cref="ExpiresAt"/> it never expires.
+/// </summary>
+public sealed record CreateApiKeyRequest(string? Name, int? RateLimitPerMinute, string[]? Scopes, DateTimeOffset? ExpiresAt);
 
 public sealed record ApiKeyResponse(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt,
-    DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, int? RateLimitPerMinute);
+    DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, int? RateLimitPerMinute, string[] Scopes, DateTimeOffset? ExpiresAt);
 
 /// <summary><see cref="Key"/> is shown once, here; Cognive keeps only its hash.</summary>
 public sealed record CreatedApiKeyResponse(Guid Id, string Name, string Prefix, string Key, DateTimeOffset CreatedAt,
-    int? RateLimitPerMinute);
+    int? RateLimitPerMinute, string[] Scopes, DateTimeOffset? ExpiresAt);

@@ -4,6 +4,7 @@ using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Cognive.Data.Audit;
+using Cognive.Data.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -31,8 +32,8 @@ public static class AuditEndpoints
     public static RouteGroupBuilder MapAuditEndpoints(this RouteGroupBuilder api)
     {
         var audit = api.MapGroup("/audit").WithTags("Audit");
-        audit.MapGet("/", ListAsync);
-        audit.MapGet("/verify", VerifyAsync);
+        audit.MapGet("/", ListAsync).RequirePermission(Permissions.AuditRead);
+        audit.MapGet("/verify", VerifyAsync).RequirePermission(Permissions.AuditRead);
         return api;
     }
 

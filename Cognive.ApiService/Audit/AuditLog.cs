@@ -33,15 +33,19 @@ public sealed class AuditLog(TimeProvider time)
         });
 
     /// <param name="summary">What changed (before and after): names and states, never a secret.</param>
-    public async Task RecordAsync(CogniveDbContext db, HttpContext http, string action, string targetType, object targetId,
-        object summary, CancellationToken ct)
+    public Task RecordAsync(CogniveDbContext db, HttpContext http, string action, string targetType, object targetId,
+        object summary, CancellationToken ct) =>
+        RecordAsync(db, http, CogniveClaims.TeamIdOf(http.User), CogniveClaims.ActorOf(http.User), action, targetType, targetId, summary, ct);
+
+    /// <summary>For calls made before anyone is authenticated (logins): the team and actor are named explicitly.</summary>
+    public async Task RecordAsync(CogniveDbContext db, HttpContext http, Guid teamId, string actor, string action, string targetType,
+        object targetId, object summary, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException($"An audit record is written inside {nameof(InTransactionAsync)}, with its change.");
         }
 
-        var teamId = CogniveClaims.TeamIdOf(http.User);
         var lockKey = $"cognive_audit:{teamId:N}";
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({lockKey}, 0))", ct);
         var previous = await db.AuditRecords.Where(r => r.TeamId == teamId).OrderByDescending(r => r.Id)
@@ -50,7 +54,7 @@ public sealed class AuditLog(TimeProvider time)
         {
             TeamId = teamId,
             OccurredAt = AuditChain.StoredPrecision(time.GetUtcNow()),
-            Actor = $"key:{http.User.FindFirst(CogniveClaims.KeyPrefix)?.Value}",
+            Actor = actor,
             Action = action,
             TargetType = targetType,
             TargetId = targetId.ToString()!,

@@ -10,11 +10,11 @@ namespace Cognive.ApiService.Authentication;
 
 /// <summary>
 /// Authenticates <c>X-API-Key</c>: finds the key by its prefix, compares the secret's hash in constant time, and
-/// rejects revoked keys. The caller becomes its team (<see cref="CogniveClaims"/>).
+/// rejects revoked and expired keys. The caller becomes its team (<see cref="CogniveClaims"/>) with the key's scopes.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    CogniveDbContext db, ApiKeyDirectory keys, IProblemDetailsService problems)
+    CogniveDbContext db, ApiKeyDirectory keys, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -33,9 +33,9 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var key = await keys.FindAsync(db, token.Prefix, Context.RequestAborted);
-        if (key is null || !token.Matches(key.SecretHash) || key.Revoked)
+        if (key is null || !token.Matches(key.SecretHash) || key.Revoked || key.ExpiresAt <= time.GetUtcNow())
         {
-            return AuthenticateResult.Fail("The API key is unknown or revoked.");
+            return AuthenticateResult.Fail("The API key is unknown, revoked or expired.");
         }
 
         await keys.RecordUseAsync(db, key, Context.RequestAborted);
@@ -43,27 +43,15 @@ internal sealed class ApiKeyAuthenticationHandler(
         [
             new Claim(CogniveClaims.TeamId, key.TeamId.ToString()),
             new Claim(CogniveClaims.KeyPrefix, token.Prefix),
-            .. key.IsAdmin ? [new Claim(CogniveClaims.Admin, "true")] : Array.Empty<Claim>(),
+            .. key.IsAdmin ? [new Claim(CogniveClaims.InstallationAdmin, "true")] : Array.Empty<Claim>(),
             .. key.RateLimitPerMinute is { } rate ? [new Claim(CogniveClaims.RateLimit, rate.ToString(CultureInfo.InvariantCulture))] : Array.Empty<Claim>(),
+            .. key.Scopes.Select(scope => new Claim(CogniveClaims.Permission, scope)),
         ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status401Unauthorized, "https://cognive.dev/problems/unauthenticated",
-            "Authentication required", $"Send a valid, unrevoked API key in the {HeaderName} header.");
+        AuthProblems.UnauthenticatedAsync(Context, $"Send a valid, unrevoked API key in the {HeaderName} header.");
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status403Forbidden, "https://cognive.dev/problems/forbidden",
-            "Forbidden", "This API key may not do that.");
-
-    private async Task WriteProblemAsync(int status, string type, string title, string detail)
-    {
-        Response.StatusCode = status;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = status, Type = type, Title = title, Detail = detail },
-        });
-    }
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => AuthProblems.ForbiddenAsync(Context);
 }

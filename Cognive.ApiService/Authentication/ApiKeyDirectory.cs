@@ -25,7 +25,7 @@ public sealed class ApiKeyDirectory(IConnectionMultiplexer redis, TimeProvider t
         RedisReadThrough.GetAsync(redis.GetDatabase(), Key(prefix), ApiJson.Default.StoredKey, Lifetime, () => db.ApiKeys.AsNoTracking()
             .Where(k => k.Prefix == prefix)
             .Join(db.Teams, k => k.TeamId, t => t.Id,
-                (k, t) => new StoredKey(k.Id, k.TeamId, k.SecretHash, t.IsAdmin, k.RevokedAt != null, k.RateLimitPerMinute))
+                (k, t) => new StoredKey(k.Id, k.TeamId, k.SecretHash, t.IsAdmin, k.RevokedAt != null, k.RateLimitPerMinute, k.Scopes, k.ExpiresAt))
             .SingleOrDefaultAsync(ct));
 
     /// <summary>Records the key's use at most once a minute across replicas (Redis decides which replica writes).</summary>
@@ -50,4 +50,5 @@ public sealed class ApiKeyDirectory(IConnectionMultiplexer redis, TimeProvider t
 }
 
 /// <summary>An API key as stored: never the secret, only its hash.</summary>
-public sealed record StoredKey(Guid Id, Guid TeamId, byte[] SecretHash, bool IsAdmin, bool Revoked, int? RateLimitPerMinute);
+public sealed record StoredKey(Guid Id, Guid TeamId, byte[] SecretHash, bool IsAdmin, bool Revoked, int? RateLimitPerMinute,
+    string[] Scopes, DateTimeOffset? ExpiresAt);

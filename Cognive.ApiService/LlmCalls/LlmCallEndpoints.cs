@@ -3,6 +3,7 @@ using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Validation;
 using Cognive.ApiService.Runs;
 using Cognive.Ingestion;
+using Cognive.Data.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cognive.ApiService.LlmCalls;
@@ -20,9 +21,9 @@ public static class LlmCallEndpoints
 
     public static RouteGroupBuilder MapLlmCallEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/runs/{runId:guid}/llm-calls", RecordAsync).WithTags("LLM calls");
-        api.MapPost("/llm-calls/batch", RecordBatchAsync).WithTags("LLM calls");
-        api.MapGet("/runs/{runId:guid}/llm-calls", ListAsync).WithTags("LLM calls");
+        api.MapPost("/runs/{runId:guid}/llm-calls", RecordAsync).WithTags("LLM calls").RequirePermission(Permissions.TelemetryWrite);
+        api.MapPost("/llm-calls/batch", RecordBatchAsync).WithTags("LLM calls").RequirePermission(Permissions.TelemetryWrite);
+        api.MapGet("/runs/{runId:guid}/llm-calls", ListAsync).WithTags("LLM calls").RequirePermission(Permissions.AgentRead);
         return api;
     }
 

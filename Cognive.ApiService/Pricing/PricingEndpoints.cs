@@ -3,6 +3,7 @@ using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Cognive.Data.Pricing;
+using Cognive.Data.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,9 +30,9 @@ public static class PricingEndpoints
     public static RouteGroupBuilder MapPricingEndpoints(this RouteGroupBuilder api)
     {
         var pricing = api.MapGroup("/pricing").WithTags("Pricing");
-        pricing.MapGet("/", ListCurrentAsync);
-        pricing.MapGet("/{provider}/{model}", GetAsync);
-        pricing.MapPost("/", AddAsync).RequireAuthorization(CogniveClaims.AdminPolicy);
+        pricing.MapGet("/", ListCurrentAsync).RequirePermission(Permissions.CostRead);
+        pricing.MapGet("/{provider}/{model}", GetAsync).RequirePermission(Permissions.CostRead);
+        pricing.MapPost("/", AddAsync).RequireAuthorization(CogniveClaims.InstallationAdminPolicy);
         return api;
     }
 

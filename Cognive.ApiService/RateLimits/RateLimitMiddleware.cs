@@ -5,11 +5,11 @@ using StackExchange.Redis;
 namespace Cognive.ApiService.RateLimits;
 
 /// <summary>
-/// Applies each API key's rate to every request it authenticates: <c>RateLimit-*</c> headers on every answer, 429
+/// Applies each API key's (and each person's) rate to every request it authenticates: <c>RateLimit-*</c> headers on every answer, 429
 /// problem details with Retry-After past the limit. If Redis cannot be asked, the request goes through (rate limiting
 /// protects capacity; it must not take the API down with Redis).
 /// </summary>
-internal sealed class RateLimitMiddleware(RequestDelegate next, ApiKeyRateLimiter limiter, IConfiguration configuration,
+internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limiter, IConfiguration configuration,
     IProblemDetailsService problems, ILogger<RateLimitMiddleware> logger)
 {
     public const string DefaultSetting = "Cognive:RateLimits:DefaultPerMinute";
@@ -17,7 +17,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, ApiKeyRateLimite
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.User.FindFirst(CogniveClaims.KeyPrefix)?.Value is not { } prefix)
+        if (CogniveClaims.RateSubjectOf(context.User) is not { } subject)
         {
             await next(context);
             return;
@@ -29,7 +29,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, ApiKeyRateLimite
         RateDecision decision;
         try
         {
-            decision = await limiter.AcquireAsync(prefix, limit);
+            decision = await limiter.AcquireAsync(subject, limit);
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException or RedisConnectionException)
         {
@@ -57,7 +57,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, ApiKeyRateLimite
                 Status = StatusCodes.Status429TooManyRequests,
                 Type = "https://cognive.dev/problems/rate-limited",
                 Title = "Rate limit reached",
-                Detail = $"This API key may make {decision.Limit} requests a minute. Retry after {decision.ResetSeconds} seconds.",
+                Detail = $"This caller may make {decision.Limit} requests a minute. Retry after {decision.ResetSeconds} seconds.",
             },
         });
     }

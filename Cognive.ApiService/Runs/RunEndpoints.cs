@@ -3,6 +3,7 @@ using Cognive.ApiService.Agents;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Validation;
 using Cognive.Data;
+using Cognive.Data.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cognive.ApiService.Runs;
@@ -15,10 +16,10 @@ public static class RunEndpoints
     public static RouteGroupBuilder MapRunEndpoints(this RouteGroupBuilder api)
     {
         var runs = api.MapGroup("/runs").WithTags("Runs");
-        runs.MapPost("/start", StartAsync);
-        runs.MapPost("/{runId:guid}/end", EndAsync);
-        runs.MapGet("/{runId:guid}", GetAsync);
-        api.MapGet("/agents/{agentId:guid}/runs", ListAsync).WithTags("Runs");
+        runs.MapPost("/start", StartAsync).RequirePermission(Permissions.TelemetryWrite);
+        runs.MapPost("/{runId:guid}/end", EndAsync).RequirePermission(Permissions.TelemetryWrite);
+        runs.MapGet("/{runId:guid}", GetAsync).RequirePermission(Permissions.AgentRead);
+        api.MapGet("/agents/{agentId:guid}/runs", ListAsync).WithTags("Runs").RequirePermission(Permissions.AgentRead);
         return api;
     }
 

@@ -3,6 +3,7 @@ using Cognive.ApiService.ApiKeys;
 using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
 using Cognive.Data;
+using Cognive.Data.Access;
 using Cognive.Data.Teams;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,7 @@ public static class TeamEndpoints
     {
         var teams = api.MapGroup("/teams").WithTags("Teams");
         teams.MapGet("/me", GetOwnAsync);
-        teams.MapPost("/", CreateAsync).RequireAuthorization(CogniveClaims.AdminPolicy);
+        teams.MapPost("/", CreateAsync).RequireAuthorization(CogniveClaims.InstallationAdminPolicy);
         return api;
     }
 
@@ -26,7 +27,7 @@ public static class TeamEndpoints
         return team is null ? TypedResults.NotFound() : TypedResults.Ok(new TeamResponse(team.Id, team.Name, team.CreatedAt));
     }
 
-    /// <summary>Creates a team with its first API key, returned once.</summary>
+    /// <summary>Creates a team with its first API key, returned once; the key holds every permission in its team.</summary>
     private static async Task<Results<Created<CreatedTeamResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateTeamRequest request, CogniveDbContext db, AuditLog audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
@@ -47,7 +48,7 @@ public static class TeamEndpoints
             var team = new Team { Name = name, CreatedAt = time.GetUtcNow() };
             db.Teams.Add(team);
             await db.SaveChangesAsync(ct);
-            var key = await ApiKeyEndpoints.IssueAsync(db, team.Id, "first key", time, ct);
+            var key = await ApiKeyEndpoints.IssueAsync(db, team.Id, "first key", [.. Permissions.All], time, ct);
             await audit.RecordAsync(db, http, "team.create", "team", team.Id, new { after = new { team.Name, first_key = key.Prefix } }, ct);
             return (team, key);
         }, ct);

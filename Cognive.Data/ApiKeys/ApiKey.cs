@@ -24,4 +24,9 @@ public sealed class ApiKey
 
     /// <summary>Requests per minute this key may make; null for the installation's default.</summary>
     public int? RateLimitPerMinute { get; init; }
+
+    /// <summary>The permissions the key carries (<see cref="Access.Permissions"/>).</summary>
+    public string[] Scopes { get; init; } = [];
+
+    public DateTimeOffset? ExpiresAt { get; init; }
 }

@@ -16,13 +16,13 @@ public sealed class CallWriter(NpgsqlDataSource db)
         CREATE TEMP TABLE IF NOT EXISTS llm_call_staging (
             event_id uuid, team_id uuid, run_id uuid, agent_id uuid, provider text, model text,
             input_tokens bigint, output_tokens bigint, cached_input_tokens bigint, latency_ms integer, status text,
-            occurred_at timestamptz, received_at timestamptz, metadata jsonb
+            occurred_at timestamptz, received_at timestamptz, metadata jsonb, flag text
         ) ON COMMIT DELETE ROWS
         """;
 
     private const string CopySql = """
         COPY llm_call_staging (event_id, team_id, run_id, agent_id, provider, model, input_tokens, output_tokens,
-            cached_input_tokens, latency_ms, status, occurred_at, received_at, metadata) FROM STDIN (FORMAT BINARY)
+            cached_input_tokens, latency_ms, status, occurred_at, received_at, metadata, flag) FROM STDIN (FORMAT BINARY)
         """;
 
     private const string StoreSql = """
@@ -47,9 +47,9 @@ public sealed class CallWriter(NpgsqlDataSource db)
                 ORDER BY effective_from DESC LIMIT 1) p ON true
         ), stored AS (
             INSERT INTO llm_calls (event_id, team_id, run_id, agent_id, provider, model, input_tokens, output_tokens,
-                cached_input_tokens, latency_ms, status, cost, price_id, metadata, occurred_at, received_at)
+                cached_input_tokens, latency_ms, status, cost, price_id, metadata, occurred_at, received_at, flag)
             SELECT event_id, team_id, run_id, agent_id, provider, model, input_tokens, output_tokens,
-                cached_input_tokens, latency_ms, status, cost, price_id, metadata, occurred_at, received_at
+                cached_input_tokens, latency_ms, status, cost, price_id, metadata, occurred_at, received_at, flag
             FROM priced
             RETURNING team_id, run_id, agent_id, provider, model, input_tokens, output_tokens, cached_input_tokens,
                 latency_ms, status, cost, occurred_at, received_at, stored_at
@@ -125,6 +125,8 @@ public sealed class CallWriter(NpgsqlDataSource db)
                 {
                     await importer.WriteNullAsync(ct);
                 }
+
+                await WriteNullableTextAsync(importer, call.Flag, ct);
             }
 
             await importer.CompleteAsync(ct);
@@ -143,6 +145,9 @@ public sealed class CallWriter(NpgsqlDataSource db)
         await transaction.CommitAsync(ct);
         return lags;
     }
+
+    private static Task WriteNullableTextAsync(NpgsqlBinaryImporter importer, string? text, CancellationToken ct) =>
+        text is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(text, NpgsqlDbType.Text, ct);
 
     /// <summary>
     /// Whether a failure is the data's fault (it will fail again, whatever the retry) rather than the database's

@@ -3,11 +3,11 @@ using StackExchange.Redis;
 namespace Cognive.ApiService.RateLimits;
 
 /// <summary>
-/// Requests per minute per API key, counted in Redis so every API replica shares one count. A sliding window
+/// Requests per minute per API key or person, counted in Redis so every API replica shares one count. A sliding window
 /// approximated from two fixed minutes: the previous minute counts in proportion to how much of it the window still
 /// covers. Refused requests are not counted.
 /// </summary>
-public sealed class ApiKeyRateLimiter(IConnectionMultiplexer redis, TimeProvider time)
+public sealed class RateLimiter(IConnectionMultiplexer redis, TimeProvider time)
 {
     private const long WindowMs = 60_000;
 
@@ -25,13 +25,13 @@ public sealed class ApiKeyRateLimiter(IConnectionMultiplexer redis, TimeProvider
         return {1, used + 1}
         """;
 
-    public async Task<RateDecision> AcquireAsync(string keyPrefix, int limitPerMinute)
+    public async Task<RateDecision> AcquireAsync(string subject, int limitPerMinute)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var window = now / WindowMs;
         var previousWeight = 1 - (double)(now % WindowMs) / WindowMs;
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(AcquireScript,
-            [$"cognive:rate:{keyPrefix}:{window}", $"cognive:rate:{keyPrefix}:{window - 1}"],
+            [$"cognive:rate:{subject}:{window}", $"cognive:rate:{subject}:{window - 1}"],
             [limitPerMinute, previousWeight, 2 * WindowMs]))!;
         var secondsToNextMinute = (int)Math.Ceiling((WindowMs - now % WindowMs) / 1000.0);
         return new RateDecision((int)result[0] == 1, limitPerMinute, Math.Max(0, limitPerMinute - (int)result[1]), secondsToNextMinute);

@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using Cognive.Data.Access;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using StackExchange.Redis;
+
+namespace Cognive.ApiService.Authentication;
+
+/// <summary>
+/// Short-lived JWT access tokens for people. A token names the user, team and role; the role's permissions are
+/// added when the token is checked, so they follow the code rather than the token. Logging out revokes the token's
+/// id until it would have expired anyway.
+/// </summary>
+public sealed class AccessTokens(JwtSettings settings, IConnectionMultiplexer redis, TimeProvider time)
+{
+    private readonly JsonWebTokenHandler _handler = new();
+
+    public (string Token, int ExpiresInSeconds) Issue(Guid userId, string email, Guid teamId, string role, bool installationAdmin)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = JwtSettings.Issuer,
+            Audience = JwtSettings.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + JwtSettings.AccessTokenLifetime,
+            SigningCredentials = new SigningCredentials(settings.SigningKey, JwtSettings.Algorithm),
+            Claims = new Dictionary<string, object>
+            {
+                [CogniveClaims.UserId] = userId.ToString(),
+                [CogniveClaims.Email] = email,
+                [CogniveClaims.TeamId] = teamId.ToString(),
+                [CogniveClaims.Role] = role,
+                [CogniveClaims.TokenId] = Guid.NewGuid().ToString("N"),
+                [CogniveClaims.InstallationAdmin] = installationAdmin ? "true" : "false",
+            },
+        });
+        return (token, (int)JwtSettings.AccessTokenLifetime.TotalSeconds);
+    }
+
+    /// <summary>Checks a validated token against revocations and gives the caller its role's permissions.</summary>
+    public async Task<string?> AcceptAsync(ClaimsPrincipal principal)
+    {
+        if (principal.FindFirstValue(CogniveClaims.TokenId) is not { } tokenId || principal.FindFirstValue(CogniveClaims.TeamId) is null)
+        {
+            return "The token lacks the claims Cognive issues.";
+        }
+
+        if (await redis.GetDatabase().KeyExistsAsync(RevokedKey(tokenId)))
+        {
+            return "The token was revoked.";
+        }
+
+        var identity = (ClaimsIdentity)principal.Identity!;
+        if (identity.FindFirst(CogniveClaims.InstallationAdmin) is { Value: not "true" } notAdmin)
+        {
+            identity.RemoveClaim(notAdmin);
+        }
+
+        foreach (var permission in Roles.PermissionsOf(principal.FindFirstValue(CogniveClaims.Role) ?? ""))
+        {
+            identity.AddClaim(new Claim(CogniveClaims.Permission, permission));
+        }
+
+        return null;
+    }
+
+    public async Task RevokeAsync(ClaimsPrincipal principal)
+    {
+        var expires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(principal.FindFirstValue("exp")!));
+        var remaining = expires - time.GetUtcNow() + JwtSettings.ClockSkew;
+        if (remaining > TimeSpan.Zero)
+        {
+            await redis.GetDatabase().StringSetAsync(RevokedKey(principal.FindFirstValue(CogniveClaims.TokenId)!), 1, remaining);
+        }
+    }
+
+    private static RedisKey RevokedKey(string tokenId) => $"cognive:revoked-token:{tokenId}";
+}

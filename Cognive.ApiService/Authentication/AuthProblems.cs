@@ -1,0 +1,22 @@
+namespace Cognive.ApiService.Authentication;
+
+/// <summary>The 401 and 403 answers of every authentication scheme, as problem details.</summary>
+internal static class AuthProblems
+{
+    public static Task UnauthenticatedAsync(HttpContext http, string detail) =>
+        WriteAsync(http, StatusCodes.Status401Unauthorized, "https://cognive.dev/problems/unauthenticated", "Authentication required", detail);
+
+    public static Task ForbiddenAsync(HttpContext http) =>
+        WriteAsync(http, StatusCodes.Status403Forbidden, "https://cognive.dev/problems/forbidden", "Forbidden",
+            "The caller lacks the permission this operation needs.");
+
+    private static async Task WriteAsync(HttpContext http, int status, string type, string title, string detail)
+    {
+        http.Response.StatusCode = status;
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = status, Type = type, Title = title, Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,200 @@
+using System.Security.Claims;
+using Cognive.ApiService.Audit;
+using Cognive.ApiService.Authentication;
+using Cognive.Data;
+using Cognive.Data.Access;
+using Cognive.Data.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cognive.ApiService.Users;
+
+/// <summary>
+/// People: a team's admin (a person with the admin role, or the team's first API key) registers users; users log in
+/// for a 10-minute access token and a rotating refresh token.
+/// </summary>
+public static class AuthEndpoints
+{
+    private const int MinPasswordLength = 12;
+    private const int MaxPasswordLength = 256;
+    private const int MaxEmailLength = 254;
+
+    public static RouteGroupBuilder MapAuthEndpoints(this RouteGroupBuilder api)
+    {
+        var auth = api.MapGroup("/auth").WithTags("Authentication");
+        auth.MapPost("/register", RegisterAsync).RequirePermission(Permissions.Admin);
+        auth.MapPost("/login", LoginAsync).AllowAnonymous();
+        auth.MapPost("/refresh", RefreshAsync).AllowAnonymous();
+        auth.MapPost("/logout", LogoutAsync);
+        auth.MapGet("/me", Me);
+        api.MapGet("/users", ListUsersAsync).WithTags("Authentication").RequirePermission(Permissions.Admin);
+        return api;
+    }
+
+    private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
+        RegisterRequest request, ClaimsPrincipal caller, CogniveDbContext db, AuditLog audit, HttpContext http, TimeProvider time,
+        CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var email = request.Email?.Trim().ToLowerInvariant();
+        if (email is not { Length: > 2 and <= MaxEmailLength } || email.IndexOf('@') is < 1 || email.EndsWith('@'))
+        {
+            errors["email"] = [$"email is an address of at most {MaxEmailLength} characters."];
+        }
+
+        if (request.Password is not { Length: >= MinPasswordLength and <= MaxPasswordLength })
+        {
+            errors["password"] = [$"password is {MinPasswordLength} to {MaxPasswordLength} characters."];
+        }
+
+        if (request.Role is null || !Roles.All.Contains(request.Role))
+        {
+            errors["role"] = [$"role is one of {string.Join(", ", Roles.All)}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await db.Users.AnyAsync(u => u.Email == email, ct))
+        {
+            return TypedResults.Problem(type: "https://cognive.dev/problems/user-exists", title: "User exists",
+                statusCode: StatusCodes.Status409Conflict, detail: "A user with this e-mail exists.");
+        }
+
+        var passwordHash = PasswordHasher.Hash(request.Password!);
+        var user = await AuditLog.InTransactionAsync(db, async () =>
+        {
+            var user = new User
+            {
+                TeamId = CogniveClaims.TeamIdOf(caller), Email = email!, PasswordHash = passwordHash, Role = request.Role!,
+                CreatedAt = time.GetUtcNow(),
+            };
+            db.Users.Add(user);
+            await db.SaveChangesAsync(ct);
+            await audit.RecordAsync(db, http, "user.register", "user", user.Id, new { after = new { user.Email, user.Role } }, ct);
+            return user;
+        }, ct);
+        return TypedResults.Created($"/api/v1/users/{user.Id}", ToResponse(user));
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> LoginAsync(LoginRequest request, CogniveDbContext db,
+        AccessTokens tokens, AuditLog audit, HttpContext http, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+    {
+        var email = request.Email?.Trim().ToLowerInvariant();
+        var user = email is { Length: <= MaxEmailLength } ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email, ct) : null;
+        var password = request.Password is { Length: <= MaxPasswordLength } given ? given : "";
+        // A wrong e-mail costs a hash too, so response times do not tell which e-mails exist.
+        var valid = PasswordHasher.Verify(password, user?.PasswordHash ?? PasswordHasher.DecoyHash) && user is not null;
+        if (!valid)
+        {
+            if (user is not null)
+            {
+                await AuditLog.InTransactionAsync(db, async () =>
+                {
+                    await audit.RecordAsync(db, http, user.TeamId, CogniveClaims.UserActor(user.Id), "auth.login_failed", "user", user.Id,
+                        new { reason = "wrong password" }, ct);
+                    return true;
+                }, ct);
+            }
+
+            logs.CreateLogger(typeof(AuthEndpoints)).LogWarning("Failed login for {UserId}", user?.Id.ToString() ?? "an unknown e-mail");
+            return InvalidCredentials("The e-mail or password is wrong.");
+        }
+
+        var issued = await AuditLog.InTransactionAsync(db, async () =>
+        {
+            var issued = await IssueTokensAsync(db, tokens, user!, Guid.CreateVersion7(), time.GetUtcNow(), ct);
+            await audit.RecordAsync(db, http, user!.TeamId, CogniveClaims.UserActor(user.Id), "auth.login", "user", user.Id, new { }, ct);
+            return issued;
+        }, ct);
+        return TypedResults.Ok(issued);
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(RefreshRequest request, CogniveDbContext db,
+        AccessTokens tokens, AuditLog audit, HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var (issued, reused) = await AuditLog.InTransactionAsync(db, async () =>
+        {
+            var stored = await RefreshTokens.FindAsync(db, request.RefreshToken, ct);
+            var user = stored is null ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == stored.UserId, ct);
+            if (stored is null || user is null)
+            {
+                return ((TokenResponse?)null, false);
+            }
+
+            if (await RefreshTokens.TryRotateAsync(db, stored, now, ct))
+            {
+                return (await IssueTokensAsync(db, tokens, user, stored.FamilyId, now, ct), false);
+            }
+
+            // Used before, revoked or expired. A used token coming back means someone else holds a copy: end the login.
+            var reused = stored.RotatedAt is not null && stored.RevokedAt is null;
+            if (reused)
+            {
+                await RefreshTokens.RevokeFamilyAsync(db, stored.FamilyId, now, ct);
+                await audit.RecordAsync(db, http, user.TeamId, CogniveClaims.UserActor(user.Id), "auth.refresh_reused", "user", user.Id,
+                    new { family_revoked = true }, ct);
+            }
+
+            return (null, reused);
+        }, ct);
+        return issued is null
+            ? InvalidCredentials(reused
+                ? "This refresh token was used before; every token of its login is now revoked. Log in again."
+                : "The refresh token is unknown, expired or revoked.")
+            : TypedResults.Ok(issued);
+    }
+
+    /// <summary>Revokes the bearer token at once and, when given, the refresh token's whole login.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> LogoutAsync(LogoutRequest? request, ClaimsPrincipal caller,
+        CogniveDbContext db, AccessTokens tokens, AuditLog audit, HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        if (CogniveClaims.UserIdOf(caller) is not { } userId)
+        {
+            return TypedResults.Problem(type: "https://cognive.dev/problems/not-a-session", title: "Not a session",
+                statusCode: StatusCodes.Status400BadRequest, detail: "Log out with the bearer token of a login; API keys are revoked instead.");
+        }
+
+        await AuditLog.InTransactionAsync(db, async () =>
+        {
+            if (await RefreshTokens.FindAsync(db, request?.RefreshToken, ct) is { } stored && stored.UserId == userId)
+            {
+                await RefreshTokens.RevokeFamilyAsync(db, stored.FamilyId, time.GetUtcNow(), ct);
+            }
+
+            await audit.RecordAsync(db, http, "auth.logout", "user", userId, new { }, ct);
+            return true;
+        }, ct);
+        await tokens.RevokeAsync(caller);
+        return TypedResults.NoContent();
+    }
+
+    private static Ok<CallerResponse> Me(ClaimsPrincipal caller) => TypedResults.Ok(new CallerResponse(
+        CogniveClaims.TeamIdOf(caller), CogniveClaims.UserIdOf(caller), caller.FindFirstValue(CogniveClaims.Email),
+        caller.FindFirstValue(CogniveClaims.Role), caller.FindFirstValue(CogniveClaims.KeyPrefix), CogniveClaims.PermissionsOf(caller)));
+
+    private static async Task<Ok<List<UserResponse>>> ListUsersAsync(ClaimsPrincipal caller, CogniveDbContext db, CancellationToken ct)
+    {
+        var teamId = CogniveClaims.TeamIdOf(caller);
+        var users = await db.Users.AsNoTracking().Where(u => u.TeamId == teamId).OrderBy(u => u.CreatedAt).ToListAsync(ct);
+        return TypedResults.Ok(users.Select(ToResponse).ToList());
+    }
+
+    private static async Task<TokenResponse> IssueTokensAsync(CogniveDbContext db, AccessTokens tokens, User user, Guid familyId,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var installationAdmin = await db.Teams.Where(t => t.Id == user.TeamId).Select(t => t.IsAdmin).SingleAsync(ct);
+        var (access, expiresIn) = tokens.Issue(user.Id, user.Email, user.TeamId, user.Role, installationAdmin);
+        var (refresh, refreshExpiresAt) = await RefreshTokens.IssueAsync(db, user.Id, familyId, now, ct);
+        return new TokenResponse(access, "Bearer", expiresIn, refresh, refreshExpiresAt);
+    }
+
+    private static ProblemHttpResult InvalidCredentials(string detail) => TypedResults.Problem(
+        type: "https://cognive.dev/problems/invalid-credentials", title: "Invalid credentials",
+        statusCode: StatusCodes.Status401Unauthorized, detail: detail);
+
+    private static UserResponse ToResponse(User user) => new(user.Id, user.TeamId, user.Email, user.Role, user.CreatedAt);
+}

@@ -1,0 +1,16 @@
+namespace Cognive.ApiService.Users;
+
+public sealed record RegisterRequest(string? Email, string? Password, string? Role);
+
+public sealed record UserResponse(Guid Id, Guid TeamId, string Email, string Role, DateTimeOffset CreatedAt);
+
+public sealed record LoginRequest(string? Email, string? Password);
+
+public sealed record RefreshRequest(string? RefreshToken);
+
+public sealed record LogoutRequest(string? RefreshToken);
+
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken, DateTimeOffset RefreshExpiresAt);
+
+/// <summary>The caller: a person (<see cref="UserId"/>, <see cref="Role"/>) or an API key (<see cref="KeyPrefix"/>).</summary>
+public sealed record CallerResponse(Guid TeamId, Guid? UserId, string? Email, string? Role, string? KeyPrefix, IReadOnlyList<string> Permissions);

@@ -1,0 +1,31 @@
+namespace Cognive.Data.Alerts;
+
+/// <summary>One alert on its way to one webhook: retried with backoff until delivered or dead.</summary>
+public sealed class AlertDelivery
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public Guid TeamId { get; init; }
+
+    public Guid AlertId { get; init; }
+
+    public Guid WebhookId { get; init; }
+
+    public DeliveryStatus Status { get; set; }
+
+    public int Attempts { get; set; }
+
+    /// <summary>When the next attempt is due; while one is in flight, when its claim lapses.</summary>
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    public string? LastError { get; set; }
+
+    public DateTimeOffset? DeliveredAt { get; set; }
+}
+
+public enum DeliveryStatus
+{
+    Pending,
+    Delivered,
+    Dead,
+}
