@@ -1,10 +1,14 @@
 using System.Text.Json;
 using Cognive.ApiService.Agents;
+using Cognive.ApiService.Alerts;
 using Cognive.ApiService.Analytics;
 using Cognive.ApiService.ApiKeys;
 using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.Budgets;
+using Cognive.ApiService.Governance;
 using Cognive.ApiService.LlmCalls;
+using Cognive.ApiService.Policies;
 using Cognive.ApiService.Pricing;
 using Cognive.ApiService.RateLimits;
 using Cognive.ApiService.Runs;
@@ -45,6 +49,11 @@ public static class Extensions
         builder.Services.AddSingleton<AnalyticsQueries>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<RateLimiter>();
+        builder.Services.AddSingleton<TeamRulesCache>();
+        builder.Services.AddSingleton<BudgetLedger>();
+        builder.Services.AddSingleton<PolicyMeter>();
+        builder.Services.AddSingleton<SpendGate>();
+        builder.Services.AddSingleton<PriceBook>();
         return builder;
     }
 
@@ -67,6 +76,10 @@ public static class Extensions
         api.MapAnalyticsEndpoints();
         api.MapAuditEndpoints();
         api.MapAuthEndpoints();
+        api.MapWebhookEndpoints();
+        api.MapAlertEndpoints();
+        api.MapBudgetEndpoints();
+        api.MapPolicyEndpoints();
         return app;
     }
 

@@ -1,3 +1,5 @@
+using Cognive.Workers.Alerts;
+using Cognive.Workers.Budgets;
 using Cognive.Workers.Ingestion;
 using Cognive.Workers.Partitions;
 
@@ -15,9 +17,11 @@ public static class Extensions
         builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddSingleton<CallWriter>();
         builder.Services.AddSingleton<SpendCounters>();
+        builder.Services.AddSingleton<BudgetTracker>();
         builder.Services.AddHostedService<PartitionMaintenance>();
         builder.Services.AddHostedService<LlmCallConsumer>();
         builder.Services.AddHostedService<QueueDepthMonitor>();
+        builder.AddWebhookDelivery();
         return builder;
     }
 }

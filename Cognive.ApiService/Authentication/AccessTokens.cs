@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Cognive.ApiService.Caching;
 using Cognive.Data.Access;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -47,9 +48,17 @@ public sealed class AccessTokens(JwtSettings settings, IConnectionMultiplexer re
             return "The token lacks the claims Cognive issues.";
         }
 
-        if (await redis.GetDatabase().KeyExistsAsync(RevokedKey(tokenId)))
+        try
         {
-            return "The token was revoked.";
+            if (await redis.GetDatabase().KeyExistsAsync(RevokedKey(tokenId)))
+            {
+                return "The token was revoked.";
+            }
+        }
+        catch (Exception e) when (RedisReadThrough.IsUnavailable(e))
+        {
+            // A logged-out token must not come back to life while Redis is away: fail closed (API keys still work).
+            return "The token's revocation cannot be checked now.";
         }
 
         var identity = (ClaimsIdentity)principal.Identity!;

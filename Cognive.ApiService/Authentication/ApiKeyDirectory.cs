@@ -38,10 +38,19 @@ public sealed class ApiKeyDirectory(IConnectionMultiplexer redis, TimeProvider t
         }
 
         _lastClaimed[key.Id] = now;
-        if (await redis.GetDatabase().StringSetAsync($"cognive:api-key-used:{key.Id:N}", 1, LastUsedPrecision, When.NotExists))
+        try
         {
-            await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, now), ct);
+            if (!await redis.GetDatabase().StringSetAsync($"cognive:api-key-used:{key.Id:N}", 1, LastUsedPrecision, When.NotExists))
+            {
+                return;
+            }
         }
+        catch (Exception e) when (RedisReadThrough.IsUnavailable(e))
+        {
+            // Without Redis to elect a writer, each replica writes its own once-a-minute update.
+        }
+
+        await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, now), ct);
     }
 
     public Task ForgetAsync(string prefix) => redis.GetDatabase().KeyDeleteAsync(Key(prefix));

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Cognive.ApiService.LlmCalls;
 
-/// <summary>One LLM call as an agent reports it; <see cref="RunId"/> is read only from batch items.</summary>
+/// <summary>
+/// One LLM call as an agent reports it; <see cref="RunId"/> is read only from batch items. <see cref="ReservationId"/>
+/// is what a budget check answered, when the agent asked first: storing the call settles that hold.
+/// </summary>
 public sealed record LlmCallRequest(
     Guid? EventId,
     Guid? RunId,
@@ -14,13 +17,15 @@ public sealed record LlmCallRequest(
     int? LatencyMs,
     string? Status,
     DateTimeOffset? OccurredAt,
-    JsonElement? Metadata);
+    JsonElement? Metadata,
+    Guid? ReservationId = null);
 
 public sealed record LlmCallBatchRequest(IReadOnlyList<LlmCallRequest>? Events);
 
 public sealed record AcceptedCall(Guid EventId, string Status = "accepted");
 
-public sealed record BatchItemResult(int Index, Guid? EventId, string Status, IDictionary<string, string[]>? Errors);
+/// <param name="Flag">Set on an accepted call that broke a policy (policy:&lt;id&gt;) or a hard budget (over_budget:&lt;id&gt;).</param>
+public sealed record BatchItemResult(int Index, Guid? EventId, string Status, IDictionary<string, string[]>? Errors, string? Flag = null);
 
 public sealed record BatchResult(int Accepted, int Rejected, IReadOnlyList<BatchItemResult> Results);
 

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.Governance;
+using Cognive.ApiService.Policies;
 using Cognive.ApiService.Validation;
 using Cognive.ApiService.Runs;
 using Cognive.Ingestion;
@@ -27,8 +29,12 @@ public static class LlmCallEndpoints
         return api;
     }
 
+    /// <summary>
+    /// A call that broke a policy or a hard budget is still stored (it happened; its spend is real), flagged, and
+    /// answered 403 or 429 so the agent stops.
+    /// </summary>
     private static async Task<Results<Accepted<AcceptedCall>, ValidationProblem, NotFound, ProblemHttpResult>> RecordAsync(
-        Guid runId, LlmCallRequest request, ClaimsPrincipal user, RunDirectory runs, TelemetryPublisher publisher,
+        Guid runId, LlmCallRequest request, ClaimsPrincipal user, RunDirectory runs, TelemetryPublisher publisher, SpendGate gate,
         TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -50,17 +56,30 @@ public static class LlmCallEndpoints
         }
 
         var call = ToEvent(request, teamId, runId, run.AgentId, now);
+        var verdict = await gate.ReportAsync(teamId, run.AgentId, call.Provider, call.Model, call.InputTokens + call.OutputTokens, ct);
+        call = call with { Flag = verdict.Flag };
         if (await PublishAsync(publisher, [call], http, ct) is { } unavailable)
         {
             return unavailable;
         }
 
-        return TypedResults.Accepted((string?)null, new AcceptedCall(call.EventId));
+        var recorded = new Dictionary<string, object?> { ["event_id"] = call.EventId, ["recorded"] = true };
+        return verdict switch
+        {
+            { Violation: { } violation } => GovernanceProblems.PolicyViolated(violation, recorded),
+            { OverBudget: { } budget } => GovernanceProblems.OverBudget(budget, now, http,
+                $"Budget '{budget.Budget.Name}' is spent; the call was recorded and flagged. Stop calling until it resets.", recorded),
+            _ => TypedResults.Accepted((string?)null, new AcceptedCall(call.EventId)),
+        };
     }
 
-    /// <summary>Up to 1,000 calls of any of the team's open runs: each item is accepted or rejected on its own.</summary>
+    /// <summary>
+    /// Up to 1,000 calls of any of the team's open runs: each item is accepted or rejected on its own. Accepted items
+    /// that broke a policy or a hard budget are stored flagged; the answer is then 403 (a policy) or 429 (a budget),
+    /// with every item's result.
+    /// </summary>
     private static async Task<Results<Accepted<BatchResult>, ValidationProblem, ProblemHttpResult>> RecordBatchAsync(
-        LlmCallBatchRequest request, ClaimsPrincipal user, RunDirectory runs, TelemetryPublisher publisher,
+        LlmCallBatchRequest request, ClaimsPrincipal user, RunDirectory runs, TelemetryPublisher publisher, SpendGate gate,
         TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (request.Events is not { Count: > 0 and <= LlmCallRules.MaxBatchSize } items)
@@ -74,6 +93,9 @@ public static class LlmCallEndpoints
         var now = time.GetUtcNow();
         var teamId = CogniveClaims.TeamIdOf(user);
         var owners = new Dictionary<Guid, RunOwner?>();
+        var exhaustedByAgent = new Dictionary<Guid, BudgetState?>();
+        PolicyViolation? firstViolation = null;
+        BudgetState? firstOverBudget = null;
         var accepted = new List<LlmCallEvent>(items.Count);
         var results = new List<BatchItemResult>(items.Count);
         for (var index = 0; index < items.Count; index++)
@@ -109,8 +131,12 @@ public static class LlmCallEndpoints
             }
 
             var call = ToEvent(item, teamId, item.RunId!.Value, run!.AgentId, now);
-            accepted.Add(call);
-            results.Add(new BatchItemResult(index, call.EventId, "accepted", null));
+            var verdict = await gate.ReportAsync(teamId, run.AgentId, call.Provider, call.Model, call.InputTokens + call.OutputTokens, ct,
+                exhaustedByAgent);
+            firstViolation ??= verdict.Violation;
+            firstOverBudget ??= verdict.OverBudget;
+            accepted.Add(call with { Flag = verdict.Flag });
+            results.Add(new BatchItemResult(index, call.EventId, "accepted", null, verdict.Flag));
         }
 
         if (accepted.Count == 0)
@@ -125,7 +151,17 @@ public static class LlmCallEndpoints
             return unavailable;
         }
 
-        return TypedResults.Accepted((string?)null, new BatchResult(accepted.Count, items.Count - accepted.Count, results));
+        var result = new BatchResult(accepted.Count, items.Count - accepted.Count, results);
+        var extra = new Dictionary<string, object?> { ["accepted"] = result.Accepted, ["rejected"] = result.Rejected, ["results"] = results };
+        if (firstViolation is { } violation)
+        {
+            return GovernanceProblems.PolicyViolated(violation, extra);
+        }
+
+        return firstOverBudget is { } budget
+            ? GovernanceProblems.OverBudget(budget, now, http,
+                $"Budget '{budget.Budget.Name}' is spent; the batch was recorded and its calls over budget flagged.", extra)
+            : TypedResults.Accepted((string?)null, result);
     }
 
     private static async Task<Results<Ok<StoredCallPage>, ValidationProblem, NotFound>> ListAsync(Guid runId, string? cursor,
@@ -170,7 +206,8 @@ public static class LlmCallEndpoints
         Status: request.Status!,
         OccurredAt: (request.OccurredAt ?? now).ToUniversalTime(),
         ReceivedAt: now,
-        Metadata: request.Metadata is { ValueKind: System.Text.Json.JsonValueKind.Object } metadata ? metadata : null);
+        Metadata: request.Metadata is { ValueKind: System.Text.Json.JsonValueKind.Object } metadata ? metadata : null,
+        ReservationId: request.ReservationId);
 
     private static async Task<ProblemHttpResult?> PublishAsync(TelemetryPublisher publisher, IReadOnlyList<LlmCallEvent> calls,
         HttpContext http, CancellationToken ct)

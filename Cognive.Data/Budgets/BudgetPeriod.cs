@@ -36,7 +36,17 @@ public static class BudgetPeriods
         };
     }
 
-    /// <summary>The Redis key of a budget's spend in the period that contains <paramref name="now"/>.</summary>
-    public static string SpendKey(Guid budgetId, BudgetPeriod period, DateTimeOffset now) =>
-        $"cognive:budget:{budgetId:N}:{StartOf(period, now):yyyyMMdd}:spent";
+    /// <summary>
+    /// The stem of a budget's Redis keys in the period that contains <paramref name="now"/>: <c>:spent</c> (USD, set
+    /// from PostgreSQL), <c>:holds</c> and <c>:held</c> (reservations not settled yet).
+    /// </summary>
+    public static string KeyStem(Guid budgetId, BudgetPeriod period, DateTimeOffset now) =>
+        $"cognive:budget:{budgetId:N}:{StartOf(period, now):yyyyMMdd}";
+
+    /// <summary>The Redis key naming the budgets a reservation holds on (their key stems, '|'-separated).</summary>
+    public static string ReservationKey(Guid reservationId) => $"cognive:reservation:{reservationId:N}";
+
+    /// <summary>A period's keys outlive it by a day; a total budget's are refreshed by every write and rebuilt when gone.</summary>
+    public static TimeSpan KeyLifetime(BudgetPeriod period, DateTimeOffset now) =>
+        ResetOf(period, now) is { } reset ? reset - now + TimeSpan.FromDays(1) : TimeSpan.FromDays(7);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Cognive.Ingestion;
+using Cognive.Workers.Budgets;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -13,7 +14,7 @@ namespace Cognive.Workers.Ingestion;
 /// once; a message whose data the database refuses is returned to the queue and, after the queue's delivery limit,
 /// dead-lettered, while the rest of its batch is stored without it. Database outages are retried in place.
 /// </summary>
-public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, SpendCounters spend, IngestionMetrics metrics,
+public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, SpendCounters spend, BudgetTracker budgets, IngestionMetrics metrics,
     ILogger<LlmCallConsumer> logger) : BackgroundService
 {
     private const ushort Prefetch = 500;
@@ -146,8 +147,10 @@ public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, S
                 var started = Stopwatch.GetTimestamp();
                 var lags = await writer.StoreAsync(events, ct);
                 metrics.BatchStored(events.Count, lags, Stopwatch.GetElapsedTime(started));
+                // Before the ack: a crash here redelivers the batch, which stores nothing new but records thresholds again.
+                var budgetSpend = await TrackBudgetsAsync(events, ct);
                 await SettleAsync(() => channel.BasicAckAsync(messages.Max(m => m.Delivery.Tag), multiple: true, ct));
-                await RefreshSpendAsync(events, ct);
+                await RefreshSpendAsync(events, budgetSpend, ct);
                 return;
             }
             catch (Exception e) when (CallWriter.IsCausedByData(e))
@@ -178,11 +181,26 @@ public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, S
         }
     }
 
-    private async Task RefreshSpendAsync(List<LlmCallEvent> events, CancellationToken ct)
+    private async Task<IReadOnlyList<(TrackedBudget Budget, decimal Spent)>> TrackBudgetsAsync(List<LlmCallEvent> events, CancellationToken ct)
+    {
+        try
+        {
+            return await budgets.RecordAsync(events, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Budget thresholds not checked (they are with the team's next batch): {Reason}", e.Message);
+            return [];
+        }
+    }
+
+    private async Task RefreshSpendAsync(List<LlmCallEvent> events, IReadOnlyList<(TrackedBudget Budget, decimal Spent)> budgetSpend,
+        CancellationToken ct)
     {
         try
         {
             await spend.RefreshAsync(events.Select(e => e.TeamId).Distinct().ToList(), ct);
+            await budgets.PublishAsync(budgetSpend, events);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

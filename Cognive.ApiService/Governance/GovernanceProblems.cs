@@ -1,0 +1,61 @@
+using System.Globalization;
+using Cognive.ApiService.Budgets;
+using Cognive.ApiService.Policies;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cognive.ApiService.Governance;
+
+/// <summary>The answers of a refused budget check or a flagged call: problem details with the facts an agent acts on.</summary>
+public static class GovernanceProblems
+{
+    public static ProblemHttpResult OverBudget(BudgetState state, DateTimeOffset now, HttpContext http, string detail,
+        IDictionary<string, object?>? extra = null)
+    {
+        var resetsAt = state.ResetsAt(now);
+        // A total budget never resets; room comes back only as reservations lapse.
+        var retryAfter = resetsAt is { } reset ? reset - now : BudgetLedger.HoldLifetime;
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        var extensions = new Dictionary<string, object?>
+        {
+            ["allowed"] = false,
+            ["budget_id"] = state.Budget.Id,
+            ["limit"] = state.Budget.AmountUsd,
+            ["spent"] = state.Spent,
+            ["reserved"] = state.Reserved,
+            ["resets_at"] = resetsAt,
+        };
+        return TypedResults.Problem(type: "https://cognive.dev/problems/budget-exceeded", title: "Budget exceeded",
+            statusCode: StatusCodes.Status429TooManyRequests, detail: detail, extensions: With(extensions, extra));
+    }
+
+    public static ProblemHttpResult PolicyViolated(PolicyViolation violation, IDictionary<string, object?>? extra = null)
+    {
+        var extensions = new Dictionary<string, object?>
+        {
+            ["allowed"] = false,
+            ["policy_id"] = violation.Policy.Id,
+            ["policy"] = violation.Policy.Name,
+            ["rule"] = violation.Rule,
+        };
+        return TypedResults.Problem(type: "https://cognive.dev/problems/policy-violation", title: "Policy violation",
+            statusCode: StatusCodes.Status403Forbidden, detail: violation.Detail, extensions: With(extensions, extra));
+    }
+
+    public static ProblemHttpResult Unavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(type: "https://cognive.dev/problems/budgets-unavailable", title: "Budgets unavailable",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            detail: "Budget state cannot be read (Redis is unreachable); spending is refused until it can. Retry after 5 seconds.");
+    }
+
+    private static Dictionary<string, object?> With(Dictionary<string, object?> extensions, IDictionary<string, object?>? extra)
+    {
+        foreach (var (key, value) in extra ?? new Dictionary<string, object?>())
+        {
+            extensions[key] = value;
+        }
+
+        return extensions;
+    }
+}

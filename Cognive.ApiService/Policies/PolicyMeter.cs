@@ -1,0 +1,58 @@
+using System.Diagnostics.Metrics;
+using Cognive.ApiService.Governance;
+using Cognive.Data;
+using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
+
+namespace Cognive.ApiService.Policies;
+
+/// <summary>
+/// The counting side of policies: calls per minute per agent (in Redis, shared by replicas, by fixed UTC minute) and
+/// the violations each policy has seen (on the policy's row, and as a metric).
+/// </summary>
+public sealed class PolicyMeter(IConnectionMultiplexer redis, IServiceScopeFactory scopes, TimeProvider time, IMeterFactory meters)
+{
+    private readonly Counter<long> _violations = meters.Create("Cognive.Governance")
+        .CreateCounter<long>("cognive.policy.violations", description: "Calls and checks refused or flagged by a policy");
+
+    /// <summary>Counts a reported call against each calls-per-minute rule; a call past the rate violates it.</summary>
+    public Task<PolicyViolation?> CountCallAsync(IEnumerable<PolicyView> policies, Guid agentId) => RateAsync(policies, agentId, count: true);
+
+    /// <summary>Whether another call would exceed a calls-per-minute rule, without counting one.</summary>
+    public Task<PolicyViolation?> PeekAsync(IEnumerable<PolicyView> policies, Guid agentId) => RateAsync(policies, agentId, count: false);
+
+    public async Task RecordViolationAsync(PolicyViolation violation, CancellationToken ct)
+    {
+        _violations.Add(1, new KeyValuePair<string, object?>("rule", violation.Rule));
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<CogniveDbContext>().Policies.Where(p => p.Id == violation.Policy.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(p => p.Violations, p => p.Violations + 1), ct);
+    }
+
+    private async Task<PolicyViolation?> RateAsync(IEnumerable<PolicyView> policies, Guid agentId, bool count)
+    {
+        var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
+        foreach (var policy in policies)
+        {
+            if (policy.MaxCallsPerMinute is not { } max)
+            {
+                continue;
+            }
+
+            var key = (RedisKey)$"cognive:policy-calls:{policy.Id:N}:{agentId:N}:{minute}";
+            var cache = redis.GetDatabase();
+            var calls = count ? await cache.StringIncrementAsync(key) : (long)await cache.StringGetAsync(key) + 1;
+            if (count && calls == 1)
+            {
+                await cache.KeyExpireAsync(key, TimeSpan.FromMinutes(2));
+            }
+
+            if (calls > max)
+            {
+                return new(policy, "max_calls_per_minute", $"Policy '{policy.Name}' allows {max} calls a minute per agent.");
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,106 @@
+using Cognive.Data.Alerts;
+using Npgsql;
+
+namespace Cognive.Workers.Alerts;
+
+/// <summary>A claimed delivery: one attempt at posting one alert to one webhook.</summary>
+/// <param name="Attempt">This attempt's number; also the claim's fence, so a worker whose claim lapsed cannot record over another's.</param>
+public sealed record ClaimedDelivery(Guid Id, int Attempt, Guid WebhookId, string Url, string Secret, bool WebhookDeleted,
+    WebhookPayload Alert);
+
+/// <summary>
+/// The pending deliveries in PostgreSQL as a work queue shared by every worker. A claim takes due rows with
+/// <c>FOR UPDATE SKIP LOCKED</c> (workers never take the same row), counts the attempt and pushes the row's due time
+/// past the claim lease in the same statement, so nothing is held open during the HTTP call and a dead worker's claims
+/// come due again by themselves.
+/// </summary>
+public sealed class DeliveryQueue(NpgsqlDataSource db)
+{
+    /// <summary>The width of <c>alert_deliveries.last_error</c>.</summary>
+    private const int MaxErrorLength = 500;
+
+    private const string ClaimSql = """
+        WITH busy AS (
+            SELECT * FROM unnest($2::uuid[], $3::integer[]) AS b(team_id, in_flight)
+        ), due AS (
+            SELECT d.id, d.team_id, d.next_attempt_at FROM alert_deliveries d
+            WHERE d.status = 'Pending' AND d.next_attempt_at <= now()
+              AND d.team_id NOT IN (SELECT team_id FROM busy WHERE in_flight >= $4)
+            ORDER BY d.next_attempt_at
+            LIMIT $1 * 4
+            FOR UPDATE SKIP LOCKED
+        ), fair AS (
+            SELECT ranked.id FROM (
+                SELECT due.*, row_number() OVER (PARTITION BY due.team_id ORDER BY due.next_attempt_at) AS nth FROM due
+            ) ranked
+            LEFT JOIN busy ON busy.team_id = ranked.team_id
+            WHERE ranked.nth <= $4 - coalesce(busy.in_flight, 0)
+            ORDER BY ranked.next_attempt_at
+            LIMIT $1
+        )
+        UPDATE alert_deliveries d SET attempts = d.attempts + 1, next_attempt_at = now() + $5
+        FROM fair, budget_alerts a, budgets b, webhooks w
+        WHERE d.id = fair.id AND a.id = d.alert_id AND b.id = a.budget_id AND w.id = d.webhook_id
+        RETURNING d.id, d.attempts, d.webhook_id, w.url, w.secret, w.deleted_at IS NOT NULL,
+            a.id, a.team_id, a.budget_id, b.name, a.threshold, a.spent_usd, a.limit_usd, a.period_start, a.fired_at
+        """;
+
+    // A delivery is recorded even over a webhook deletion that raced it: it did arrive.
+    private const string DeliveredSql = """
+        UPDATE alert_deliveries SET status = 'Delivered', delivered_at = now() WHERE id = $1 AND attempts = $2
+        """;
+
+    private const string FailedSql = """
+        UPDATE alert_deliveries SET status = $3, last_error = $4, next_attempt_at = now() + $5
+        WHERE id = $1 AND attempts = $2 AND status = 'Pending'
+        """;
+
+    /// <summary>
+    /// Claims up to <paramref name="room"/> due deliveries, the longest due first, taking no team past
+    /// <paramref name="perTeam"/> counting what this worker already has in flight for it (<paramref name="inFlight"/>):
+    /// a team whose receivers are slow fills its own share, never the others'. Rows are scanned a few times
+    /// <paramref name="room"/> deep; a team with many due rows that crowds the scan is excluded by the next claim.
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int room, IReadOnlyDictionary<Guid, int> inFlight, int perTeam,
+        TimeSpan lease, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(ClaimSql);
+        command.Parameters.Add(new() { Value = room });
+        command.Parameters.Add(new() { Value = inFlight.Keys.ToArray() });
+        command.Parameters.Add(new() { Value = inFlight.Values.ToArray() });
+        command.Parameters.Add(new() { Value = perTeam });
+        command.Parameters.Add(new() { Value = lease });
+        var claimed = new List<ClaimedDelivery>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var alert = new WebhookPayload(reader.GetGuid(6), WebhookPayload.ThresholdCrossed, reader.GetGuid(7), reader.GetGuid(8),
+                reader.GetString(9), reader.GetInt32(10), reader.GetDecimal(11), reader.GetDecimal(12),
+                reader.GetFieldValue<DateTimeOffset>(13), reader.GetFieldValue<DateTimeOffset>(14));
+            claimed.Add(new ClaimedDelivery(reader.GetGuid(0), reader.GetInt32(1), reader.GetGuid(2), reader.GetString(3),
+                reader.GetString(4), reader.GetBoolean(5), alert));
+        }
+
+        return claimed;
+    }
+
+    public async Task DeliveredAsync(ClaimedDelivery delivery, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(DeliveredSql);
+        command.Parameters.Add(new() { Value = delivery.Id });
+        command.Parameters.Add(new() { Value = delivery.Attempt });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Records a failed attempt: retried after <paramref name="retryIn"/>, or dead when that is null.</summary>
+    public async Task FailedAsync(ClaimedDelivery delivery, string error, TimeSpan? retryIn, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(FailedSql);
+        command.Parameters.Add(new() { Value = delivery.Id });
+        command.Parameters.Add(new() { Value = delivery.Attempt });
+        command.Parameters.Add(new() { Value = (retryIn is null ? DeliveryStatus.Dead : DeliveryStatus.Pending).ToString() });
+        command.Parameters.Add(new() { Value = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error });
+        command.Parameters.Add(new() { Value = retryIn ?? TimeSpan.Zero });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Cognive.Workers.Alerts;
+
+/// <summary>Makes one attempt at posting an alert to a webhook, signed, and says what went wrong, if anything.</summary>
+public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider time, IOptions<WebhookSettings> settings)
+{
+    public const string ClientName = "webhooks";
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    /// <returns>Null when the receiver answered 2xx; otherwise the failure, in words that never include the secret.</returns>
+    public async Task<string?> SendAsync(ClaimedDelivery delivery, CancellationToken ct)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(delivery.Alert, WebhookJson.Default.WebhookPayload);
+        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
+        };
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(delivery.Secret, time.GetUtcNow(), body));
+        request.Headers.Add("Idempotency-Key", delivery.Alert.Id.ToString());
+        request.Headers.Add("Cognive-Delivery-Attempt", delivery.Attempt.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            using var client = clients.CreateClient(ClientName);
+            // Only the status line counts: a receiver that trickles its body out holds no one up.
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+        catch (TaskCanceledException e) when (e.InnerException is TimeoutException)
+        {
+            return $"Timeout: no answer within {settings.Value.TimeoutSeconds} s";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever stopped this attempt (refused connection, DNS, TLS, a URL the handler cannot send to) is the
+            // receiver's failure to record, not the worker's.
+            return $"{e.GetType().Name}: {e.Message}";
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Cognive.Data.Budgets;
+using Cognive.Ingestion;
+using Npgsql;
+using NpgsqlTypes;
+using StackExchange.Redis;
+
+namespace Cognive.Workers.Budgets;
+
+/// <summary>
+/// After a batch is stored: each affected budget's spend is summed in PostgreSQL, thresholds crossed are recorded
+/// as alerts (unique per budget, period and threshold, so redeliveries and other workers cannot fire one twice),
+/// Redis is given the new spend, and the reservations the calls named are settled.
+/// </summary>
+public sealed class BudgetTracker(NpgsqlDataSource db, IConnectionMultiplexer redis, TimeProvider time, ILogger<BudgetTracker> logger)
+{
+    private const string LiveBudgetsSql = """
+        SELECT id, team_id, agent_id, amount_usd, period, thresholds FROM budgets
+        WHERE team_id = ANY($1) AND deleted_at IS NULL AND (agent_id IS NULL OR agent_id = ANY($2))
+        """;
+
+    // One alert per crossed threshold not fired before, and one pending delivery per live webhook of its team.
+    private const string FireAlertsSql = """
+        WITH crossed AS (
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::int[], $5::numeric[], $6::numeric[])
+                AS c(team_id, budget_id, period_start, threshold, spent, limit_usd)
+        ), fired AS (
+            INSERT INTO budget_alerts (id, team_id, budget_id, period_start, threshold, spent_usd, limit_usd, fired_at)
+            SELECT gen_random_uuid(), team_id, budget_id, period_start, threshold, spent, limit_usd, now() FROM crossed
+            ON CONFLICT (budget_id, period_start, threshold) DO NOTHING
+            RETURNING id, team_id
+        ), deliveries AS (
+            INSERT INTO alert_deliveries (id, team_id, alert_id, webhook_id, status, attempts, next_attempt_at)
+            SELECT gen_random_uuid(), f.team_id, f.id, w.id, 'Pending', 0, now()
+            FROM fired f JOIN webhooks w ON w.team_id = f.team_id AND w.deleted_at IS NULL
+        )
+        SELECT count(*) FROM fired
+        """;
+
+    // KEYS: (holds, held) per budget the reservation was held on. ARGV: the reservation id.
+    private const string SettleScript = """
+        for i = 1, #KEYS, 2 do
+            if redis.call('ZREM', KEYS[i], ARGV[1]) == 1 then
+                local amount = redis.call('HGET', KEYS[i + 1], ARGV[1])
+                if amount then
+                    redis.call('HINCRBY', KEYS[i + 1], '_total', -tonumber(amount))
+                    redis.call('HDEL', KEYS[i + 1], ARGV[1])
+                end
+            end
+        end
+        return 1
+        """;
+
+    /// <summary>Thresholds this worker has seen recorded; spares the insert that would find them there.</summary>
+    private const int MaxRemembered = 100_000;
+
+    private readonly ConcurrentDictionary<(Guid Budget, DateTimeOffset Period, int Threshold), bool> _fired = new();
+
+    /// <summary>Sums the affected budgets' spend and records the thresholds crossed; returns the spend for <see cref="PublishAsync"/>.</summary>
+    public async Task<IReadOnlyList<(TrackedBudget Budget, decimal Spent)>> RecordAsync(IReadOnlyCollection<LlmCallEvent> events,
+        CancellationToken ct)
+    {
+        var budgets = await LiveBudgetsAsync(events, ct);
+        if (budgets.Count == 0)
+        {
+            return [];
+        }
+
+        var now = time.GetUtcNow();
+        var spent = await BudgetSpending.SpentAsync(db, budgets.Select(b => b.Scope).ToList(), now, ct);
+        var tracked = budgets.Select(b => (b, spent[b.Id])).ToList();
+        await FireAlertsAsync(tracked, now, ct);
+        return tracked;
+    }
+
+    /// <summary>Gives Redis the spend just summed, then settles the reservations the calls named (in that order, so a
+    /// check in between counts the call twice rather than not at all).</summary>
+    public async Task PublishAsync(IReadOnlyList<(TrackedBudget Budget, decimal Spent)> spent, IReadOnlyCollection<LlmCallEvent> events)
+    {
+        var cache = redis.GetDatabase();
+        var now = time.GetUtcNow();
+        await Task.WhenAll(spent.Select(s => cache.StringSetAsync(BudgetPeriods.KeyStem(s.Budget.Id, s.Budget.Period, now) + ":spent",
+            s.Spent.ToString(CultureInfo.InvariantCulture), BudgetPeriods.KeyLifetime(s.Budget.Period, now))));
+
+        foreach (var reservationId in events.Select(e => e.ReservationId).OfType<Guid>().Distinct())
+        {
+            var record = (RedisKey)BudgetPeriods.ReservationKey(reservationId);
+            if (await cache.StringGetAsync(record) is { HasValue: true } stems)
+            {
+                RedisKey[] keys = [.. stems.ToString().Split('|').SelectMany(s => new RedisKey[] { s + ":holds", s + ":held" })];
+                await cache.ScriptEvaluateAsync(SettleScript, keys, [reservationId.ToString("N")]);
+                await cache.KeyDeleteAsync(record);
+            }
+        }
+    }
+
+    private async Task<List<TrackedBudget>> LiveBudgetsAsync(IReadOnlyCollection<LlmCallEvent> events, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(LiveBudgetsSql);
+        command.Parameters.Add(new() { Value = events.Select(e => e.TeamId).Distinct().ToArray() });
+        command.Parameters.Add(new() { Value = events.Select(e => e.AgentId).Distinct().ToArray() });
+        var budgets = new List<TrackedBudget>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            budgets.Add(new TrackedBudget(reader.GetGuid(0), reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetGuid(2),
+                reader.GetDecimal(3), Enum.Parse<BudgetPeriod>(reader.GetString(4)), reader.GetFieldValue<int[]>(5)));
+        }
+
+        return budgets;
+    }
+
+    private async Task FireAlertsAsync(List<(TrackedBudget Budget, decimal Spent)> tracked, DateTimeOffset now, CancellationToken ct)
+    {
+        var crossed = (
+            from t in tracked
+            from threshold in t.Budget.Thresholds
+            where t.Spent >= t.Budget.AmountUsd * threshold / 100m
+            let key = (t.Budget.Id, BudgetPeriods.StartOf(t.Budget.Period, now), threshold)
+            where !_fired.ContainsKey(key)
+            select (t.Budget, t.Spent, Key: key)).ToList();
+        if (crossed.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = db.CreateCommand(FireAlertsSql);
+        command.Parameters.Add(new() { Value = crossed.Select(c => c.Budget.TeamId).ToArray() });
+        command.Parameters.Add(new() { Value = crossed.Select(c => c.Budget.Id).ToArray() });
+        command.Parameters.Add(new() { Value = crossed.Select(c => c.Key.Item2).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = crossed.Select(c => c.Key.threshold).ToArray() });
+        command.Parameters.Add(new() { Value = crossed.Select(c => c.Spent).ToArray() });
+        command.Parameters.Add(new() { Value = crossed.Select(c => c.Budget.AmountUsd).ToArray() });
+        var fired = (long)(await command.ExecuteScalarAsync(ct))!;
+        if (_fired.Count > MaxRemembered)
+        {
+            _fired.Clear(); // past periods' entries; forgetting only costs an insert that finds the row there
+        }
+
+        foreach (var c in crossed)
+        {
+            _fired[c.Key] = true;
+        }
+
+        if (fired > 0)
+        {
+            logger.LogInformation("{Count} budget alerts fired", fired);
+        }
+    }
+}
+
+public sealed record TrackedBudget(Guid Id, Guid TeamId, Guid? AgentId, decimal AmountUsd, BudgetPeriod Period, int[] Thresholds)
+{
+    public BudgetScope Scope => new(Id, TeamId, AgentId, Period);
+}
