@@ -7,10 +7,19 @@ using Npgsql;
 
 // The ingestion benchmark: see README ("Benchmarks"). Options: --duration <s> per load phase (20), --agents <n> (64),
 // --batch <n> events per batch (500), --sustained <events/s> for the paced batch phase (20,000), --trend-calls <n> calls behind the cost-trends query (10,000,000).
+// `governance` first: the budget-check and governance-overhead benchmark instead (bench/governance.sh).
 var options = BenchOptions.Parse(args);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var ct = cancel.Token;
+
+if (args.FirstOrDefault() == "governance")
+{
+    Report.Line($"Cognive governance benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
+    await using var governanceApp = await BenchApp.StartAsync(ct);
+    await GovernanceBench.RunAsync(governanceApp, options.Duration, ct);
+    return;
+}
 
 Report.Line($"Cognive ingestion benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
 Report.Line("Telemetry: no dashboard, no OTLP export (services keep in-process metrics and their Prometheus endpoint only).");

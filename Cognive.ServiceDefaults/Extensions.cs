@@ -105,6 +105,7 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseMiddleware<ServerTimingMiddleware>();
         app.UseMiddleware<RequestIdMiddleware>();
         app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions

@@ -162,7 +162,7 @@ public static class BudgetEndpoints
 
         var teamId = CogniveClaims.TeamIdOf(user);
         var agentId = request.AgentId!.Value;
-        if (await agents.GetAsync(db, teamId, agentId, ct) is null)
+        if (!await agents.BelongsToAsync(db, teamId, agentId, ct))
         {
             return TypedResults.NotFound();
         }

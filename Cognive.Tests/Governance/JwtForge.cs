@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Cognive.Tests.Infrastructure;
 
 namespace Cognive.Tests.Governance;
 
@@ -15,7 +16,7 @@ public static class JwtForge
     public const string Audience = "cognive-api";
 
     /// <summary>The claims Cognive issues for <paramref name="person"/>, valid from <paramref name="issued"/> for ten minutes.</summary>
-    public static JsonObject ClaimsOf(Infrastructure.Person person, DateTimeOffset issued) => new()
+    public static JsonObject ClaimsOf(Person person, DateTimeOffset issued) => new()
     {
         ["iss"] = Issuer,
         ["aud"] = Audience,

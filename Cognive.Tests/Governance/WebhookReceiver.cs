@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Cognive.Tests.Governance;
 
-/// <summary>What a webhook receiver was sent: the delivery headers and the raw body, as signed.</summary>
-public sealed record ReceivedRequest(string? Signature, string? IdempotencyKey, string? Attempt, byte[] Body);
+/// <summary>What a webhook receiver was sent, and when: the delivery headers and the raw body, as signed.</summary>
+public sealed record ReceivedRequest(DateTimeOffset At, string? Signature, string? IdempotencyKey, string? Attempt, byte[] Body);
 
 /// <summary>
 /// A real HTTP receiver on a loopback port for the workers to post alerts to. It records every request and answers
@@ -64,10 +64,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private async Task ReceiveAsync(HttpContext context)
     {
+        var at = DateTimeOffset.UtcNow;
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
         var headers = context.Request.Headers;
-        _received.Enqueue(new ReceivedRequest(headers["Cognive-Signature"], headers["Idempotency-Key"], headers["Cognive-Delivery-Attempt"],
+        _received.Enqueue(new ReceivedRequest(at, headers["Cognive-Signature"], headers["Idempotency-Key"], headers["Cognive-Delivery-Attempt"],
             body.ToArray()));
         if (_answer(Interlocked.Increment(ref _count)) is { } status)
         {

@@ -15,15 +15,15 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider time,
     public async Task<string?> SendAsync(ClaimedDelivery delivery, CancellationToken ct)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(delivery.Alert, WebhookJson.Default.WebhookPayload);
-        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
-        {
-            Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
-        };
-        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(delivery.Secret, time.GetUtcNow(), body));
-        request.Headers.Add("Idempotency-Key", delivery.Alert.Id.ToString());
-        request.Headers.Add("Cognive-Delivery-Attempt", delivery.Attempt.ToString(CultureInfo.InvariantCulture));
         try
         {
+            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
+            {
+                Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
+            };
+            request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(delivery.Secret, time.GetUtcNow(), body));
+            request.Headers.Add("Idempotency-Key", delivery.Alert.Id.ToString());
+            request.Headers.Add("Cognive-Delivery-Attempt", delivery.Attempt.ToString(CultureInfo.InvariantCulture));
             using var client = clients.CreateClient(ClientName);
             // Only the status line counts: a receiver that trickles its body out holds no one up.
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
@@ -35,8 +35,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider time,
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Whatever stopped this attempt (refused connection, DNS, TLS, a URL the handler cannot send to) is the
-            // receiver's failure to record, not the worker's.
+            // Whatever stopped this attempt (a URL that cannot be sent to, refused connection, DNS, TLS) is recorded as
+            // the attempt's failure, so a broken webhook goes dead instead of being retried for ever.
             return $"{e.GetType().Name}: {e.Message}";
         }
     }

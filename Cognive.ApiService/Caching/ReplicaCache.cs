@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using StackExchange.Redis;
+
+namespace Cognive.ApiService.Caching;
+
+/// <summary>
+/// Values kept in this replica's memory for a short lifetime, for reads on every request that must not cost a round
+/// trip. A change drops the entry here at once and on the other replicas through Redis pub/sub; a lost notice (Redis
+/// away) is bounded by the lifetime. Nothing is kept for a key that has no value, so a new one is seen at once.
+/// </summary>
+public sealed class ReplicaCache<TValue> where TValue : class
+{
+    /// <summary>Past this many entries the cache starts over: it holds hot keys, and its keys come from callers.</summary>
+    private const int MaxEntries = 100_000;
+
+    private readonly ConcurrentDictionary<string, (TValue Value, DateTimeOffset LoadedAt)> _entries = new();
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisChannel _changes;
+    private readonly TimeSpan _lifetime;
+    private readonly TimeProvider _time;
+
+    public ReplicaCache(IConnectionMultiplexer redis, string channel, TimeSpan lifetime, TimeProvider time)
+    {
+        (_redis, _changes, _lifetime, _time) = (redis, RedisChannel.Literal(channel), lifetime, time);
+        redis.GetSubscriber().Subscribe(_changes, (_, key) => _entries.TryRemove(key.ToString(), out var _));
+    }
+
+    public async ValueTask<TValue?> GetAsync(string key, Func<Task<TValue?>> load)
+    {
+        var now = _time.GetUtcNow();
+        if (_entries.TryGetValue(key, out var entry) && now - entry.LoadedAt < _lifetime)
+        {
+            return entry.Value;
+        }
+
+        var loaded = await load();
+        if (loaded is not null)
+        {
+            if (_entries.Count >= MaxEntries)
+            {
+                _entries.Clear();
+            }
+
+            _entries[key] = (loaded, now);
+        }
+        else
+        {
+            _entries.TryRemove(key, out _);
+        }
+
+        return loaded;
+    }
+
+    /// <summary>After the source changed (committed): every replica reloads the key on its next read.</summary>
+    public async Task ChangedAsync(string key)
+    {
+        _entries.TryRemove(key, out _);
+        try
+        {
+            await _redis.GetSubscriber().PublishAsync(_changes, key);
+        }
+        catch (Exception e) when (RedisReadThrough.IsUnavailable(e))
+        {
+            // The other replicas' entries lapse within the lifetime.
+        }
+    }
+}
