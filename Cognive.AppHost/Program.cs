@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Cognive.Hosting;
 using Cognive.Hosting.Kubernetes;
 
@@ -16,6 +17,7 @@ var migrations = builder.AddProject<Projects.Cognive_MigrationService>("migratio
 var jwtSigningKey = builder.AddSharedSecret(servers, "jwt-signing-key");
 
 var api = builder.AddProject<Projects.Cognive_ApiService>("api")
+    .WithReplicas(builder.Configuration.GetValue("Cognive:ApiReplicas", 1))
     .WithExternalHttpEndpoints()
     .WithEnvironment("Cognive__Jwt__SigningKey", jwtSigningKey)
     .WithReference(servers.Database).WaitForCompletion(migrations)

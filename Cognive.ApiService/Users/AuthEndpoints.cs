@@ -57,6 +57,13 @@ public static class AuthEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        // Registering someone is handing out their role's permissions: nobody may hand out more than they hold.
+        if (Roles.PermissionsOf(request.Role!).FirstOrDefault(p => !CogniveClaims.Has(caller, p)) is { } beyond)
+        {
+            return TypedResults.Problem(type: "https://cognive.dev/problems/forbidden", title: "Forbidden",
+                statusCode: StatusCodes.Status403Forbidden, detail: $"The role {request.Role} holds '{beyond}', which the caller lacks.");
+        }
+
         if (await db.Users.AnyAsync(u => u.Email == email, ct))
         {
             return TypedResults.Problem(type: "https://cognive.dev/problems/user-exists", title: "User exists",

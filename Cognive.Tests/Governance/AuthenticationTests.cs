@@ -72,6 +72,23 @@ public sealed class AuthenticationTests(SharedApp shared)
     }
 
     [Fact]
+    public async Task A_key_holding_only_admin_cannot_register_a_role_with_more_than_it_holds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var team = _app.CreateApiClient(await Tenants.CreateTeamAsync(_app, ct));
+        using var created = await team.PostAsJsonAsync("/api/v1/api-keys", new { name = "admin only", scopes = new[] { "admin" } }, ct);
+        using var adminOnly = _app.CreateApiClient((await People.ReadAsync(created, ct)).GetProperty("key").GetString());
+
+        using var escalation = await adminOnly.PostAsJsonAsync("/api/v1/auth/register",
+            new { email = People.NewEmail("admin"), password = People.Password, role = "admin" }, ct);
+        using var users = await team.GetAsync("/api/v1/users", ct);
+
+        Assert.Equal(Forbidden, escalation.StatusCode);
+        Assert.Equal(ProblemJson, escalation.Content.Headers.ContentType?.MediaType);
+        Assert.Empty((await People.ReadAsync(users, ct)).EnumerateArray());
+    }
+
+    [Fact]
     public async Task Login_answers_a_short_lived_signed_token_and_a_refresh_token()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -30,6 +30,10 @@ public sealed record MatrixEndpoint(string Method, string Path, Role? FirstRole,
     /// <summary>What an API key allowed to call gets, when that differs from <see cref="Success"/>.</summary>
     public HttpStatusCode? ByKey { get; init; }
 
+    /// <summary>What a key holding <see cref="Permission"/> alone gets, when the call needs more (registering a person
+    /// needs the role's permissions too).</summary>
+    public HttpStatusCode? ByKeyWithOnlyThePermission { get; init; }
+
     /// <summary>The call ends the caller's session, so each person's cell logs in afresh.</summary>
     public bool EndsSession { get; init; }
 
@@ -88,10 +92,14 @@ public static class AuthorizationMatrix
         new("GET", "/audit", TeamLead, "audit:read", OK, null, (_, _) => Call("/audit")),
         new("GET", "/audit/verify", TeamLead, "audit:read", OK, null, (_, _) => Call("/audit/verify")),
 
+        // Nobody hands out permissions they lack: a key with admin alone cannot register even a viewer (agent:read, cost:read).
         new("POST", "/auth/register", Admin, "admin", Created, null, (_, _) => Call("/auth/register", new
         {
             email = People.NewEmail("viewer"), password = People.Password, role = "viewer",
-        })),
+        }))
+        {
+            ByKeyWithOnlyThePermission = Forbidden,
+        },
         new("GET", "/auth/me", Viewer, null, OK, null, (_, _) => Call("/auth/me")),
         // A key has no session to end: it is revoked instead.
         new("POST", "/auth/logout", Viewer, null, NoContent, null, (_, _) => Call("/auth/logout", new { }))
@@ -99,7 +107,41 @@ public static class AuthorizationMatrix
             ByKey = BadRequest, EndsSession = true,
         },
         new("GET", "/users", Admin, "admin", OK, null, (_, _) => Call("/users")),
+
+        new("POST", "/budgets", TeamLead, "budget:write", Created, null, (_, _) => Call("/budgets", Budget())),
+        new("GET", "/budgets", Viewer, "cost:read", OK, null, (_, _) => Call("/budgets")),
+        new("GET", "/budgets/{id}", Viewer, "cost:read", OK, NotFound,
+            async (w, ct) => new($"/budgets/{await w.NewObjectAsync("/budgets", Budget(), ct)}")),
+        new("PATCH", "/budgets/{id}", TeamLead, "budget:write", OK, NotFound,
+            async (w, ct) => new($"/budgets/{await w.NewObjectAsync("/budgets", Budget(), ct)}", new { amount_usd = 2_000_000m })),
+        new("DELETE", "/budgets/{id}", TeamLead, "budget:write", NoContent, NotFound,
+            async (w, ct) => new($"/budgets/{await w.NewObjectAsync("/budgets", Budget(), ct)}")),
+        new("POST", "/budgets/check", Developer, "telemetry:write", OK, NotFound,
+            (w, _) => Call("/budgets/check", new { agent_id = w.AgentId, estimated_cost_usd = 0.01m })),
+
+        // Policies of an agent of their own, so the matrix's calls of its shared agent stay within every rule.
+        new("POST", "/policies", TeamLead, "policy:write", Created, null,
+            async (w, ct) => new("/policies", Policy(await w.NewAgentAsync(ct)))),
+        new("GET", "/policies", Viewer, "agent:read", OK, null, (_, _) => Call("/policies")),
+        new("GET", "/policies/{id}", Viewer, "agent:read", OK, NotFound,
+            async (w, ct) => new($"/policies/{await w.NewObjectAsync("/policies", Policy(await w.NewAgentAsync(ct)), ct)}")),
+        new("DELETE", "/policies/{id}", TeamLead, "policy:write", NoContent, NotFound,
+            async (w, ct) => new($"/policies/{await w.NewObjectAsync("/policies", Policy(await w.NewAgentAsync(ct)), ct)}")),
+
+        new("POST", "/webhooks", TeamLead, "budget:write", Created, null, (_, _) => Call("/webhooks", Webhook())),
+        new("GET", "/webhooks", Viewer, "cost:read", OK, null, (_, _) => Call("/webhooks")),
+        new("DELETE", "/webhooks/{id}", TeamLead, "budget:write", NoContent, NotFound,
+            async (w, ct) => new($"/webhooks/{await w.NewObjectAsync("/webhooks", Webhook(), ct)}")),
+        new("GET", "/alerts", Viewer, "cost:read", OK, null, (_, _) => Call("/alerts")),
     ];
+
+    /// <summary>Soft and large: budgets made by the matrix never refuse its other cells' calls.</summary>
+    private static object Budget() => new { name = Unique("budget"), amount_usd = 1_000_000m, period = "monthly", mode = "soft" };
+
+    private static object Policy(Guid agentId) => new { name = Unique("policy"), agent_id = agentId, max_tokens_per_call = 1_000_000 };
+
+    /// <summary>Nothing listens there; no alert is ever sent to it (the matrix's budgets stay far from their thresholds).</summary>
+    private static object Webhook() => new { url = "http://127.0.0.1:9/matrix" };
 
     private static Task<MatrixRequest> Call(string path, object? body = null) => Task.FromResult(new MatrixRequest(path, body));
 

@@ -118,7 +118,8 @@ public sealed class AuthorizationMatrixTests(SharedApp shared, AuthorizationMatr
         cells.Add(new("the team's first key", new(ApiKey: world.TeamKey), byKey));
         if (row.Permission is { } permission)
         {
-            cells.Add(new($"a key with only {permission}", new(ApiKey: await world.KeyWithOnlyAsync(permission, ct)), byKey));
+            cells.Add(new($"a key with only {permission}", new(ApiKey: await world.KeyWithOnlyAsync(permission, ct)),
+                row.ByKeyWithOnlyThePermission ?? byKey));
             cells.Add(new($"a key with all but {permission}", new(ApiKey: await world.KeyWithoutAsync(permission, ct)), Forbidden));
         }
         else

@@ -123,6 +123,15 @@ public sealed class AuthorizationMatrixWorld(SharedApp shared) : IAsyncLifetime
     /// <summary>A new key of the team, for a cell that revokes one.</summary>
     public async Task<Guid> NewKeyIdAsync(CancellationToken ct) => (await CreateKeyAsync(Current.Team, null, ct)).Id;
 
+    /// <summary>A new object of the team made by POSTing <paramref name="body"/> to <paramref name="path"/>, for a cell that
+    /// changes or deletes one; its id is the answer's <c>id</c>.</summary>
+    public async Task<Guid> NewObjectAsync(string path, object body, CancellationToken ct)
+    {
+        using var response = await Current.Team.PostAsJsonAsync($"/api/v1{path}", body, ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await People.ReadAsync(response, ct)).GetProperty("id").GetGuid();
+    }
+
     /// <summary>A key of the team holding only <paramref name="permission"/>.</summary>
     public Task<string> KeyWithOnlyAsync(string permission, CancellationToken ct) => ScopedKeyAsync([permission], ct);
 

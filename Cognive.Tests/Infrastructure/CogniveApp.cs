@@ -44,9 +44,12 @@ public sealed class CogniveApp : IAsyncDisposable
         BuildCoreAsync(stateFolder, extraArgs, ct);
 
     /// <summary>Boots the app and waits until every long-running resource is healthy.</summary>
-    public static async Task<CogniveApp> StartAsync(string stateFolder, CancellationToken ct)
+    public static async Task<CogniveApp> StartAsync(string stateFolder, CancellationToken ct) => await StartAsync(stateFolder, [], ct);
+
+    /// <summary>Boots the app with extra AppHost arguments (settings such as <c>--Cognive:ApiReplicas=2</c>).</summary>
+    public static async Task<CogniveApp> StartAsync(string stateFolder, IEnumerable<string> extraArgs, CancellationToken ct)
     {
-        var app = await BuildCoreAsync(stateFolder, [], ct);
+        var app = await BuildCoreAsync(stateFolder, extraArgs, ct);
         var started = new CogniveApp(app, stateFolder);
         try
         {
