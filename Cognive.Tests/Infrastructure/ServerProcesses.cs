@@ -39,6 +39,20 @@ public static class ServerProcesses
         }
     }
 
+    /// <summary>A variable of the process's environment as it started; null when it has none (or is gone).</summary>
+    public static string? EnvironmentVariable(int pid, string name)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0')
+                .FirstOrDefault(entry => entry.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !IsZombie(pid);
 
     /// <summary>Polls until no process uses the folder; returns those still alive at the deadline.</summary>
