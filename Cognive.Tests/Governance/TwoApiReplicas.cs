@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cognive.Tests.Infrastructure;
 
 namespace Cognive.Tests.Governance;
@@ -15,18 +14,13 @@ public sealed class TwoApiReplicas : IAsyncLifetime
         _app = await CogniveApp.StartAsync(_state.Path, ["--Cognive:ApiReplicas=2"], TestContext.Current.CancellationToken);
 
     /// <summary>Where each replica listens: DCP hands each its own port in ASPNETCORE_URLS.</summary>
-    public IReadOnlyList<Uri> ReplicaAddresses()
-    {
-        var api = App.Resources.Single(r => r.Name == "api");
-        return App.Instances(api).Select(instance =>
+    public IReadOnlyList<Uri> ReplicaAddresses() =>
+        App.ServiceProcessIds("api").Select(service =>
         {
-            var launcher = int.Parse(instance.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, CultureInfo.InvariantCulture);
-            var service = ServerProcesses.SelfAndDescendants(launcher).Last(pid => ServerProcesses.CommandLine(pid).Contains("Cognive.ApiService"));
             var urls = ServerProcesses.EnvironmentVariable(service, "ASPNETCORE_URLS")
                 ?? throw new InvalidOperationException($"API process {service} has no ASPNETCORE_URLS");
             return new Uri(urls.Split(';')[0]);
         }).ToList();
-    }
 
     public async ValueTask DisposeAsync()
     {

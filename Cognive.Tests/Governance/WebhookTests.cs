@@ -376,7 +376,7 @@ public sealed class WebhookTests(SharedApp shared)
     }
 
     /// <summary>Checks the signature as a receiver would: HMAC-SHA256 with the secret over "t.body", t recent.</summary>
-    private static void AssertSigned(ReceivedRequest request, string secret)
+    internal static void AssertSigned(ReceivedRequest request, string secret)
     {
         var parts = request.Signature!.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
         var signed = Encoding.UTF8.GetBytes(parts["t"] + ".").Concat(request.Body).ToArray();

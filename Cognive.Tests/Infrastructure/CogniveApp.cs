@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -104,6 +106,35 @@ public sealed class CogniveApp : IAsyncDisposable
     /// <summary>Each resource instance's state and health, for failure messages.</summary>
     public string DescribeStates() => string.Join("; ", _latest.Values.OrderBy(e => e.ResourceId)
         .Select(e => $"{e.ResourceId}={e.Snapshot.State?.Text}/{e.Snapshot.HealthStatus}"));
+
+    /// <summary>
+    /// The service process of each running instance of a project resource. DCP reports the pid of the <c>dotnet run</c>
+    /// launcher; the service is its descendant whose command line names the project's assembly.
+    /// </summary>
+    public IReadOnlyList<int> ServiceProcessIds(string resourceName)
+    {
+        var resource = Resources.Single(r => r.Name == resourceName);
+        var assembly = Path.GetFileNameWithoutExtension(((ProjectResource)resource).GetProjectMetadata().ProjectPath);
+        return Instances(resource).Where(s => s.State?.Text == KnownResourceStates.Running).Select(instance =>
+        {
+            var launcher = int.Parse(instance.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, CultureInfo.InvariantCulture);
+            return ServerProcesses.SelfAndDescendants(launcher).Last(pid => ServerProcesses.CommandLine(pid).Contains(assembly));
+        }).ToList();
+    }
+
+    /// <summary>Kills a single-instance service with SIGKILL (a crash, no shutdown), then starts it again and waits until healthy.</summary>
+    public async Task CrashAndRestartAsync(string resourceName, CancellationToken ct)
+    {
+        var resource = Resources.Single(r => r.Name == resourceName);
+        var pid = ServiceProcessIds(resourceName).Single();
+        Process.GetProcessById(pid).Kill();
+        await Eventually.HoldsAsync(() => Task.FromResult(!ServerProcesses.IsAlive(pid)), $"the killed {resourceName} is gone", ct);
+        await Eventually.HoldsAsync(() => Task.FromResult(Instances(resource).All(s => s.State?.Text != KnownResourceStates.Running)),
+            $"Aspire sees {resourceName} exit (pid {pid}): {DescribeStates()}", ct);
+        var started = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
+        Assert.True(started.Success, started.Message);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, ct).WaitAsync(BootTimeout, ct);
+    }
 
     public static bool IsRunningAndHealthy(CustomResourceSnapshot snapshot) =>
         snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus == HealthStatus.Healthy;

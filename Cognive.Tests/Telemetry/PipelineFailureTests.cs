@@ -45,14 +45,7 @@ public sealed class PipelineFailureTests(SharedApp shared)
             var storedBefore = await store.CountCallsAsync(teamId, ct);
             await Eventually.HoldsAsync(async () => await store.CountCallsAsync(teamId, ct) > storedBefore,
                 "the workers store calls before being killed", ct);
-            var pid = WorkerPid(workers);
-            Process.GetProcessById(pid).Kill();
-            await Eventually.HoldsAsync(() => Task.FromResult(!ServerProcesses.IsAlive(pid)), "the killed worker is gone", ct);
-            await Eventually.HoldsAsync(() => Task.FromResult(_app.Instances(workers).All(s => s.State?.Text != KnownResourceStates.Running)),
-                $"Aspire sees the worker exit (pid {pid}): {_app.DescribeStates()}", ct);
-            var started = await _app.App.ResourceCommands.ExecuteCommandAsync(workers, KnownResourceCommands.StartCommand, ct);
-            Assert.True(started.Success, started.Message);
-            await _app.App.ResourceNotifications.WaitForResourceHealthyAsync("workers", ct).WaitAsync(CogniveApp.BootTimeout, ct);
+            await _app.CrashAndRestartAsync("workers", ct);
         }
 
         await stopLoad.CancelAsync();
@@ -184,12 +177,4 @@ public sealed class PipelineFailureTests(SharedApp shared)
         death["reason"] is byte[] reason
             ? Encoding.UTF8.GetString(reason)
             : "unknown";
-
-    /// <summary>The workers' own process: DCP reports the pid of the launcher that runs it.</summary>
-    private int WorkerPid(IResource workers)
-    {
-        var running = _app.Instances(workers).Single(s => s.State?.Text == KnownResourceStates.Running);
-        var launcher = int.Parse(running.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, CultureInfo.InvariantCulture);
-        return ServerProcesses.SelfAndDescendants(launcher).Last(pid => ServerProcesses.CommandLine(pid).Contains("Cognive.Workers"));
-    }
 }

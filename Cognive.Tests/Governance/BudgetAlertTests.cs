@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cognive.Tests.Infrastructure;
+using Cognive.Tests.Telemetry;
+
+namespace Cognive.Tests.Governance;
+
+/// <summary>From spend to a team's webhook: thresholds crossed by real calls reach a real receiver once each.</summary>
+public sealed class BudgetAlertTests(SharedApp shared)
+{
+    private readonly CogniveApp _app = shared.App;
+
+    [Fact]
+    public async Task Each_threshold_reaches_the_webhook_once_signed_across_a_worker_crash_duplicates_and_a_failing_receiver()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var receiver = await WebhookReceiver.FailingFirstAsync(2, ct);
+        using var team = await TeamSession.CreateAsync(_app, ct);
+        using var hook = await team.Client.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url }, ct);
+        var secret = (await TeamSession.ReadAsync(hook, ct)).GetProperty("secret").GetString()!;
+        var runId = await team.StartRunOfNewAgentAsync(ct);
+        // gpt-4o-mini, 1,000 in + 200 out: 0.00027 USD a call. Four calls cross 80 % of 0.00125; five cross 90 and 100 %.
+        using var created = await team.Client.PostAsJsonAsync("/api/v1/budgets",
+            new { name = "alerting", amount_usd = 0.00125m, period = "monthly", mode = "soft" }, ct);
+        var budgetId = (await TeamSession.ReadAsync(created, ct)).GetProperty("id").GetGuid();
+        var ids = Enumerable.Range(0, 6).Select(_ => Guid.NewGuid()).ToList();
+
+        await PostAllAsync(team, runId, ids[..4], ct);
+        await team.WaitForRunCallsAsync(runId, 4, ct);
+        await _app.CrashAndRestartAsync("workers", ct);
+        await PostAllAsync(team, runId, ids[4..], ct);
+        using (var again = await team.PostBatchAsync(ids.Select(id => TeamSession.Call(eventId: id, runId: runId)), ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        }
+
+        JsonElement alerts = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            alerts = (await team.GetJsonAsync($"/api/v1/alerts?budget_id={budgetId}", ct)).GetProperty("items");
+            return alerts.GetArrayLength() >= 3 && alerts.EnumerateArray().All(a =>
+                a.GetProperty("deliveries").EnumerateArray().Single().GetProperty("status").GetString() == "delivered");
+        }, "three alerts delivered", ct, TimeSpan.FromMinutes(2));
+        var received = receiver.Received;
+
+        Assert.Equal([80, 90, 100], alerts.EnumerateArray().Select(a => a.GetProperty("threshold").GetInt32()).Order());
+        Assert.Equal(3, received.Select(r => r.IdempotencyKey).Distinct().Count());
+        Assert.Equal(alerts.EnumerateArray().Select(a => a.GetProperty("id").GetString()).Order(),
+            received.Select(r => r.IdempotencyKey).Distinct().Order());
+        // Two refused attempts, then one delivery per alert: nothing sent twice once it was taken.
+        Assert.Equal(5, received.Count);
+        Assert.All(received, r => WebhookTests.AssertSigned(r, secret));
+    }
+
+    private static async Task PostAllAsync(TeamSession team, Guid runId, IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        foreach (var id in ids)
+        {
+            using var posted = await team.PostCallAsync(runId, TeamSession.Call(eventId: id), ct);
+            Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        }
+    }
+}
