@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Cognive.ApiService.Agents;
 using Cognive.ApiService.Analytics;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.Budgets;
 using Cognive.ApiService.LlmCalls;
 using Cognive.ApiService.Runs;
 
@@ -24,4 +25,6 @@ namespace Cognive.ApiService;
 [JsonSerializable(typeof(StoredKey))]
 [JsonSerializable(typeof(CostTrends))]
 [JsonSerializable(typeof(CostSummary))]
+[JsonSerializable(typeof(BudgetCheckRequest))]
+[JsonSerializable(typeof(BudgetCheckResponse))]
 internal sealed partial class ApiJson : JsonSerializerContext;

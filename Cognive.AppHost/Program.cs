@@ -26,6 +26,8 @@ var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithHttpHealthCheck(ReadinessPath);
 
 builder.AddProject<Projects.Cognive_Workers>("workers")
+    .WithSmtpSettings(builder.Configuration)
+    .WithLocalWebhookReceivers()
     .WithReference(servers.Database).WaitForCompletion(migrations)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)

@@ -42,11 +42,39 @@ public sealed class BenchApp : IAsyncDisposable
     public async Task<string> ConnectionStringAsync(string name, CancellationToken ct) =>
         await App.GetConnectionStringAsync(name, ct) ?? throw new InvalidOperationException($"{name} has no connection string");
 
-    public HttpClient CreateClient(string? apiKey)
+    /// <summary>
+    /// The API process's own address, past DCP's proxy (as a cluster's service routes to a pod): from the
+    /// ASPNETCORE_URLS DCP gave the API process that was handed this app's database.
+    /// </summary>
+    public async Task<Uri> DirectApiAddressAsync(CancellationToken ct)
+    {
+        var database = "ConnectionStrings__cognive=" + await ConnectionStringAsync("cognive", ct);
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                var environment = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0');
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("Cognive.ApiService", StringComparison.Ordinal) &&
+                    environment.Contains(database) &&
+                    environment.FirstOrDefault(e => e.StartsWith("ASPNETCORE_URLS=", StringComparison.Ordinal)) is { } urls)
+                {
+                    return new Uri(urls["ASPNETCORE_URLS=".Length..].Split(';')[0]);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not ours, or gone meanwhile.
+            }
+        }
+
+        throw new InvalidOperationException("The API process was not found.");
+    }
+
+    public HttpClient CreateClient(string? apiKey, Uri? address = null)
     {
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
-            BaseAddress = ApiAddress,
+            BaseAddress = address ?? ApiAddress,
             Timeout = TimeSpan.FromSeconds(30),
         };
         if (apiKey is not null)

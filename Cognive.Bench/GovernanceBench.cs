@@ -37,6 +37,14 @@ public static class GovernanceBench
         var (_, lone, loneServer) = await ClosedLoopAsync(1, TimeSpan.FromSeconds(5), () => client.PostAsJsonAsync("/api/v1/budgets/check", check, ct), ct);
         Report.Line($"one client:  server {loneServer.Summary()}; client {lone.Summary()}");
 
+        using var direct = app.CreateClient(key, await app.DirectApiAddressAsync(ct));
+        Report.Section($"Budget checks: {Concurrency} concurrent clients straight to the API process (no DCP proxy), {duration.TotalSeconds:F0} s");
+        var (directChecks, directLatency, directServer) = await ClosedLoopAsync(Concurrency, duration,
+            () => direct.PostAsJsonAsync("/api/v1/budgets/check", check, ct), ct);
+        Report.Line($"throughput:  {directChecks / duration.TotalSeconds,10:N0} checks/s (target ≥ 5,000)");
+        Report.Line($"server time: {directServer.Summary()}");
+        Report.Line($"client side: {directLatency.Summary()}");
+
         Report.Section("What governance adds to a reported call: one client, sequential posts, 10 s each");
         var call = new { provider = "openai", model = "gpt-4o-mini", input_tokens = 100, output_tokens = 10, latency_ms = 100, status = "success" };
         using var anonymous = app.CreateClient(null);

@@ -189,6 +189,7 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             alert.Property(a => a.SpentUsd).HasColumnName("spent_usd").HasPrecision(24, 10);
             alert.Property(a => a.LimitUsd).HasColumnName("limit_usd").HasPrecision(18, 6);
             alert.Property(a => a.FiredAt).HasColumnName("fired_at");
+            alert.Property(a => a.EmailedAt).HasColumnName("emailed_at");
             alert.HasIndex(a => new { a.BudgetId, a.PeriodStart, a.Threshold }).IsUnique();
             alert.HasIndex(a => new { a.TeamId, a.FiredAt });
             alert.HasOne<Budget>().WithMany().HasForeignKey(a => a.BudgetId).OnDelete(DeleteBehavior.Restrict);

@@ -22,6 +22,7 @@ public static class Extensions
         builder.Services.AddHostedService<LlmCallConsumer>();
         builder.Services.AddHostedService<QueueDepthMonitor>();
         builder.AddWebhookDelivery();
+        builder.AddAlertEmail();
         return builder;
     }
 }

@@ -13,14 +13,14 @@ namespace Cognive.ApiService.Alerts;
 public static class WebhookEndpoints
 {
     public const int MaxUrlLength = 2000;
-    public const string DeletedError = "webhook deleted";
     private const string SecretScheme = "whsec_";
 
     public static RouteGroupBuilder MapWebhookEndpoints(this RouteGroupBuilder api)
     {
         var webhooks = api.MapGroup("/webhooks").WithTags("Alerts");
         webhooks.MapPost("/", CreateAsync).RequirePermission(Permissions.BudgetWrite);
-        webhooks.MapGet("/", ListAsync).RequirePermission(Permissions.CostRead);
+        // Listed URLs may carry the receiver's own token: for those who may change webhooks only.
+        webhooks.MapGet("/", ListAsync).RequirePermission(Permissions.BudgetWrite);
         webhooks.MapDelete("/{id:guid}", DeleteAsync).RequirePermission(Permissions.BudgetWrite);
         return api;
     }
@@ -63,29 +63,16 @@ public static class WebhookEndpoints
     }
 
     /// <summary>Soft-deletes: past deliveries keep naming the webhook; those still pending are given up.</summary>
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,
-        AuditLog audit, HttpContext http, TimeProvider time, CancellationToken ct)
-    {
-        var teamId = CogniveClaims.TeamIdOf(user);
-        var deleted = await AuditLog.InTransactionAsync(db, async () =>
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, CogniveDbContext db, AuditLog audit, HttpContext http,
+        TimeProvider time, CancellationToken ct) =>
+        await SoftDeletion.EndAsync<Webhook>(db, audit, http, time, id, "webhook", Audited, ct, async _ => new
         {
-            var webhook = await db.Webhooks.SingleOrDefaultAsync(w => w.Id == id && w.TeamId == teamId && w.DeletedAt == null, ct);
-            if (webhook is null)
-            {
-                return false;
-            }
-
-            webhook.DeletedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-            var abandoned = await db.AlertDeliveries
+            pending_deliveries_abandoned = await db.AlertDeliveries
                 .Where(d => d.WebhookId == id && d.Status == DeliveryStatus.Pending)
-                .ExecuteUpdateAsync(d => d.SetProperty(x => x.Status, DeliveryStatus.Dead).SetProperty(x => x.LastError, DeletedError), ct);
-            await audit.RecordAsync(db, http, "webhook.delete", "webhook", id,
-                new { before = Audited(webhook), after = new { deleted_at = webhook.DeletedAt }, pending_deliveries_abandoned = abandoned }, ct);
-            return true;
-        }, ct);
-        return deleted ? TypedResults.NoContent() : TypedResults.NotFound();
-    }
+                .ExecuteUpdateAsync(d => d.SetProperty(x => x.Status, DeliveryStatus.Dead).SetProperty(x => x.LastError, DeliveryErrors.WebhookDeleted), ct),
+        })
+            ? TypedResults.NoContent()
+            : TypedResults.NotFound();
 
     /// <summary>
     /// What the audit keeps of a webhook: where it points, not its path or query, which often carry the receiver's own

@@ -44,10 +44,14 @@ public static class ApiKeyEndpoints
             errors["rate_limit_per_minute"] = [$"rate_limit_per_minute is 1 to {MaxRateLimitPerMinute}."];
         }
 
-        // A key can do at most what its creator can; without scopes it gets all of them.
+        // A key can do at most what its creator can; without scopes it gets what an agent needs, of what its creator has.
         var own = CogniveClaims.PermissionsOf(user);
-        var scopes = request.Scopes?.Distinct().ToArray() ?? [.. own];
-        if (scopes.FirstOrDefault(s => !Permissions.IsKnown(s)) is { } unknown)
+        var scopes = request.Scopes?.Distinct().ToArray() ?? [.. Permissions.AgentDefaults.Where(own.Contains)];
+        if (scopes.Any(string.IsNullOrWhiteSpace))
+        {
+            errors["scopes"] = ["scopes holds permission names, not null or blank entries."];
+        }
+        else if (scopes.FirstOrDefault(s => !Permissions.IsKnown(s)) is { } unknown)
         {
             errors["scopes"] = [$"'{unknown}' is not a permission; permissions are {string.Join(", ", Permissions.All)}."];
         }
@@ -124,7 +128,8 @@ public static class ApiKeyEndpoints
 
 /// <summary>
 /// A new key; without <see cref="RateLimitPerMinute"/> it gets the installation's default rate, without
-/// <see cref="Scopes"/> all its creator's permissions, without <see cref="ExpiresAt"/> it never expires.
+/// <see cref="Scopes"/> the permissions an agent needs (<see cref="Permissions.AgentDefaults"/>) that its creator holds,
+/// without <see cref="ExpiresAt"/> it never expires.
 /// </summary>
 public sealed record CreateApiKeyRequest(string? Name, int? RateLimitPerMinute, string[]? Scopes, DateTimeOffset? ExpiresAt);
 

@@ -79,9 +79,18 @@ public sealed class AccessTokens(JwtSettings settings, IConnectionMultiplexer re
     {
         var expires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(principal.FindFirstValue("exp")!));
         var remaining = expires - time.GetUtcNow() + JwtSettings.ClockSkew;
-        if (remaining > TimeSpan.Zero)
+        if (remaining <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
         {
             await redis.GetDatabase().StringSetAsync(RevokedKey(principal.FindFirstValue(CogniveClaims.TokenId)!), 1, remaining);
+        }
+        catch (Exception e) when (RedisReadThrough.IsUnavailable(e))
+        {
+            // Without Redis every bearer token is refused anyway (see AcceptAsync); the login's refresh tokens are revoked.
         }
     }
 

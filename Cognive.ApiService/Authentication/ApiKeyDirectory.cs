@@ -8,12 +8,13 @@ namespace Cognive.ApiService.Authentication;
 
 /// <summary>
 /// The stored side of API keys as authentication needs it on every request: from this replica's memory (10 s), then
-/// Redis, then PostgreSQL. Revoking drops the entry in Redis and, through pub/sub, in every replica's memory, so a
-/// revoked key fails at its next request (within 10 s should the notice be lost).
+/// Redis (1 minute), then PostgreSQL. Revoking drops the entry in Redis and, through pub/sub, in every replica's
+/// memory, so a revoked key fails at its next request; a lookup racing the revocation, or a lost notice, can keep it
+/// alive for at most the Redis entry's minute.
 /// </summary>
-public sealed class ApiKeyDirectory(IConnectionMultiplexer redis, TimeProvider time)
+public sealed class ApiKeyDirectory(IConnectionMultiplexer redis, TimeProvider time, ILogger<ApiKeyDirectory> logger)
 {
-    private readonly ReplicaCache<StoredKey> _replica = new(redis, "cognive:api-key-changed", TimeSpan.FromSeconds(10), time);
+    private readonly ReplicaCache<StoredKey> _replica = new(redis, "cognive:api-key-changed", TimeSpan.FromSeconds(10), time, logger);
 
     /// <summary>Short, so that a lookup racing a revocation cannot keep a revoked key alive for long.</summary>
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
@@ -56,13 +57,23 @@ public sealed class ApiKeyDirectory(IConnectionMultiplexer redis, TimeProvider t
         await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, now), ct);
     }
 
+    /// <summary>After a revocation committed: a Redis failure here leaves the cached entry to lapse within its minute.</summary>
     public async Task ForgetAsync(string prefix)
     {
-        await redis.GetDatabase().KeyDeleteAsync(Key(prefix));
+        try
+        {
+            await redis.GetDatabase().KeyDeleteAsync(Key(prefix));
+        }
+        catch (Exception e) when (RedisReadThrough.IsUnavailable(e))
+        {
+            logger.LogWarning("Revoked key {Prefix} stays in Redis' cache until it lapses: {Reason}", prefix, e.Message);
+        }
+
         await _replica.ChangedAsync(prefix);
     }
 
-    private static RedisKey Key(string prefix) => $"cognive:api-key:{prefix}";
+    /// <summary>Versioned with the entry's shape: an entry without scopes, from before they existed, is never read.</summary>
+    private static RedisKey Key(string prefix) => $"cognive:api-key:v2:{prefix}";
 }
 
 /// <summary>An API key as stored: never the secret, only its hash.</summary>

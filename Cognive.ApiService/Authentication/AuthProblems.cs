@@ -3,8 +3,12 @@ namespace Cognive.ApiService.Authentication;
 /// <summary>The 401 and 403 answers of every authentication scheme, as problem details.</summary>
 internal static class AuthProblems
 {
-    public static Task UnauthenticatedAsync(HttpContext http, string detail) =>
-        WriteAsync(http, StatusCodes.Status401Unauthorized, "https://cognive.dev/problems/unauthenticated", "Authentication required", detail);
+    public static Task UnauthenticatedAsync(HttpContext http, string detail)
+    {
+        // RFC 9110: a 401 names the schemes it accepts.
+        http.Response.Headers.WWWAuthenticate = $"Bearer realm=\"cognive\", ApiKey header=\"{ApiKeyAuthenticationHandler.HeaderName}\"";
+        return WriteAsync(http, StatusCodes.Status401Unauthorized, "https://cognive.dev/problems/unauthenticated", "Authentication required", detail);
+    }
 
     public static Task ForbiddenAsync(HttpContext http) =>
         WriteAsync(http, StatusCodes.Status403Forbidden, "https://cognive.dev/problems/forbidden", "Forbidden",

@@ -10,7 +10,8 @@ using Cognive.Data.Access;
 using Cognive.Data.Budgets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using StackExchange.Redis;
+using Cognive.ApiService.Caching;
+using Npgsql;
 
 namespace Cognive.ApiService.Budgets;
 
@@ -125,29 +126,15 @@ public static class BudgetEndpoints
         return TypedResults.Ok(await DescribeAsync(ledger, budget, now, ct));
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,
-        TeamRulesCache rules, AuditLog audit, HttpContext http, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, CogniveDbContext db, TeamRulesCache rules,
+        AuditLog audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
-        var teamId = CogniveClaims.TeamIdOf(user);
-        var deleted = await AuditLog.InTransactionAsync(db, async () =>
-        {
-            var budget = await db.Budgets.SingleOrDefaultAsync(b => b.Id == id && b.TeamId == teamId && b.DeletedAt == null, ct);
-            if (budget is null)
-            {
-                return false;
-            }
-
-            budget.DeletedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-            await audit.RecordAsync(db, http, "budget.delete", "budget", budget.Id, new { before = Audited(budget) }, ct);
-            return true;
-        }, ct);
-        if (!deleted)
+        if (!await SoftDeletion.EndAsync<Budget>(db, audit, http, time, id, "budget", Audited, ct))
         {
             return TypedResults.NotFound();
         }
 
-        await rules.ChangedAsync(teamId);
+        await rules.ChangedAsync(CogniveClaims.TeamIdOf(http.User));
         return TypedResults.NoContent();
     }
 
@@ -202,9 +189,10 @@ public static class BudgetEndpoints
             return reservation.Allowed
                 ? TypedResults.Ok(new BudgetCheckResponse(true, reservation.Id, estimate.Value, reservation.Remaining, reservation.ExpiresAt))
                 : GovernanceProblems.OverBudget(new BudgetState(reservation.Blocking!, reservation.Spent, reservation.Reserved), now, http,
-                    $"Budget '{reservation.Blocking!.Name}' has no room for {estimate.Value} USD.");
+                    $"Budget '{reservation.Blocking!.Name}' has no room for {estimate.Value} USD.",
+                    heldOnly: reservation.Spent + estimate.Value <= reservation.Blocking!.AmountUsd);
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisReadThrough.IsUnavailable(e) || e is NpgsqlException)
         {
             return GovernanceProblems.Unavailable(http);
         }
@@ -221,7 +209,7 @@ public static class BudgetEndpoints
         {
             return await ledger.SpentAsync(budgets.Select(BudgetView.From).ToList(), ct);
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (RedisReadThrough.IsUnavailable(e) || e is NpgsqlException)
         {
             return null;
         }

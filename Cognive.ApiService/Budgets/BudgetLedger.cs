@@ -17,7 +17,7 @@ public sealed class BudgetLedger(IConnectionMultiplexer redis, NpgsqlDataSource 
     public static readonly TimeSpan HoldLifetime = TimeSpan.FromMinutes(5);
 
     // KEYS: per budget (spent, holds, held); last the reservation's record. ARGV: now ms, hold expiry ms, reservation id,
-    // estimate µ$, hold lifetime ms, the keys to settle (for the record), then per budget: limit µ$, key lifetime ms.
+    // estimate µ$, hold lifetime ms, the record (team, then the stems of the keys to settle), then per budget: limit µ$, key lifetime ms.
     // Returns {-1, i}: budget i's spend is not in Redis; {0, i, spent µ$, held µ$}: budget i has no room; {1, least room left µ$}.
     private const string ReserveScript = """
         local n = (#KEYS - 1) / 3
@@ -62,7 +62,7 @@ public sealed class BudgetLedger(IConnectionMultiplexer redis, NpgsqlDataSource 
         RedisValue[] args =
         [
             now.ToUnixTimeMilliseconds(), (now + HoldLifetime).ToUnixTimeMilliseconds(), reservationId.ToString("N"),
-            Micros(estimateUsd), (long)HoldLifetime.TotalMilliseconds, string.Join('|', stems),
+            Micros(estimateUsd), (long)HoldLifetime.TotalMilliseconds, string.Join('|', [budgets[0].TeamId.ToString("N"), .. stems]),
             .. budgets.SelectMany(b => new RedisValue[] { Micros(b.AmountUsd), (long)BudgetPeriods.KeyLifetime(b.Period, now).TotalMilliseconds }),
         ];
 

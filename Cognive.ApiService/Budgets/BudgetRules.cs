@@ -71,9 +71,10 @@ internal static class BudgetRules
 
     private static void Amount(Dictionary<string, string[]> errors, decimal? amount, bool required)
     {
-        if (amount is null ? required : amount is <= 0 or > MaxAmountUsd)
+        // Stored with 6 decimals: more would be rounded away silently.
+        if (amount is null ? required : amount is <= 0 or > MaxAmountUsd || decimal.Round(amount.Value, 6) != amount)
         {
-            errors["amount_usd"] = [$"amount_usd is more than 0 and at most {MaxAmountUsd}."];
+            errors["amount_usd"] = [$"amount_usd is more than 0 and at most {MaxAmountUsd}, with at most 6 decimals."];
         }
     }
 

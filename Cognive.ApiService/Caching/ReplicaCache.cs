@@ -14,15 +14,28 @@ public sealed class ReplicaCache<TValue> where TValue : class
     private const int MaxEntries = 100_000;
 
     private readonly ConcurrentDictionary<string, (TValue Value, DateTimeOffset LoadedAt)> _entries = new();
+
+    /// <summary>Changes seen per key: a load that began before a change must not put back what it read.</summary>
+    private readonly ConcurrentDictionary<string, long> _generations = new();
+
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisChannel _changes;
     private readonly TimeSpan _lifetime;
     private readonly TimeProvider _time;
 
-    public ReplicaCache(IConnectionMultiplexer redis, string channel, TimeSpan lifetime, TimeProvider time)
+    public ReplicaCache(IConnectionMultiplexer redis, string channel, TimeSpan lifetime, TimeProvider time,
+        ILogger logger)
     {
         (_redis, _changes, _lifetime, _time) = (redis, RedisChannel.Literal(channel), lifetime, time);
-        redis.GetSubscriber().Subscribe(_changes, (_, key) => _entries.TryRemove(key.ToString(), out var _));
+        try
+        {
+            // The client subscribes again by itself after a reconnect.
+            redis.GetSubscriber().Subscribe(_changes, (_, key) => Forget(key.ToString()), CommandFlags.FireAndForget);
+        }
+        catch (Exception e) when (RedisReadThrough.IsUnavailable(e))
+        {
+            logger.LogWarning("No change notices on {Channel} until Redis answers; entries lapse after {Lifetime}", channel, lifetime);
+        }
     }
 
     public async ValueTask<TValue?> GetAsync(string key, Func<Task<TValue?>> load)
@@ -33,28 +46,28 @@ public sealed class ReplicaCache<TValue> where TValue : class
             return entry.Value;
         }
 
+        var generation = _generations.GetValueOrDefault(key);
         var loaded = await load();
-        if (loaded is not null)
-        {
-            if (_entries.Count >= MaxEntries)
-            {
-                _entries.Clear();
-            }
-
-            _entries[key] = (loaded, now);
-        }
-        else
+        if (loaded is null || _generations.GetValueOrDefault(key) != generation)
         {
             _entries.TryRemove(key, out _);
+            return loaded;
         }
 
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear();
+            _generations.Clear();
+        }
+
+        _entries[key] = (loaded, now);
         return loaded;
     }
 
     /// <summary>After the source changed (committed): every replica reloads the key on its next read.</summary>
     public async Task ChangedAsync(string key)
     {
-        _entries.TryRemove(key, out _);
+        Forget(key);
         try
         {
             await _redis.GetSubscriber().PublishAsync(_changes, key);
@@ -63,5 +76,11 @@ public sealed class ReplicaCache<TValue> where TValue : class
         {
             // The other replicas' entries lapse within the lifetime.
         }
+    }
+
+    private void Forget(string key)
+    {
+        _generations.AddOrUpdate(key, 1, (_, generation) => generation + 1);
+        _entries.TryRemove(key, out _);
     }
 }

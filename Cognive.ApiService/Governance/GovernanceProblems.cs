@@ -8,13 +8,19 @@ namespace Cognive.ApiService.Governance;
 /// <summary>The answers of a refused budget check or a flagged call: problem details with the facts an agent acts on.</summary>
 public static class GovernanceProblems
 {
+    /// <param name="heldOnly">The spend alone leaves room: other checks' reservations are what fill it, and they settle or
+    /// lapse within <see cref="BudgetLedger.HoldLifetime"/>.</param>
     public static ProblemHttpResult OverBudget(BudgetState state, DateTimeOffset now, HttpContext http, string detail,
-        IDictionary<string, object?>? extra = null)
+        IDictionary<string, object?>? extra = null, bool heldOnly = false)
     {
         var resetsAt = state.ResetsAt(now);
-        // A total budget never resets; room comes back only as reservations lapse.
-        var retryAfter = resetsAt is { } reset ? reset - now : BudgetLedger.HoldLifetime;
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        // A spent total budget never resets: no Retry-After, since waiting does not help (raising the amount does).
+        TimeSpan? retryAfter = heldOnly ? BudgetLedger.HoldLifetime : resetsAt - now;
+        if (retryAfter is { } wait)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
         var extensions = new Dictionary<string, object?>
         {
             ["allowed"] = false,

@@ -1,7 +1,6 @@
 using Cognive.ApiService.Budgets;
 using Cognive.ApiService.Policies;
 using Cognive.Data.Budgets;
-using StackExchange.Redis;
 
 namespace Cognive.ApiService.Governance;
 
@@ -21,9 +20,10 @@ public sealed class SpendGate(TeamRulesCache cache, BudgetLedger ledger, PolicyM
         {
             return await JudgeAsync(teamId, agentId, provider, model, tokens, exhaustedByAgent ?? [], ct);
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning("Call of agent {AgentId} not held against budgets and policies, Redis did not answer: {Reason}", agentId, e.Message);
+            // The call happened: not recording it because its rules could not be read would lose real spend.
+            logger.LogWarning("Call of agent {AgentId} not held against budgets and policies: {Reason}", agentId, e.Message);
             return GateVerdict.Within;
         }
     }
@@ -63,12 +63,12 @@ public sealed class SpendGate(TeamRulesCache cache, BudgetLedger ledger, PolicyM
         }
 
         var spent = await ledger.SpentAsync(budgets, ct);
-        return budgets.Where(b => spent[b.Id] >= b.AmountUsd).Select(b => new BudgetState(b, spent[b.Id], 0)).FirstOrDefault();
+        return budgets.Where(b => spent[b.Id] >= b.AmountUsd).Select(b => new BudgetState(b, spent[b.Id], null)).FirstOrDefault();
     }
 }
 
-/// <summary>A budget with its spend and unsettled reservations in the current period.</summary>
-public sealed record BudgetState(BudgetView Budget, decimal Spent, decimal Reserved)
+/// <summary>A budget with its spend and unsettled reservations in the current period (null where not read: ingestion).</summary>
+public sealed record BudgetState(BudgetView Budget, decimal Spent, decimal? Reserved)
 {
     public DateTimeOffset? ResetsAt(DateTimeOffset now) => BudgetPeriods.ResetOf(Budget.Period, now);
 }

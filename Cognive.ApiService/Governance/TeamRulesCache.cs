@@ -9,9 +9,10 @@ namespace Cognive.ApiService.Governance;
 /// Each team's rules in this replica's memory (5 s, dropped on change on every replica), so the ingestion path asks
 /// nothing of PostgreSQL or Redis for a team without budgets or policies.
 /// </summary>
-public sealed class TeamRulesCache(IServiceScopeFactory scopes, IConnectionMultiplexer redis, TimeProvider time)
+public sealed class TeamRulesCache(IServiceScopeFactory scopes, IConnectionMultiplexer redis, TimeProvider time,
+    ILogger<TeamRulesCache> logger)
 {
-    private readonly ReplicaCache<TeamRules> _rules = new(redis, "cognive:team-rules-changed", TimeSpan.FromSeconds(5), time);
+    private readonly ReplicaCache<TeamRules> _rules = new(redis, "cognive:team-rules-changed", TimeSpan.FromSeconds(5), time, logger);
 
     public async ValueTask<TeamRules> GetAsync(Guid teamId, CancellationToken ct) =>
         (await _rules.GetAsync(teamId.ToString("N"), async () => await LoadAsync(teamId, ct)))!;

@@ -77,29 +77,15 @@ public static class PolicyEndpoints
         return policy is null ? TypedResults.NotFound() : TypedResults.Ok(ToResponse(policy));
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,
-        TeamRulesCache rules, AuditLog audit, HttpContext http, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, CogniveDbContext db, TeamRulesCache rules,
+        AuditLog audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
-        var teamId = CogniveClaims.TeamIdOf(user);
-        var deleted = await AuditLog.InTransactionAsync(db, async () =>
-        {
-            var policy = await db.Policies.SingleOrDefaultAsync(p => p.Id == id && p.TeamId == teamId && p.DeletedAt == null, ct);
-            if (policy is null)
-            {
-                return false;
-            }
-
-            policy.DeletedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-            await audit.RecordAsync(db, http, "policy.delete", "policy", policy.Id, new { before = new { policy.Name } }, ct);
-            return true;
-        }, ct);
-        if (!deleted)
+        if (!await SoftDeletion.EndAsync<Policy>(db, audit, http, time, id, "policy", policy => new { policy.Name }, ct))
         {
             return TypedResults.NotFound();
         }
 
-        await rules.ChangedAsync(teamId);
+        await rules.ChangedAsync(CogniveClaims.TeamIdOf(http.User));
         return TypedResults.NoContent();
     }
 

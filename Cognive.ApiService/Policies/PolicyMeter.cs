@@ -21,6 +21,13 @@ public sealed class PolicyMeter(IConnectionMultiplexer redis, IServiceScopeFacto
     /// <summary>Whether another call would exceed a calls-per-minute rule, without counting one.</summary>
     public Task<PolicyViolation?> PeekAsync(IEnumerable<PolicyView> policies, Guid agentId) => RateAsync(policies, agentId, count: false);
 
+    // The counter and its expiry in one step, so no minute's counter is left without one.
+    private const string CountScript = """
+        local calls = redis.call('INCR', KEYS[1])
+        if calls == 1 then redis.call('PEXPIRE', KEYS[1], 120000) end
+        return calls
+        """;
+
     public async Task RecordViolationAsync(PolicyViolation violation, CancellationToken ct)
     {
         _violations.Add(1, new KeyValuePair<string, object?>("rule", violation.Rule));
@@ -41,11 +48,7 @@ public sealed class PolicyMeter(IConnectionMultiplexer redis, IServiceScopeFacto
 
             var key = (RedisKey)$"cognive:policy-calls:{policy.Id:N}:{agentId:N}:{minute}";
             var cache = redis.GetDatabase();
-            var calls = count ? await cache.StringIncrementAsync(key) : (long)await cache.StringGetAsync(key) + 1;
-            if (count && calls == 1)
-            {
-                await cache.KeyExpireAsync(key, TimeSpan.FromMinutes(2));
-            }
+            var calls = count ? (long)await cache.ScriptEvaluateAsync(CountScript, [key]) : (long)await cache.StringGetAsync(key) + 1;
 
             if (calls > max)
             {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Cognive.ApiService.Authentication;
-using StackExchange.Redis;
+using Cognive.ApiService.Caching;
 
 namespace Cognive.ApiService.RateLimits;
 
@@ -13,25 +13,38 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limi
     IProblemDetailsService problems, ILogger<RateLimitMiddleware> logger)
 {
     public const string DefaultSetting = "Cognive:RateLimits:DefaultPerMinute";
+    public const string SignInSetting = "Cognive:RateLimits:SignInPerMinute";
     private const int DefaultPerMinute = 600_000;
+    private const int SignInPerMinute = 300;
+
+    /// <summary>
+    /// Login and refresh come before any credential: they are counted per client address, which bounds both password
+    /// guessing and the CPU the slow password hash can be made to burn.
+    /// </summary>
+    private (string? Subject, int Limit) SignInSubject(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api/v1/auth")
+            ? ($"ip:{context.Connection.RemoteIpAddress}", configuration.GetValue(SignInSetting, SignInPerMinute))
+            : (null, 0);
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (CogniveClaims.RateSubjectOf(context.User) is not { } subject)
+        var (subject, limit) = CogniveClaims.RateSubjectOf(context.User) is { } caller
+            ? (caller, int.TryParse(context.User.FindFirst(CogniveClaims.RateLimit)?.Value, CultureInfo.InvariantCulture, out var own)
+                ? own
+                : configuration.GetValue(DefaultSetting, DefaultPerMinute))
+            : SignInSubject(context);
+        if (subject is null)
         {
             await next(context);
             return;
         }
 
-        var limit = int.TryParse(context.User.FindFirst(CogniveClaims.RateLimit)?.Value, CultureInfo.InvariantCulture, out var own)
-            ? own
-            : configuration.GetValue(DefaultSetting, DefaultPerMinute);
         RateDecision decision;
         try
         {
             decision = await limiter.AcquireAsync(subject, limit);
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException or RedisConnectionException)
+        catch (Exception e) when (RedisReadThrough.IsUnavailable(e))
         {
             logger.LogWarning("Rate limit not checked, Redis did not answer: {Reason}", e.Message);
             await next(context);

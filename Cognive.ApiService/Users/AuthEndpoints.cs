@@ -6,6 +6,7 @@ using Cognive.Data.Access;
 using Cognive.Data.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Cognive.ApiService.Users;
 
@@ -66,16 +67,31 @@ public static class AuthEndpoints
 
         if (await db.Users.AnyAsync(u => u.Email == email, ct))
         {
-            return TypedResults.Problem(type: "https://cognive.dev/problems/user-exists", title: "User exists",
-                statusCode: StatusCodes.Status409Conflict, detail: "A user with this e-mail exists.");
+            return UserExists();
         }
 
         var passwordHash = PasswordHasher.Hash(request.Password!);
-        var user = await AuditLog.InTransactionAsync(db, async () =>
+        try
+        {
+            var user = await RegisterUserAsync(db, audit, http, caller, email!, passwordHash, request.Role!, time, ct);
+            return TypedResults.Created($"/api/v1/users/{user.Id}", ToResponse(user));
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return UserExists(); // registered concurrently, between the check and the insert
+        }
+    }
+
+    private static ProblemHttpResult UserExists() => TypedResults.Problem(type: "https://cognive.dev/problems/user-exists",
+        title: "User exists", statusCode: StatusCodes.Status409Conflict, detail: "A user with this e-mail exists.");
+
+    private static Task<User> RegisterUserAsync(CogniveDbContext db, AuditLog audit, HttpContext http, ClaimsPrincipal caller,
+        string email, string passwordHash, string role, TimeProvider time, CancellationToken ct) =>
+        AuditLog.InTransactionAsync(db, async () =>
         {
             var user = new User
             {
-                TeamId = CogniveClaims.TeamIdOf(caller), Email = email!, PasswordHash = passwordHash, Role = request.Role!,
+                TeamId = CogniveClaims.TeamIdOf(caller), Email = email, PasswordHash = passwordHash, Role = role,
                 CreatedAt = time.GetUtcNow(),
             };
             db.Users.Add(user);
@@ -83,8 +99,6 @@ public static class AuthEndpoints
             await audit.RecordAsync(db, http, "user.register", "user", user.Id, new { after = new { user.Email, user.Role } }, ct);
             return user;
         }, ct);
-        return TypedResults.Created($"/api/v1/users/{user.Id}", ToResponse(user));
-    }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> LoginAsync(LoginRequest request, CogniveDbContext db,
         AccessTokens tokens, AuditLog audit, HttpContext http, TimeProvider time, ILoggerFactory logs, CancellationToken ct)

@@ -21,6 +21,9 @@ public static class Permissions
     public static readonly IReadOnlyList<string> All =
         [AgentRead, AgentWrite, TelemetryWrite, CostRead, BudgetWrite, PolicyWrite, KeyWrite, AuditRead, Admin];
 
+    /// <summary>What a key made without scopes gets (of what its creator holds): an agent's needs, nothing administrative.</summary>
+    public static readonly IReadOnlyList<string> AgentDefaults = [AgentRead, AgentWrite, TelemetryWrite, CostRead];
+
     public static bool IsKnown(string permission) => All.Contains(permission);
 }
 

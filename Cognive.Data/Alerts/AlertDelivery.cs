@@ -23,6 +23,12 @@ public sealed class AlertDelivery
     public DateTimeOffset? DeliveredAt { get; set; }
 }
 
+/// <summary>The last error of a delivery given up because its webhook was deleted.</summary>
+public static class DeliveryErrors
+{
+    public const string WebhookDeleted = "webhook deleted";
+}
+
 public enum DeliveryStatus
 {
     Pending,

@@ -4,7 +4,7 @@ namespace Cognive.Data.Alerts;
 /// Where a team's alerts are posted. Deliveries are signed with <see cref="Secret"/> (HMAC-SHA256), which must be
 /// kept in clear to sign: it is shown once, at creation, and never listed.
 /// </summary>
-public sealed class Webhook
+public sealed class Webhook : ISoftDeleted
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
 

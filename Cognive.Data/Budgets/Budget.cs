@@ -4,7 +4,7 @@ namespace Cognive.Data.Budgets;
 /// A spending limit for a team, or for one of its agents, over a period that resets in UTC. A hard budget blocks
 /// spending past its amount; a soft one only alerts. Deleted budgets are kept (their alerts refer to them).
 /// </summary>
-public sealed class Budget
+public sealed class Budget : ISoftDeleted
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
 

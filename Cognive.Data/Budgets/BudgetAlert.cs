@@ -21,4 +21,7 @@ public sealed class BudgetAlert
     public decimal LimitUsd { get; init; }
 
     public DateTimeOffset FiredAt { get; init; }
+
+    /// <summary>When the team's leads were e-mailed about it; null until then, or when no SMTP server is configured.</summary>
+    public DateTimeOffset? EmailedAt { get; set; }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Cognive.Data.Budgets;
 
 public enum BudgetPeriod
@@ -41,9 +43,9 @@ public static class BudgetPeriods
     /// from PostgreSQL), <c>:holds</c> and <c>:held</c> (reservations not settled yet).
     /// </summary>
     public static string KeyStem(Guid budgetId, BudgetPeriod period, DateTimeOffset now) =>
-        $"cognive:budget:{budgetId:N}:{StartOf(period, now):yyyyMMdd}";
+        string.Create(CultureInfo.InvariantCulture, $"cognive:budget:{budgetId:N}:{StartOf(period, now):yyyyMMdd}");
 
-    /// <summary>The Redis key naming the budgets a reservation holds on (their key stems, '|'-separated).</summary>
+    /// <summary>The Redis key naming a reservation's team and the budgets it holds on ('|'-separated: team, key stems).</summary>
     public static string ReservationKey(Guid reservationId) => $"cognive:reservation:{reservationId:N}";
 
     /// <summary>A period's keys outlive it by a day; a total budget's are refreshed by every write and rebuilt when gone.</summary>

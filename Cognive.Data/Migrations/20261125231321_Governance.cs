@@ -25,7 +25,8 @@ namespace Cognive.Data.Migrations
                 defaultValue: new string[0]);
 
             // Keys made before scopes existed could do everything their team could: they keep that.
-            migrationBuilder.Sql($"UPDATE api_keys SET scopes = ARRAY['{string.Join("','", Access.Permissions.All)}']");
+            migrationBuilder.Sql(
+                "UPDATE api_keys SET scopes = ARRAY['agent:read','agent:write','telemetry:write','cost:read','budget:write','policy:write','key:write','audit:read','admin']");
 
             // Why a call was accepted against the rules: "over_budget:<budget id>" or "policy:<policy id>"; null when it was within them.
             migrationBuilder.Sql("ALTER TABLE llm_calls ADD COLUMN flag varchar(100)");

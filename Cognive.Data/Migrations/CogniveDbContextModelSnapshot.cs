@@ -386,6 +386,10 @@ namespace Cognive.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("budget_id");
 
+                    b.Property<DateTimeOffset?>("EmailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("emailed_at");
+
                     b.Property<DateTimeOffset>("FiredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("fired_at");

@@ -4,7 +4,7 @@ namespace Cognive.Data.Policies;
 /// Rules a team sets for its agents (or one agent): which providers and models they may call, how large a call may
 /// be, how many calls a minute, and the hours of the day (UTC) they may run. A null rule does not restrict.
 /// </summary>
-public sealed class Policy
+public sealed class Policy : ISoftDeleted
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
 

@@ -129,7 +129,7 @@ public static class AuthorizationMatrix
             async (w, ct) => new($"/policies/{await w.NewObjectAsync("/policies", Policy(await w.NewAgentAsync(ct)), ct)}")),
 
         new("POST", "/webhooks", TeamLead, "budget:write", Created, null, (_, _) => Call("/webhooks", Webhook())),
-        new("GET", "/webhooks", Viewer, "cost:read", OK, null, (_, _) => Call("/webhooks")),
+        new("GET", "/webhooks", TeamLead, "budget:write", OK, null, (_, _) => Call("/webhooks")),
         new("DELETE", "/webhooks/{id}", TeamLead, "budget:write", NoContent, NotFound,
             async (w, ct) => new($"/webhooks/{await w.NewObjectAsync("/webhooks", Webhook(), ct)}")),
         new("GET", "/alerts", Viewer, "cost:read", OK, null, (_, _) => Call("/alerts")),

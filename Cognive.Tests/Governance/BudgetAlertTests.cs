@@ -12,6 +12,34 @@ public sealed class BudgetAlertTests(SharedApp shared)
     private readonly CogniveApp _app = shared.App;
 
     [Fact]
+    public async Task An_alert_is_emailed_once_to_the_teams_leads_and_admins_only()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var team = await TeamSession.CreateAsync(_app, ct);
+        var lead = await People.RegisterAsync(team.Client, "team_lead", ct);
+        await People.RegisterAsync(team.Client, "viewer", ct);
+        var runId = await team.StartRunOfNewAgentAsync(ct);
+        using var created = await team.Client.PostAsJsonAsync("/api/v1/budgets",
+            new { name = "mailed", amount_usd = 0.0002m, period = "daily", mode = "soft", thresholds = new[] { 100 } }, ct);
+        var budgetId = (await TeamSession.ReadAsync(created, ct)).GetProperty("id").GetGuid();
+
+        await PostAllAsync(team, runId, [Guid.NewGuid(), Guid.NewGuid()], ct);
+        var alertId = "";
+        await Eventually.HoldsAsync(async () =>
+        {
+            var alerts = (await team.GetJsonAsync($"/api/v1/alerts?budget_id={budgetId}", ct)).GetProperty("items");
+            alertId = alerts.GetArrayLength() == 1 ? alerts[0].GetProperty("id").GetString()! : "";
+            return alertId != "" && shared.Mail.Received.Any(m => m.Header("X-Cognive-Alert-Id") == alertId);
+        }, "the alert is e-mailed", ct);
+        await team.WaitForRunCallsAsync(runId, 2, ct);
+        var mails = shared.Mail.Received.Where(m => m.Header("X-Cognive-Alert-Id") == alertId).ToList();
+
+        var mail = Assert.Single(mails);
+        Assert.Equal([lead.Email], mail.Recipients);
+        Assert.Equal("Budget 'mailed' reached 100 %", mail.Header("Subject"));
+    }
+
+    [Fact]
     public async Task Each_threshold_reaches_the_webhook_once_signed_across_a_worker_crash_duplicates_and_a_failing_receiver()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -206,7 +206,7 @@ public sealed class WebhookTests(SharedApp shared)
     }
 
     [Fact]
-    public async Task Reading_alerts_and_webhooks_needs_cost_read_and_changing_webhooks_budget_write()
+    public async Task Reading_alerts_needs_cost_read_and_listing_or_changing_webhooks_budget_write()
     {
         var ct = TestContext.Current.CancellationToken;
         using var team = await TeamSession.CreateAsync(_app, ct);
@@ -218,7 +218,7 @@ public sealed class WebhookTests(SharedApp shared)
         using var create = await reader.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://hooks.example.com/" }, ct);
         using var delete = await reader.DeleteAsync($"/api/v1/webhooks/{Guid.NewGuid()}", ct);
 
-        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode); // listed URLs may carry the receiver's token
         Assert.Equal(HttpStatusCode.OK, alerts.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);

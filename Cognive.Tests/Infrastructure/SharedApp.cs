@@ -13,8 +13,12 @@ public sealed class SharedApp : IAsyncLifetime
 
     public CogniveApp App => _app ?? throw new InvalidOperationException("The shared app has not started.");
 
+    /// <summary>The SMTP server the app's alert e-mails go to.</summary>
+    public SmtpReceiver Mail { get; } = new();
+
     public async ValueTask InitializeAsync() =>
-        _app = await CogniveApp.StartAsync(_state.Path, TestContext.Current.CancellationToken);
+        _app = await CogniveApp.StartAsync(_state.Path, ["--Cognive:Smtp:Host=127.0.0.1", $"--Cognive:Smtp:Port={Mail.Port}"],
+            TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -25,5 +29,6 @@ public sealed class SharedApp : IAsyncLifetime
         }
 
         _state.Dispose();
+        await Mail.DisposeAsync();
     }
 }

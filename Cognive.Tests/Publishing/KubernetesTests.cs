@@ -92,7 +92,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     public void No_secret_value_appears_outside_Secrets_and_no_placeholder_survives()
     {
         var secrets = tree.SecretValues();
-        Assert.Equal(3, secrets.Count);
+        Assert.Equal(4, secrets.Count); // the three servers' passwords and the JWT signing key
         var notSecrets = tree.Objects.Where(o => o is not V1Secret).Select(k8s.KubernetesYaml.Serialize).ToList();
         Assert.All(secrets, secret => Assert.DoesNotContain(notSecrets, yaml => yaml.Contains(secret, StringComparison.Ordinal)));
         Assert.All(tree.OfType<V1ConfigMap>(), map => Assert.DoesNotContain(map.Data ?? new Dictionary<string, string>(),

@@ -94,7 +94,7 @@ public sealed class ApiKeyTests(SharedApp shared)
 
         using var revoke = await second.DeleteAsync($"/api/v1/api-keys/{firstsKey.GetProperty("id").GetGuid()}", ct);
         using var secondsList = JsonDocument.Parse(await second.GetStringAsync("/api/v1/api-keys", ct));
-        using var stillWorks = await _app.CreateApiClient(firstsKey.GetProperty("key").GetString()).GetAsync("/api/v1/api-keys", ct);
+        using var stillWorks = await _app.CreateApiClient(firstsKey.GetProperty("key").GetString()).GetAsync("/api/v1/agents", ct);
 
         Assert.Equal(HttpStatusCode.NotFound, revoke.StatusCode);
         Assert.DoesNotContain(secondsList.RootElement.EnumerateArray(),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cognive.Data.Alerts;
 using Microsoft.Extensions.Options;
 
 namespace Cognive.Workers.Alerts;
@@ -13,7 +14,6 @@ namespace Cognive.Workers.Alerts;
 public sealed class WebhookDispatcher(DeliveryQueue queue, WebhookSender sender, WebhookMetrics metrics,
     IOptions<WebhookSettings> options, ILogger<WebhookDispatcher> logger, TimeProvider time) : BackgroundService
 {
-    public const string WebhookDeletedError = "webhook deleted";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan DatabaseRetryDelay = TimeSpan.FromSeconds(5);
 
@@ -67,7 +67,7 @@ public sealed class WebhookDispatcher(DeliveryQueue queue, WebhookSender sender,
             if (delivery.WebhookDeleted)
             {
                 // Deleted after this delivery was queued: the deletion gave up only the deliveries pending by then.
-                await queue.FailedAsync(delivery, WebhookDeletedError, retryIn: null, ct);
+                await queue.FailedAsync(delivery, DeliveryErrors.WebhookDeleted, retryIn: null, ct);
                 return;
             }
 

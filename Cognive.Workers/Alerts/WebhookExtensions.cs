@@ -16,12 +16,15 @@ public static class WebhookExtensions
                 (services, client) => client.Timeout = services.GetRequiredService<IOptions<WebhookSettings>>().Value.Timeout)
             // Receivers are the teams' URLs, not our services: no service-discovery resolution of their host names, and no
             // retries or hedging of the default resilience handler (each attempt is counted, signed and backed off by the
-            // dispatcher). Redirects are not followed, so a signed alert goes only where the team pointed it.
+            // dispatcher). Redirects are not followed, so a signed alert goes only where the team pointed it, and only to
+            // public addresses (PublicAddresses).
             .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = PublicAddresses.ConnectCallback(
+                    services.GetRequiredService<IOptions<WebhookSettings>>().Value.AllowPrivateNetworks),
             });
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<WebhookSender>();

@@ -30,6 +30,9 @@ public sealed class WebhookSettings
     [Range(1, 1000)]
     public int MaxInFlightPerTeam { get; set; } = 4;
 
+    /// <summary>Whether webhooks may point at loopback and private networks: local runs only (the AppHost sets it there).</summary>
+    public bool AllowPrivateNetworks { get; set; }
+
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
     /// <summary>

@@ -38,6 +38,16 @@ public sealed class BudgetTracker(NpgsqlDataSource db, IConnectionMultiplexer re
         SELECT count(*) FROM fired
         """;
 
+    // KEYS: a budget's spend. ARGV: the spend summed, the key's lifetime ms. Spend only grows within a period, so a
+    // smaller figure is an older sum finishing late.
+    private const string RaiseScript = """
+        local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
+        if tonumber(ARGV[1]) >= current then
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        end
+        return 1
+        """;
+
     // KEYS: (holds, held) per budget the reservation was held on. ARGV: the reservation id.
     private const string SettleScript = """
         for i = 1, #KEYS, 2 do
@@ -57,39 +67,46 @@ public sealed class BudgetTracker(NpgsqlDataSource db, IConnectionMultiplexer re
 
     private readonly ConcurrentDictionary<(Guid Budget, DateTimeOffset Period, int Threshold), bool> _fired = new();
 
-    /// <summary>Sums the affected budgets' spend and records the thresholds crossed; returns the spend for <see cref="PublishAsync"/>.</summary>
-    public async Task<IReadOnlyList<(TrackedBudget Budget, decimal Spent)>> RecordAsync(IReadOnlyCollection<LlmCallEvent> events,
-        CancellationToken ct)
+    /// <summary>
+    /// Sums the affected budgets' spend and records the thresholds crossed. Failures propagate: the batch is then stored
+    /// again (finding its calls there) and this runs again, so no threshold is skipped.
+    /// </summary>
+    public async Task<BudgetSpend> RecordAsync(IReadOnlyCollection<LlmCallEvent> events, CancellationToken ct)
     {
+        var now = time.GetUtcNow();
         var budgets = await LiveBudgetsAsync(events, ct);
         if (budgets.Count == 0)
         {
-            return [];
+            return new BudgetSpend(now, []);
         }
 
-        var now = time.GetUtcNow();
         var spent = await BudgetSpending.SpentAsync(db, budgets.Select(b => b.Scope).ToList(), now, ct);
         var tracked = budgets.Select(b => (b, spent[b.Id])).ToList();
         await FireAlertsAsync(tracked, now, ct);
-        return tracked;
+        return new BudgetSpend(now, tracked);
     }
 
-    /// <summary>Gives Redis the spend just summed, then settles the reservations the calls named (in that order, so a
-    /// check in between counts the call twice rather than not at all).</summary>
-    public async Task PublishAsync(IReadOnlyList<(TrackedBudget Budget, decimal Spent)> spent, IReadOnlyCollection<LlmCallEvent> events)
+    /// <summary>
+    /// Gives Redis the spend just summed (into the period it was summed for, and never lowering a newer, larger figure
+    /// another worker wrote), then settles the reservations the calls named: in that order, so a check in between
+    /// counts a call twice rather than not at all.
+    /// </summary>
+    public async Task PublishAsync(BudgetSpend spend, IReadOnlyCollection<LlmCallEvent> events)
     {
         var cache = redis.GetDatabase();
-        var now = time.GetUtcNow();
-        await Task.WhenAll(spent.Select(s => cache.StringSetAsync(BudgetPeriods.KeyStem(s.Budget.Id, s.Budget.Period, now) + ":spent",
-            s.Spent.ToString(CultureInfo.InvariantCulture), BudgetPeriods.KeyLifetime(s.Budget.Period, now))));
+        await Task.WhenAll(spend.Budgets.Select(s => cache.ScriptEvaluateAsync(RaiseScript,
+            [BudgetPeriods.KeyStem(s.Budget.Id, s.Budget.Period, spend.At) + ":spent"],
+            [s.Spent.ToString(CultureInfo.InvariantCulture), (long)BudgetPeriods.KeyLifetime(s.Budget.Period, spend.At).TotalMilliseconds])));
 
-        foreach (var reservationId in events.Select(e => e.ReservationId).OfType<Guid>().Distinct())
+        foreach (var call in events.Where(e => e.ReservationId is not null).DistinctBy(e => e.ReservationId))
         {
-            var record = (RedisKey)BudgetPeriods.ReservationKey(reservationId);
-            if (await cache.StringGetAsync(record) is { HasValue: true } stems)
+            var record = (RedisKey)BudgetPeriods.ReservationKey(call.ReservationId!.Value);
+            // The record names its team: a reservation id reported by another team settles nothing.
+            if (await cache.StringGetAsync(record) is { HasValue: true } held &&
+                held.ToString().Split('|') is [var team, .. var stems] && team == call.TeamId.ToString("N"))
             {
-                RedisKey[] keys = [.. stems.ToString().Split('|').SelectMany(s => new RedisKey[] { s + ":holds", s + ":held" })];
-                await cache.ScriptEvaluateAsync(SettleScript, keys, [reservationId.ToString("N")]);
+                RedisKey[] keys = [.. stems.SelectMany(s => new RedisKey[] { s + ":holds", s + ":held" })];
+                await cache.ScriptEvaluateAsync(SettleScript, keys, [call.ReservationId.Value.ToString("N")]);
                 await cache.KeyDeleteAsync(record);
             }
         }
@@ -149,6 +166,9 @@ public sealed class BudgetTracker(NpgsqlDataSource db, IConnectionMultiplexer re
         }
     }
 }
+
+/// <summary>The spend of the budgets a batch touched, summed at <see cref="At"/> (which names their periods).</summary>
+public sealed record BudgetSpend(DateTimeOffset At, IReadOnlyList<(TrackedBudget Budget, decimal Spent)> Budgets);
 
 public sealed record TrackedBudget(Guid Id, Guid TeamId, Guid? AgentId, decimal AmountUsd, BudgetPeriod Period, int[] Thresholds)
 {

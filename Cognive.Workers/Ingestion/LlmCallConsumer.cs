@@ -147,8 +147,9 @@ public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, S
                 var started = Stopwatch.GetTimestamp();
                 var lags = await writer.StoreAsync(events, ct);
                 metrics.BatchStored(events.Count, lags, Stopwatch.GetElapsedTime(started));
-                // Before the ack: a crash here redelivers the batch, which stores nothing new but records thresholds again.
-                var budgetSpend = await TrackBudgetsAsync(events, ct);
+                // Before the ack, failing like storing: a crash or an error here stores the batch again (nothing new) and
+                // records its thresholds again.
+                var budgetSpend = await budgets.RecordAsync(events, ct);
                 await SettleAsync(() => channel.BasicAckAsync(messages.Max(m => m.Delivery.Tag), multiple: true, ct));
                 await RefreshSpendAsync(events, budgetSpend, ct);
                 return;
@@ -181,21 +182,7 @@ public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, S
         }
     }
 
-    private async Task<IReadOnlyList<(TrackedBudget Budget, decimal Spent)>> TrackBudgetsAsync(List<LlmCallEvent> events, CancellationToken ct)
-    {
-        try
-        {
-            return await budgets.RecordAsync(events, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning("Budget thresholds not checked (they are with the team's next batch): {Reason}", e.Message);
-            return [];
-        }
-    }
-
-    private async Task RefreshSpendAsync(List<LlmCallEvent> events, IReadOnlyList<(TrackedBudget Budget, decimal Spent)> budgetSpend,
-        CancellationToken ct)
+    private async Task RefreshSpendAsync(List<LlmCallEvent> events, BudgetSpend budgetSpend, CancellationToken ct)
     {
         try
         {

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Mail;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Cognive.Workers.Alerts;
+
+/// <summary>
+/// E-mails each budget alert to its team's admins and team leads through the SMTP server of <c>Cognive:Smtp</c>;
+/// without <c>Cognive:Smtp:Host</c> it is not registered at all. An alert is claimed in a transaction
+/// (<c>FOR UPDATE SKIP LOCKED</c>) and marked e-mailed in it after the server took the message: a crash mid-send rolls
+/// the claim back and the mail is sent again (at least once). Alerts older than a day are not mailed late.
+/// </summary>
+public sealed class AlertMailer(NpgsqlDataSource db, IOptions<SmtpSettings> options, ILogger<AlertMailer> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(10);
+
+    private const string ClaimSql = """
+        SELECT a.id, a.threshold, a.spent_usd, a.limit_usd, a.period_start, b.name,
+               array(SELECT u.email FROM users u WHERE u.team_id = a.team_id AND u.role IN ('admin', 'team_lead') ORDER BY u.email)
+        FROM budget_alerts a JOIN budgets b ON b.id = a.budget_id
+        WHERE a.emailed_at IS NULL AND a.fired_at > now() - interval '1 day'
+        ORDER BY a.fired_at LIMIT 1
+        FOR UPDATE OF a SKIP LOCKED
+        """;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await MailNextAsync(stoppingToken))
+                {
+                    await Task.Delay(IdlePoll, stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is SmtpException or NpgsqlException or IOException)
+            {
+                logger.LogWarning("Alert e-mail not sent, retrying in {Delay}: {Reason}", FailureBackoff, e.Message);
+                await Task.Delay(FailureBackoff, stoppingToken);
+            }
+        }
+    }
+
+    private async Task<bool> MailNextAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        Guid alertId;
+        await using (var claim = new NpgsqlCommand(ClaimSql, connection, transaction))
+        await using (var reader = await claim.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                return false;
+            }
+
+            alertId = reader.GetGuid(0);
+            var recipients = reader.GetFieldValue<string[]>(6);
+            if (recipients.Length > 0)
+            {
+                using var message = Compose(reader.GetString(5), reader.GetInt32(1), reader.GetDecimal(2), reader.GetDecimal(3),
+                    reader.GetFieldValue<DateTimeOffset>(4), alertId, recipients);
+                using var smtp = Client();
+                await smtp.SendMailAsync(message, ct);
+            }
+        }
+
+        await using (var mark = new NpgsqlCommand("UPDATE budget_alerts SET emailed_at = now() WHERE id = $1", connection, transaction))
+        {
+            mark.Parameters.Add(new() { Value = alertId });
+            await mark.ExecuteNonQueryAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    private MailMessage Compose(string budget, int threshold, decimal spent, decimal limit, DateTimeOffset periodStart, Guid alertId,
+        string[] recipients)
+    {
+        var message = new MailMessage
+        {
+            From = new MailAddress(options.Value.From),
+            Subject = $"Budget '{budget}' reached {threshold} %",
+            Body = string.Create(CultureInfo.InvariantCulture,
+                $"Budget '{budget}' has spent {spent:0.######} USD of {limit:0.######} USD ({threshold} % threshold) in the period that began {periodStart:u}.\nAlert {alertId}."),
+        };
+        message.Headers.Add("X-Cognive-Alert-Id", alertId.ToString());
+        foreach (var recipient in recipients)
+        {
+            message.To.Add(recipient);
+        }
+
+        return message;
+    }
+
+    private SmtpClient Client()
+    {
+        var settings = options.Value;
+        return new SmtpClient(settings.Host, settings.Port)
+        {
+            EnableSsl = settings.EnableSsl,
+            Timeout = (int)TimeSpan.FromSeconds(10).TotalMilliseconds,
+            Credentials = settings.UserName is { } user ? new NetworkCredential(user, settings.Password) : null,
+        };
+    }
+}
+
+/// <summary>The SMTP server alerts are e-mailed through (<c>Cognive:Smtp</c>).</summary>
+public sealed class SmtpSettings
+{
+    public const string Section = "Cognive:Smtp";
+
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 25;
+
+    public string From { get; set; } = "cognive-alerts@localhost";
+
+    public bool EnableSsl { get; set; }
+
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+}
+
+public static class AlertMailExtensions
+{
+    /// <summary>E-mail alerts, only when an SMTP server is configured: without one nothing is sent and nothing is logged.</summary>
+    public static IHostApplicationBuilder AddAlertEmail(this IHostApplicationBuilder builder)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{SmtpSettings.Section}:Host"]))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOptions<SmtpSettings>().BindConfiguration(SmtpSettings.Section);
+        builder.Services.AddHostedService<AlertMailer>();
+        return builder;
+    }
+}
