@@ -149,24 +149,24 @@ public static class BudgetEndpoints
 
         var teamId = CogniveClaims.TeamIdOf(user);
         var agentId = request.AgentId!.Value;
-        if (!await agents.BelongsToAsync(db, teamId, agentId, ct))
-        {
-            return TypedResults.NotFound();
-        }
-
-        var estimate = request.EstimatedCostUsd ??
-            await prices.EstimateAsync(request.Provider, request.Model!, request.InputTokens!.Value, request.MaxOutputTokens!.Value, ct);
-        if (estimate is null)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["model"] = ["No price is in force for this model; send estimated_cost_usd instead."],
-            });
-        }
-
         var now = time.GetUtcNow();
         try
         {
+            if (!await agents.BelongsToAsync(db, teamId, agentId, ct))
+            {
+                return TypedResults.NotFound();
+            }
+
+            var estimate = request.EstimatedCostUsd ??
+                await prices.EstimateAsync(request.Provider, request.Model!, request.InputTokens!.Value, request.MaxOutputTokens!.Value, ct);
+            if (estimate is null)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["model"] = ["No price is in force for this model; send estimated_cost_usd instead."],
+                });
+            }
+
             var rules = await cache.GetAsync(teamId, ct);
             var policies = rules.PoliciesFor(agentId).ToList();
             var tokens = (request.InputTokens ?? 0) + (request.MaxOutputTokens ?? 0);

@@ -7,8 +7,8 @@ namespace Cognive.ApiService.Governance;
 /// <summary>
 /// Holds reported LLM calls against their team's policies and hard budgets. A call has happened by the time it is
 /// reported, so it is recorded whatever the verdict; the verdict flags it and tells the agent to stop (403 or 429).
-/// Without Redis no verdict can be reached: the call is recorded unflagged (budget checks, which come before
-/// spending, are what fail closed).
+/// When its rules or spend cannot be read (Redis or PostgreSQL away) the call is recorded unflagged: budget checks,
+/// which come before spending, are what fail closed.
 /// </summary>
 public sealed class SpendGate(TeamRulesCache cache, BudgetLedger ledger, PolicyMeter meter, TimeProvider time, ILogger<SpendGate> logger)
 {

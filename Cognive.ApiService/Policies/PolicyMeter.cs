@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Cognive.ApiService.Governance;
 using Cognive.Data;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace Cognive.ApiService.Policies;
@@ -10,7 +11,8 @@ namespace Cognive.ApiService.Policies;
 /// The counting side of policies: calls per minute per agent (in Redis, shared by replicas, by fixed UTC minute) and
 /// the violations each policy has seen (on the policy's row, and as a metric).
 /// </summary>
-public sealed class PolicyMeter(IConnectionMultiplexer redis, IServiceScopeFactory scopes, TimeProvider time, IMeterFactory meters)
+public sealed class PolicyMeter(IConnectionMultiplexer redis, IServiceScopeFactory scopes, TimeProvider time, IMeterFactory meters,
+    ILogger<PolicyMeter> logger)
 {
     private readonly Counter<long> _violations = meters.Create("Cognive.Governance")
         .CreateCounter<long>("cognive.policy.violations", description: "Calls and checks refused or flagged by a policy");
@@ -28,12 +30,20 @@ public sealed class PolicyMeter(IConnectionMultiplexer redis, IServiceScopeFacto
         return calls
         """;
 
+    /// <summary>Counts a violation; a count that cannot be written is logged, never allowed to change the verdict.</summary>
     public async Task RecordViolationAsync(PolicyViolation violation, CancellationToken ct)
     {
         _violations.Add(1, new KeyValuePair<string, object?>("rule", violation.Rule));
-        await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<CogniveDbContext>().Policies.Where(p => p.Id == violation.Policy.Id)
-            .ExecuteUpdateAsync(set => set.SetProperty(p => p.Violations, p => p.Violations + 1), ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<CogniveDbContext>().Policies.Where(p => p.Id == violation.Policy.Id)
+                .ExecuteUpdateAsync(set => set.SetProperty(p => p.Violations, p => p.Violations + 1), ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            logger.LogWarning("Violation of policy {PolicyId} not counted: {Reason}", violation.Policy.Id, e.Message);
+        }
     }
 
     private async Task<PolicyViolation?> RateAsync(IEnumerable<PolicyView> policies, Guid agentId, bool count)
