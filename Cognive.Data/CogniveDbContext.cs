@@ -4,6 +4,7 @@ using Cognive.Data.ApiKeys;
 using Cognive.Data.Audit;
 using Cognive.Data.Budgets;
 using Cognive.Data.Policies;
+using Cognive.Data.Swarm;
 using Cognive.Data.Pricing;
 using Cognive.Data.Teams;
 using Cognive.Data.Users;
@@ -36,6 +37,10 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
     public DbSet<AlertDelivery> AlertDeliveries => Set<AlertDelivery>();
 
     public DbSet<Policy> Policies => Set<Policy>();
+
+    public DbSet<SwarmTask> SwarmTasks => Set<SwarmTask>();
+
+    public DbSet<SwarmInstance> SwarmInstances => Set<SwarmInstance>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -122,6 +127,58 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
 
         MapPeople(model);
         MapGovernance(model);
+        MapSwarm(model);
+    }
+
+    private static void MapSwarm(ModelBuilder model)
+    {
+        model.Entity<SwarmTask>(task =>
+        {
+            task.ToTable("swarm_tasks");
+            task.Property(t => t.Id).HasColumnName("id");
+            task.Property(t => t.TeamId).HasColumnName("team_id");
+            task.Property(t => t.Type).HasColumnName("type").HasMaxLength(100);
+            task.Property(t => t.Payload).HasColumnName("payload").HasColumnType("jsonb");
+            task.Property(t => t.Priority).HasColumnName("priority");
+            task.Property(t => t.RequiredCapabilities).HasColumnName("required_capabilities");
+            task.Property(t => t.State).HasColumnName("state").HasConversion<string>().HasMaxLength(20);
+            task.Property(t => t.Attempts).HasColumnName("attempts");
+            task.Property(t => t.MaxAttempts).HasColumnName("max_attempts");
+            task.Property(t => t.Deadline).HasColumnName("deadline");
+            task.Property(t => t.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(200);
+            task.Property(t => t.InstanceId).HasColumnName("instance_id");
+            task.Property(t => t.FencingToken).HasColumnName("fencing_token");
+            task.Property(t => t.LeaseExpiresAt).HasColumnName("lease_expires_at");
+            task.Property(t => t.AvailableAt).HasColumnName("available_at");
+            task.Property(t => t.Result).HasColumnName("result").HasColumnType("jsonb");
+            task.Property(t => t.Error).HasColumnName("error").HasMaxLength(2000);
+            task.Property(t => t.CreatedAt).HasColumnName("created_at");
+            task.Property(t => t.LeasedAt).HasColumnName("leased_at");
+            task.Property(t => t.FinishedAt).HasColumnName("finished_at");
+            task.HasIndex(t => new { t.TeamId, t.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
+            task.HasIndex(t => new { t.TeamId, t.State, t.AvailableAt });
+            task.HasIndex(t => t.LeaseExpiresAt).HasFilter("state = 'Leased'");
+            task.HasOne<Team>().WithMany().HasForeignKey(t => t.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<SwarmInstance>(instance =>
+        {
+            instance.ToTable("swarm_instances");
+            instance.Property(i => i.Id).HasColumnName("id");
+            instance.Property(i => i.TeamId).HasColumnName("team_id");
+            instance.Property(i => i.AgentId).HasColumnName("agent_id");
+            instance.Property(i => i.Capabilities).HasColumnName("capabilities");
+            instance.Property(i => i.Version).HasColumnName("version").HasMaxLength(100);
+            instance.Property(i => i.MaxConcurrency).HasColumnName("max_concurrency");
+            instance.Property(i => i.State).HasColumnName("state").HasConversion<string>().HasMaxLength(20);
+            instance.Property(i => i.RegisteredAt).HasColumnName("registered_at");
+            instance.Property(i => i.LastHeartbeatAt).HasColumnName("last_heartbeat_at");
+            instance.Property(i => i.LeftAt).HasColumnName("left_at");
+            instance.Property(i => i.Recoveries).HasColumnName("recoveries");
+            instance.HasIndex(i => new { i.TeamId, i.State });
+            instance.HasOne<Team>().WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.Restrict);
+            instance.HasOne<Agent>().WithMany().HasForeignKey(i => i.AgentId).OnDelete(DeleteBehavior.Restrict);
+        });
     }
 
     private static void MapPeople(ModelBuilder model)

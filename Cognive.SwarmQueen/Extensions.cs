@@ -1,3 +1,8 @@
+using System.Text.Json;
+using Cognive.SwarmQueen.Authentication;
+using Cognive.SwarmQueen.Instances;
+using Cognive.SwarmQueen.Tasks;
+
 namespace Cognive.SwarmQueen;
 
 public static class Extensions
@@ -7,6 +12,21 @@ public static class Extensions
     {
         builder.AddNpgsqlDataSource("cognive");
         builder.AddRedisClient("redis");
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSwarmAuthentication();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddSingleton<TaskQueue>();
+        builder.Services.AddSingleton<InstanceRegistry>();
+        builder.Services.AddHostedService<SwarmSweeper>();
         return builder;
+    }
+
+    /// <summary>Everything under /api/v1/swarm needs a Cognive credential (as the API) and sees only its team's swarm.</summary>
+    public static WebApplication MapSwarmEndpoints(this WebApplication app)
+    {
+        var swarm = app.MapGroup("/api/v1/swarm").RequireAuthorization();
+        swarm.MapInstanceEndpoints();
+        swarm.MapTaskEndpoints();
+        return app;
     }
 }

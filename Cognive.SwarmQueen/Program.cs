@@ -9,5 +9,8 @@ var app = builder.Build();
 
 app.UseProblemDetailsForErrors();
 app.MapDefaultEndpoints();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapSwarmEndpoints();
 
 app.Run();

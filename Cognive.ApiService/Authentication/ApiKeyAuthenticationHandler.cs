@@ -18,7 +18,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
-    public const string HeaderName = "X-API-Key";
+    public const string HeaderName = AuthProblems.ApiKeyHeader;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -1,12 +1,17 @@
-namespace Cognive.ApiService.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
-/// <summary>The 401 and 403 answers of every authentication scheme, as problem details.</summary>
-internal static class AuthProblems
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>The 401 and 403 answers of every service's authentication, as problem details.</summary>
+public static class AuthProblems
 {
+    public const string ApiKeyHeader = "X-API-Key";
+
     public static Task UnauthenticatedAsync(HttpContext http, string detail)
     {
         // RFC 9110: a 401 names the schemes it accepts.
-        http.Response.Headers.WWWAuthenticate = $"Bearer realm=\"cognive\", ApiKey header=\"{ApiKeyAuthenticationHandler.HeaderName}\"";
+        http.Response.Headers.WWWAuthenticate = $"Bearer realm=\"cognive\", ApiKey header=\"{ApiKeyHeader}\"";
         return WriteAsync(http, StatusCodes.Status401Unauthorized, "https://cognive.dev/problems/unauthenticated", "Authentication required", detail);
     }
 

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Cognive.SwarmQueen.Authentication;
+
+/// <summary>
+/// The queen accepts what the API accepts (API keys and people's bearer tokens) by asking the API who the credential
+/// is (<c>GET /api/v1/auth/me</c>) and remembering the answer for a few seconds, so there is one implementation of
+/// keys, tokens, revocation and scopes. A revoked credential stops working here within <see cref="Lifetime"/>.
+/// </summary>
+internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
+    UrlEncoder encoder, IHttpClientFactory clients, TimeProvider time)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Cognive";
+    public const string ClientName = "cognive-api";
+    public const string TeamIdClaim = "cognive:team_id";
+    public const string PermissionClaim = "cognive:permission";
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
+    private const int MaxEntries = 10_000;
+
+    private static readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset At)> Known = new();
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var (header, value) = Request.Headers.TryGetValue(AuthProblems.ApiKeyHeader, out var key)
+            ? (AuthProblems.ApiKeyHeader, key.ToString())
+            : ("Authorization", Request.Headers.Authorization.ToString());
+        if (string.IsNullOrEmpty(value))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        // Keyed by a hash: the cache never holds a credential.
+        var cacheKey = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{header}\n{value}")));
+        var now = time.GetUtcNow();
+        if (!Known.TryGetValue(cacheKey, out var known) || now - known.At >= Lifetime)
+        {
+            known = (await AskAsync(header, value), now);
+            if (Known.Count >= MaxEntries)
+            {
+                Known.Clear();
+            }
+
+            Known[cacheKey] = known;
+        }
+
+        if (known.Caller is not { } caller)
+        {
+            return AuthenticateResult.Fail("The credential is unknown, revoked or expired.");
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(TeamIdClaim, caller.TeamId.ToString()), .. caller.Permissions.Select(p => new Claim(PermissionClaim, p))], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        AuthProblems.UnauthenticatedAsync(Context, $"Send a Cognive API key in {AuthProblems.ApiKeyHeader} or a bearer token.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => AuthProblems.ForbiddenAsync(Context);
+
+    private async Task<Caller?> AskAsync(string header, string value)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/auth/me");
+        request.Headers.TryAddWithoutValidation(header, value);
+        using var response = await clients.CreateClient(ClientName).SendAsync(request, Context.RequestAborted);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        using var me = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(Context.RequestAborted));
+        return new Caller(me.RootElement.GetProperty("team_id").GetGuid(),
+            me.RootElement.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!).ToArray());
+    }
+
+    private sealed record Caller(Guid TeamId, string[] Permissions);
+}

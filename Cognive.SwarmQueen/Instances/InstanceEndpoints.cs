@@ -1,0 +1,96 @@
+using System.Security.Claims;
+using Cognive.Data.Access;
+using Cognive.SwarmQueen.Authentication;
+using Cognive.SwarmQueen.Tasks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Cognive.SwarmQueen.Instances;
+
+/// <summary>Instances join (PUT, idempotent), heartbeat, take tasks and leave; anyone reading the team may list them.</summary>
+public static class InstanceEndpoints
+{
+    private static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);
+
+    public static RouteGroupBuilder MapInstanceEndpoints(this RouteGroupBuilder swarm)
+    {
+        var agents = swarm.MapGroup("/agents").WithTags("Swarm instances");
+        agents.MapPut("/{instanceId:guid}", RegisterAsync).RequireAuthorization(Permissions.TelemetryWrite);
+        agents.MapPost("/{instanceId:guid}/heartbeat", HeartbeatAsync).RequireAuthorization(Permissions.TelemetryWrite);
+        agents.MapDelete("/{instanceId:guid}", DeregisterAsync).RequireAuthorization(Permissions.TelemetryWrite);
+        agents.MapPost("/{instanceId:guid}/lease", LeaseAsync).RequireAuthorization(Permissions.TelemetryWrite);
+        agents.MapGet("/", ListAsync).RequireAuthorization(Permissions.AgentRead);
+        return swarm;
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RegisterAsync(Guid instanceId,
+        RegisterInstanceRequest request, ClaimsPrincipal user, InstanceRegistry registry, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var teamId = SwarmAuthentication.TeamIdOf(user);
+        if (request.AgentId is not { } agentId || !await IsTeamsAgentAsync(db, teamId, agentId, ct))
+        {
+            errors["agent_id"] = ["agent_id is an agent of this team."];
+        }
+
+        if (request.Capabilities is { } capabilities && (capabilities.Length > 50 || capabilities.Any(c => string.IsNullOrWhiteSpace(c) || c.Length > 100)))
+        {
+            errors["capabilities"] = ["capabilities holds at most 50 names of 1 to 100 characters."];
+        }
+
+        if (request.Version is not { Length: > 0 and <= 100 })
+        {
+            errors["version"] = ["version is required (at most 100 characters)."];
+        }
+
+        if (request.MaxConcurrency is not null and not (>= 1 and <= 1000))
+        {
+            errors["max_concurrency"] = ["max_concurrency is 1 to 1000."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await registry.RegisterAsync(teamId, instanceId, request, ct)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(type: "https://cognive.dev/problems/instance-unavailable", title: "Instance id unavailable",
+                statusCode: StatusCodes.Status409Conflict, detail: "This instance id is taken or quarantined.");
+    }
+
+    private static async Task<Results<NoContent, NotFound>> HeartbeatAsync(Guid instanceId, ClaimsPrincipal user,
+        InstanceRegistry registry, CancellationToken ct) =>
+        await registry.HeartbeatAsync(SwarmAuthentication.TeamIdOf(user), instanceId, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static async Task<Results<NoContent, NotFound>> DeregisterAsync(Guid instanceId, ClaimsPrincipal user,
+        InstanceRegistry registry, CancellationToken ct) =>
+        await registry.DeregisterAsync(SwarmAuthentication.TeamIdOf(user), instanceId, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    /// <summary>The next task for this instance (200), or none (204). <paramref name="leaseSeconds"/>: 1 to 600, 30 by default.</summary>
+    private static async Task<Results<Ok<TaskView>, NoContent, ValidationProblem>> LeaseAsync(Guid instanceId,
+        [FromQuery(Name = "lease_seconds")] int? leaseSeconds,
+        ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct)
+    {
+        if (leaseSeconds is not null and not (>= 1 and <= 600))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["lease_seconds"] = ["lease_seconds is 1 to 600."] });
+        }
+
+        var lease = leaseSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultLease;
+        var task = await tasks.LeaseAsync(SwarmAuthentication.TeamIdOf(user), instanceId, lease, ct);
+        return task is null ? TypedResults.NoContent() : TypedResults.Ok(task);
+    }
+
+    private static async Task<Ok<List<InstanceView>>> ListAsync(ClaimsPrincipal user, InstanceRegistry registry, CancellationToken ct) =>
+        TypedResults.Ok(await registry.ListAsync(SwarmAuthentication.TeamIdOf(user), ct));
+
+    private static async Task<bool> IsTeamsAgentAsync(NpgsqlDataSource db, Guid teamId, Guid agentId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM agents WHERE id = $1 AND team_id = $2)");
+        command.Parameters.Add(new() { Value = agentId });
+        command.Parameters.Add(new() { Value = teamId });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using Cognive.Data.Access;
+using Cognive.SwarmQueen.Authentication;
+using Cognive.SwarmQueen.Instances;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cognive.SwarmQueen.Tasks;
+
+/// <summary>
+/// Tasks: submitted (202, once per idempotency key), read, cancelled; and the lease holder's renewals and outcomes,
+/// which count only with the lease's current fencing token (409 otherwise: the lease lapsed and the task moved on).
+/// </summary>
+public static class TaskEndpoints
+{
+    private static readonly TimeSpan RenewedLease = TimeSpan.FromSeconds(30);
+
+    public static RouteGroupBuilder MapTaskEndpoints(this RouteGroupBuilder swarm)
+    {
+        var tasks = swarm.MapGroup("/tasks").WithTags("Swarm tasks");
+        tasks.MapPost("/", SubmitAsync).RequireAuthorization(Permissions.AgentWrite);
+        tasks.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Permissions.AgentRead);
+        tasks.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(Permissions.AgentWrite);
+        tasks.MapPost("/{id:guid}/renew", RenewAsync).RequireAuthorization(Permissions.TelemetryWrite);
+        tasks.MapPost("/{id:guid}/complete", CompleteAsync).RequireAuthorization(Permissions.TelemetryWrite);
+        tasks.MapPost("/{id:guid}/fail", FailAsync).RequireAuthorization(Permissions.TelemetryWrite);
+        return swarm;
+    }
+
+    private static async Task<Results<Accepted<CreatedTask>, ValidationProblem>> SubmitAsync(CreateTaskRequest request,
+        ClaimsPrincipal user, TaskQueue tasks, InstanceRegistry registry, TimeProvider time, CancellationToken ct)
+    {
+        var teamId = SwarmAuthentication.TeamIdOf(user);
+        var errors = TaskRules.Validate(request, await registry.KnownTypesAsync(teamId, ct), time.GetUtcNow());
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var (id, _) = await tasks.EnqueueAsync(teamId, new NewTask(request.Type!, request.Payload, request.Priority ?? 5,
+            request.RequiredCapabilities?.Distinct().ToArray() ?? [], request.Deadline, request.MaxAttempts ?? 3, request.IdempotencyKey), ct);
+        return TypedResults.Accepted($"/api/v1/swarm/tasks/{id}", new CreatedTask(id));
+    }
+
+    private static async Task<Results<Ok<TaskView>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
+        await tasks.GetAsync(SwarmAuthentication.TeamIdOf(user), id, ct) is { } task ? TypedResults.Ok(task) : TypedResults.NotFound();
+
+    private static async Task<Results<NoContent, NotFound>> CancelAsync(Guid id, ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
+        await tasks.CancelAsync(SwarmAuthentication.TeamIdOf(user), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RenewAsync(Guid id, TaskOutcomeRequest request,
+        ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
+        FencedAsync(request, token => tasks.RenewAsync(SwarmAuthentication.TeamIdOf(user), id, token, RenewedLease, ct));
+
+    private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> CompleteAsync(Guid id, TaskOutcomeRequest request,
+        ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
+        FencedAsync(request, token => tasks.CompleteAsync(SwarmAuthentication.TeamIdOf(user), id, token, request.Result, ct));
+
+    private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> FailAsync(Guid id, TaskOutcomeRequest request,
+        ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
+        FencedAsync(request, token => tasks.FailAsync(SwarmAuthentication.TeamIdOf(user), id, token,
+            request.Error is { Length: > 0 } error ? error[..Math.Min(error.Length, 2000)] : "failed", ct));
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> FencedAsync(TaskOutcomeRequest request,
+        Func<long, Task<bool>> act)
+    {
+        if (request.FencingToken is not { } token)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fencing_token"] = ["fencing_token is required."] });
+        }
+
+        return await act(token)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(type: "https://cognive.dev/problems/stale-lease", title: "Stale lease",
+                statusCode: StatusCodes.Status409Conflict,
+                detail: "This lease is not the task's current one (it lapsed, the task finished, or it is not this team's).");
+    }
+}

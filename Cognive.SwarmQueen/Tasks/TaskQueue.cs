@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Cognive.SwarmQueen.Tasks;
+
+/// <summary>
+/// The swarm's tasks in PostgreSQL, the system of record: leasing takes the best waiting task an instance can do with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so concurrent leases never hand one task out twice; every lease raises the fencing token,
+/// and renewals and outcomes count only with the current token.
+/// </summary>
+public sealed class TaskQueue(NpgsqlDataSource db)
+{
+    /// <summary>Every minute a task waits counts as one more priority point, so a flood of urgent work cannot starve it.</summary>
+    public static readonly TimeSpan AgingStep = TimeSpan.FromMinutes(1);
+
+    private const string TaskColumns = """
+        id, type, payload, priority, required_capabilities, state, attempts, max_attempts, deadline, instance_id,
+        fencing_token, lease_expires_at, result, error, created_at, leased_at, finished_at
+        """;
+
+    public async Task<(Guid Id, bool Created)> EnqueueAsync(Guid teamId, NewTask task, CancellationToken ct)
+    {
+        await using var insert = db.CreateCommand("""
+            INSERT INTO swarm_tasks (id, team_id, type, payload, priority, required_capabilities, state, attempts, max_attempts,
+                                     deadline, idempotency_key, fencing_token, available_at, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, 'Queued', 0, $7, $8, $9, 0, now(), now())
+            ON CONFLICT (team_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING id
+            """);
+        insert.Parameters.Add(new() { Value = Guid.CreateVersion7() });
+        insert.Parameters.Add(new() { Value = teamId });
+        insert.Parameters.Add(new() { Value = task.Type });
+        insert.Parameters.Add(new() { Value = (object?)task.Payload?.GetRawText() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        insert.Parameters.Add(new() { Value = task.Priority });
+        insert.Parameters.Add(new() { Value = task.RequiredCapabilities });
+        insert.Parameters.Add(new() { Value = task.MaxAttempts });
+        insert.Parameters.Add(new() { Value = (object?)task.Deadline ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        insert.Parameters.Add(new() { Value = (object?)task.IdempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        if (await insert.ExecuteScalarAsync(ct) is Guid created)
+        {
+            return (created, true);
+        }
+
+        await using var existing = db.CreateCommand("SELECT id FROM swarm_tasks WHERE team_id = $1 AND idempotency_key = $2");
+        existing.Parameters.Add(new() { Value = teamId });
+        existing.Parameters.Add(new() { Value = task.IdempotencyKey! });
+        return ((Guid)(await existing.ExecuteScalarAsync(ct))!, false);
+    }
+
+    public async Task<TaskView?> GetAsync(Guid teamId, Guid id, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"SELECT {TaskColumns} FROM swarm_tasks WHERE team_id = $1 AND id = $2");
+        command.Parameters.Add(new() { Value = teamId });
+        command.Parameters.Add(new() { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? TaskView.Read(reader) : null;
+    }
+
+    /// <summary>Cancels a task that has not finished; false when the team has no such unfinished task.</summary>
+    public Task<bool> CancelAsync(Guid teamId, Guid id, CancellationToken ct) => ChangedOneAsync("""
+        UPDATE swarm_tasks SET state = 'Cancelled', finished_at = now(), instance_id = NULL, lease_expires_at = NULL
+        WHERE team_id = $1 AND id = $2 AND state IN ('Queued', 'Leased')
+        """, ct, teamId, id);
+
+    /// <summary>
+    /// Leases the waiting task of highest aged priority whose required capabilities the instance has, if the instance
+    /// has room under its concurrency (its row is locked meanwhile, so its concurrent leases count each other).
+    /// </summary>
+    public async Task<TaskView?> LeaseAsync(Guid teamId, Guid instanceId, TimeSpan lease, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            WITH instance AS (
+                SELECT id, capabilities, max_concurrency FROM swarm_instances
+                WHERE team_id = $1 AND id = $2 AND state NOT IN ('Dead', 'Quarantined', 'Left')
+                FOR UPDATE
+            ), room AS (
+                SELECT i.* FROM instance i
+                WHERE (SELECT count(*) FROM swarm_tasks WHERE instance_id = i.id AND state = 'Leased') < i.max_concurrency
+            ), candidate AS (
+                SELECT t.id FROM swarm_tasks t, room r
+                WHERE t.team_id = $1 AND t.state = 'Queued' AND t.available_at <= now()
+                  AND (t.deadline IS NULL OR t.deadline > now()) AND t.required_capabilities <@ r.capabilities
+                ORDER BY t.priority + floor(extract(epoch FROM now() - t.created_at) / $3) DESC, t.created_at
+                LIMIT 1
+                FOR UPDATE OF t SKIP LOCKED
+            )
+            UPDATE swarm_tasks t SET state = 'Leased', instance_id = $2, attempts = t.attempts + 1,
+                fencing_token = t.fencing_token + 1, leased_at = now(), lease_expires_at = now() + $4
+            FROM candidate c WHERE t.id = c.id
+            RETURNING t.id, t.type, t.payload, t.priority, t.required_capabilities, t.state, t.attempts, t.max_attempts,
+                t.deadline, t.instance_id, t.fencing_token, t.lease_expires_at, t.result, t.error, t.created_at, t.leased_at,
+                t.finished_at
+            """);
+        command.Parameters.Add(new() { Value = teamId });
+        command.Parameters.Add(new() { Value = instanceId });
+        command.Parameters.Add(new() { Value = AgingStep.TotalSeconds });
+        command.Parameters.Add(new() { Value = lease });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? TaskView.Read(reader) : null;
+    }
+
+    public Task<bool> RenewAsync(Guid teamId, Guid id, long fencingToken, TimeSpan lease, CancellationToken ct) => ChangedOneAsync("""
+        UPDATE swarm_tasks SET lease_expires_at = now() + $4
+        WHERE team_id = $1 AND id = $2 AND state = 'Leased' AND fencing_token = $3
+        """, ct, teamId, id, fencingToken, lease);
+
+    public Task<bool> CompleteAsync(Guid teamId, Guid id, long fencingToken, JsonElement? result, CancellationToken ct) => ChangedOneAsync("""
+        UPDATE swarm_tasks SET state = 'Done', result = $4, finished_at = now(), lease_expires_at = NULL
+        WHERE team_id = $1 AND id = $2 AND state = 'Leased' AND fencing_token = $3
+        """, ct, teamId, id, fencingToken, Json(result));
+
+    /// <summary>A failed attempt: back to the queue after a backoff, or dead once its attempts are spent.</summary>
+    public Task<bool> FailAsync(Guid teamId, Guid id, long fencingToken, string error, CancellationToken ct) => ChangedOneAsync($"""
+        UPDATE swarm_tasks SET {Retry}, error = $4
+        WHERE team_id = $1 AND id = $2 AND state = 'Leased' AND fencing_token = $3
+        """, ct, teamId, id, fencingToken, error);
+
+    /// <summary>Leases that lapsed, and the leases of instances declared dead, go back to the queue (or die).</summary>
+    public async Task<int> ReleaseLapsedAsync(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            UPDATE swarm_tasks SET {Retry}, error = 'lease lapsed'
+            WHERE state = 'Leased' AND (lease_expires_at < now()
+                OR instance_id IN (SELECT id FROM swarm_instances WHERE state IN ('Dead', 'Left')))
+            """);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    // Exponential backoff: 1 s after the first attempt, doubling, at most a minute.
+    private const string Retry = """
+        state = CASE WHEN attempts >= max_attempts THEN 'Dead' ELSE 'Queued' END,
+        finished_at = CASE WHEN attempts >= max_attempts THEN now() END,
+        available_at = now() + least(interval '1 minute', interval '1 second' * power(2, attempts - 1)),
+        instance_id = NULL, lease_expires_at = NULL
+        """;
+
+    private async Task<bool> ChangedOneAsync(string sql, CancellationToken ct, params object?[] values)
+    {
+        await using var command = db.CreateCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value is NpgsqlParameter parameter ? parameter : new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    private static NpgsqlParameter Json(JsonElement? value) =>
+        new() { Value = value is { } json ? json.GetRawText() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb };
+}
