@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Instances;
+using Cognive.SwarmQueen.Stats;
 using Cognive.SwarmQueen.Tasks;
 
 namespace Cognive.SwarmQueen;
@@ -27,6 +28,7 @@ public static class Extensions
         var swarm = app.MapGroup("/api/v1/swarm").RequireAuthorization();
         swarm.MapInstanceEndpoints();
         swarm.MapTaskEndpoints();
+        swarm.MapSwarmStats();
         return app;
     }
 }

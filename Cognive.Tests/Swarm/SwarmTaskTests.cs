@@ -39,6 +39,14 @@ public sealed class SwarmTaskTests(SharedApp shared)
         Assert.Equal([(gpu, needsGpu)], taken.Where(t => t.Instance == gpu).Select(t => (t.Instance, t.Task)));
         Assert.Equal(6, taken.Select(t => t.Task).Distinct().Count());
         Assert.All(states, s => Assert.Equal(("done", 1), (s.GetProperty("state").GetString(), s.GetProperty("attempts").GetInt32())));
+
+        using var statsResponse = await swarm.Queen.GetAsync("/api/v1/swarm/stats", ct);
+        var stats = await TeamSession.ReadAsync(statsResponse, ct);
+        var byPriority = stats.GetProperty("tasks").EnumerateArray()
+            .ToDictionary(g => g.GetProperty("priority").GetInt32(), g => (g.GetProperty("state").GetString(), g.GetProperty("tasks").GetInt64()));
+        Assert.Equal(new Dictionary<int, (string?, long)> { [9] = ("done", 2), [5] = ("done", 1), [1] = ("done", 3) }, byPriority);
+        Assert.Equal(2, stats.GetProperty("instances").GetProperty("idle").GetInt64());
+        Assert.All(stats.GetProperty("tasks").EnumerateArray(), g => Assert.True(g.GetProperty("run_p95_seconds").GetDouble() >= 0));
     }
 
     [Fact]

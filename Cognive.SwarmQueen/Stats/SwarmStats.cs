@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using Cognive.Data.Access;
+using Cognive.SwarmQueen.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace Cognive.SwarmQueen.Stats;
+
+/// <summary><c>GET /api/v1/swarm/stats</c>: the team's tasks by type, priority and state, their wait and run times, and instances by state.</summary>
+public static class SwarmStats
+{
+    private const string TasksSql = """
+        SELECT type, priority, state, count(*),
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM leased_at - created_at)) FILTER (WHERE leased_at IS NOT NULL),
+               percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM leased_at - created_at)) FILTER (WHERE leased_at IS NOT NULL),
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - leased_at)) FILTER (WHERE state = 'Done'),
+               percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - leased_at)) FILTER (WHERE state = 'Done')
+        FROM swarm_tasks WHERE team_id = $1
+        GROUP BY type, priority, state ORDER BY type, priority DESC, state
+        """;
+
+    public static RouteGroupBuilder MapSwarmStats(this RouteGroupBuilder swarm)
+    {
+        swarm.MapGet("/stats", GetAsync).WithTags("Swarm").RequireAuthorization(Permissions.AgentRead);
+        return swarm;
+    }
+
+    private static async Task<Ok<SwarmStatsResponse>> GetAsync(ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var teamId = SwarmAuthentication.TeamIdOf(user);
+        var groups = new List<TaskGroup>();
+        await using (var tasks = db.CreateCommand(TasksSql))
+        {
+            tasks.Parameters.Add(new() { Value = teamId });
+            await using var reader = await tasks.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                groups.Add(new TaskGroup(reader.GetString(0), reader.GetInt32(1), reader.GetString(2).ToLowerInvariant(), reader.GetInt64(3),
+                    Seconds(reader, 4), Seconds(reader, 5), Seconds(reader, 6), Seconds(reader, 7)));
+            }
+        }
+
+        var instances = new Dictionary<string, long>();
+        await using (var states = db.CreateCommand("SELECT state, count(*) FROM swarm_instances WHERE team_id = $1 GROUP BY state"))
+        {
+            states.Parameters.Add(new() { Value = teamId });
+            await using var reader = await states.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                instances[reader.GetString(0).ToLowerInvariant()] = reader.GetInt64(1);
+            }
+        }
+
+        return TypedResults.Ok(new SwarmStatsResponse(groups, instances));
+    }
+
+    private static double? Seconds(NpgsqlDataReader row, int column) => row.IsDBNull(column) ? null : row.GetDouble(column);
+}
+
+/// <param name="WaitP50Seconds">Submitted → (last) leased, over the group's tasks that were leased.</param>
+/// <param name="RunP50Seconds">Leased → done, over the group's finished tasks.</param>
+public sealed record TaskGroup(string Type, int Priority, string State, long Tasks, double? WaitP50Seconds, double? WaitP95Seconds,
+    double? RunP50Seconds, double? RunP95Seconds);
+
+public sealed record SwarmStatsResponse(IReadOnlyList<TaskGroup> Tasks, IReadOnlyDictionary<string, long> Instances);
