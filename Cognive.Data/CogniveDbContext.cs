@@ -42,6 +42,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
 
     public DbSet<SwarmInstance> SwarmInstances => Set<SwarmInstance>();
 
+    public DbSet<SwarmMemoryEntry> SwarmMemory => Set<SwarmMemoryEntry>();
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.Entity<Team>(team =>
@@ -159,6 +161,21 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             task.HasIndex(t => new { t.TeamId, t.State, t.AvailableAt });
             task.HasIndex(t => t.LeaseExpiresAt).HasFilter("state = 'Leased'");
             task.HasOne<Team>().WithMany().HasForeignKey(t => t.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<SwarmMemoryEntry>(entry =>
+        {
+            entry.ToTable("swarm_memory");
+            entry.HasKey(e => new { e.TeamId, e.Namespace, e.Key });
+            entry.Property(e => e.TeamId).HasColumnName("team_id");
+            entry.Property(e => e.Namespace).HasColumnName("namespace").HasMaxLength(100);
+            entry.Property(e => e.Key).HasColumnName("key").HasMaxLength(200);
+            entry.Property(e => e.Value).HasColumnName("value").HasColumnType("jsonb");
+            entry.Property(e => e.Version).HasColumnName("version");
+            entry.Property(e => e.Tags).HasColumnName("tags");
+            entry.Property(e => e.ExpiresAt).HasColumnName("expires_at");
+            entry.Property(e => e.UpdatedAt).HasColumnName("updated_at");
+            entry.HasOne<Team>().WithMany().HasForeignKey(e => e.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
 
         model.Entity<SwarmInstance>(instance =>

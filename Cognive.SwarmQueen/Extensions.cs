@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Instances;
+using Cognive.SwarmQueen.Memory;
 using Cognive.SwarmQueen.Stats;
 using Cognive.SwarmQueen.Tasks;
 
@@ -18,6 +19,7 @@ public static class Extensions
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton<TaskQueue>();
         builder.Services.AddSingleton<InstanceRegistry>();
+        builder.Services.AddSingleton<MemoryStore>();
         builder.Services.AddHostedService<SwarmSweeper>();
         return builder;
     }
@@ -29,6 +31,7 @@ public static class Extensions
         swarm.MapInstanceEndpoints();
         swarm.MapTaskEndpoints();
         swarm.MapSwarmStats();
+        swarm.MapMemoryEndpoints();
         return app;
     }
 }

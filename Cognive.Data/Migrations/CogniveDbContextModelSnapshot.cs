@@ -617,6 +617,49 @@ namespace Cognive.Data.Migrations
                     b.ToTable("swarm_instances", (string)null);
                 });
 
+            modelBuilder.Entity("Cognive.Data.Swarm.SwarmMemoryEntry", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("team_id");
+
+                    b.Property<string>("Namespace")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("namespace");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.PrimitiveCollection<string[]>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<JsonDocument>("Value")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("value");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("TeamId", "Namespace", "Key");
+
+                    b.ToTable("swarm_memory", (string)null);
+                });
+
             modelBuilder.Entity("Cognive.Data.Swarm.SwarmTask", b =>
                 {
                     b.Property<Guid>("Id")
@@ -939,6 +982,15 @@ namespace Cognive.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Cognive.Data.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cognive.Data.Swarm.SwarmMemoryEntry", b =>
+                {
                     b.HasOne("Cognive.Data.Teams.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")
