@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cognive.SwarmQueen.Authentication;
+using Cognive.SwarmQueen.Channels;
 using Cognive.SwarmQueen.Instances;
 using Cognive.SwarmQueen.Memory;
 using Cognive.SwarmQueen.Stats;
@@ -32,6 +33,7 @@ public static class Extensions
         swarm.MapTaskEndpoints();
         swarm.MapSwarmStats();
         swarm.MapMemoryEndpoints();
+        swarm.MapChannelEndpoints();
         return app;
     }
 }
