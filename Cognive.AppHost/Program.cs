@@ -12,7 +12,8 @@ builder.FailFastOnBusyPorts();
 
 var migrations = builder.AddProject<Projects.Cognive_MigrationService>("migrations")
     .WithReference(servers.Database).WaitFor(servers.Database)
-    .WithBootstrapKeyFile(servers);
+    .WithBootstrapKeyFile(servers)
+    .WithSwarmKeyFile(servers, "Cognive__SwarmKeyFile");
 
 var jwtSigningKey = builder.AddSharedSecret(servers, "jwt-signing-key");
 
@@ -41,6 +42,7 @@ var swarmQueen = builder.AddProject<Projects.Cognive_SwarmQueen>("swarm-queen")
 
 builder.AddProject<Projects.Cognive_Agents>("agents")
     .WithReplicas(2)
+    .WithSwarmKeyFile(servers, "Cognive__Agents__ApiKeyFile")
     .WithReference(api).WaitFor(api)
     .WithReference(swarmQueen).WaitFor(swarmQueen)
     .WithHttpHealthCheck(ReadinessPath);

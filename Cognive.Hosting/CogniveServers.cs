@@ -49,6 +49,16 @@ public static class CogniveServersExtensions
 
     public const string BootstrapKeyFileName = "admin-api-key";
 
+    public const string SwarmKeyFileName = "swarm-api-key";
+
+    /// <summary>
+    /// In run mode, where the migrations write the swarm team's agent key and where the agent processes read it (in a
+    /// cluster the agents' key is a Secret an operator issues).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSwarmKeyFile(this IResourceBuilder<ProjectResource> service, CogniveServers servers,
+        string variable) =>
+        servers.State is null ? service : service.WithEnvironment(variable, servers.State.Combine(SwarmKeyFileName));
+
     /// <summary>
     /// Passes the AppHost's <c>Cognive:Smtp</c> server settings (host, port, sender, TLS) to a service, when a host is set.
     /// Credentials are not passed: they belong in the service's own secret configuration, never in plain environment.

@@ -34,13 +34,7 @@ internal sealed class AdminBootstrap(IConfiguration configuration, TimeProvider 
         });
         await db.SaveChangesAsync(ct);
 
-        await File.WriteAllTextAsync(keyFile, "", ct);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        await File.WriteAllTextAsync(keyFile, token + "\n", ct);
+        await KeyFile.WriteAsync(keyFile, token.ToString(), ct);
         logger.LogWarning("Created the admin team. Its API key is in {KeyFile}: read it from there, once", keyFile);
     }
 }

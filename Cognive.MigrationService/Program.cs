@@ -7,6 +7,7 @@ builder.AddServiceDefaults();
 builder.AddNpgsqlDbContext<CogniveDbContext>("cognive");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<AdminBootstrap>();
+builder.Services.AddSingleton<SwarmBootstrap>();
 builder.Services.AddHostedService<DatabaseMigrator>();
 
 builder.Build().Run();

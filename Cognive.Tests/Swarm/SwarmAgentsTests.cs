@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cognive.Tests.Infrastructure;
+using Cognive.Tests.Telemetry;
+
+namespace Cognive.Tests.Swarm;
+
+/// <summary>The agent processes the AppHost runs join the swarm by themselves and do its work, each task as a run.</summary>
+public sealed class SwarmAgentsTests(SharedApp shared)
+{
+    private readonly CogniveApp _app = shared.App;
+
+    [Fact]
+    public async Task The_running_agents_complete_submitted_tasks_and_report_each_as_a_run()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var key = File.ReadAllText(Path.Combine(_app.StateFolder, Cognive.Hosting.CogniveServersExtensions.SwarmKeyFileName)).Trim();
+        using var queen = _app.App.CreateHttpClient("swarm-queen", "http");
+        queen.DefaultRequestHeaders.Add("X-API-Key", key);
+        using var api = _app.CreateApiClient(key);
+
+        var tasks = new List<Guid>();
+        foreach (var type in new[] { "noop", "noop", "noop", "noop", "pricing" })
+        {
+            using var submitted = await queen.PostAsJsonAsync("/api/v1/swarm/tasks", new { type, priority = 5 }, ct);
+            Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+            tasks.Add((await TeamSession.ReadAsync(submitted, ct)).GetProperty("task_id").GetGuid());
+        }
+
+        var finished = new List<JsonElement>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            finished = [];
+            foreach (var id in tasks)
+            {
+                using var read = await queen.GetAsync($"/api/v1/swarm/tasks/{id}", ct);
+                finished.Add(await TeamSession.ReadAsync(read, ct));
+            }
+
+            return finished.All(t => t.GetProperty("state").GetString() == "done");
+        }, "the agents complete every task", ct, TimeSpan.FromMinutes(2));
+        using var instancesResponse = await queen.GetAsync("/api/v1/swarm/agents", ct);
+        var live = (await TeamSession.ReadAsync(instancesResponse, ct)).EnumerateArray()
+            .Where(i => i.GetProperty("state").GetString() is "idle" or "busy").ToList();
+        var agentId = live[0].GetProperty("agent_id").GetGuid();
+        using var runsResponse = await api.GetAsync($"/api/v1/agents/{agentId}/runs?limit=200", ct);
+        var runs = (await TeamSession.ReadAsync(runsResponse, ct)).GetProperty("items").EnumerateArray().ToList();
+
+        Assert.True(live.Count >= 2, $"both agent replicas are live instances: {live.Count}");
+        Assert.All(finished, t => Assert.Contains(t.GetProperty("instance_id").GetGuid(), live.Select(i => i.GetProperty("instance_id").GetGuid())));
+        Assert.True(finished[^1].GetProperty("result").GetProperty("models").GetInt32() > 0, "the pricing specialist read the price table");
+        Assert.True(runs.Count(r => r.GetProperty("status").GetString() == "succeeded") >= tasks.Count, "each task is a run of the agent");
+    }
+}
