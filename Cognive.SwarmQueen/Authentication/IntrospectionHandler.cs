@@ -25,6 +25,7 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
     public const string PermissionClaim = "cognive:permission";
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
     private const int MaxEntries = 10_000;
+    private const string Unverifiable = "cognive:credential-unverifiable";
 
     private static readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset At)> Known = new();
 
@@ -43,7 +44,16 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
         var now = time.GetUtcNow();
         if (!Known.TryGetValue(cacheKey, out var known) || now - known.At >= Lifetime)
         {
-            known = (await AskAsync(header, value), now);
+            try
+            {
+                known = (await AskAsync(header, value), now);
+            }
+            catch (HttpRequestException e)
+            {
+                Context.Items[Unverifiable] = true;
+                return AuthenticateResult.Fail($"The API could not verify the credential: {e.Message}");
+            }
+
             if (Known.Count >= MaxEntries)
             {
                 Known.Clear();
@@ -62,8 +72,27 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        AuthProblems.UnauthenticatedAsync(Context, $"Send a Cognive API key in {AuthProblems.ApiKeyHeader} or a bearer token.");
+    /// <summary>401 for a credential the API refused; 503 when the API could not be asked (the credential may be good).</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (!Context.Items.ContainsKey(Unverifiable))
+        {
+            await AuthProblems.UnauthenticatedAsync(Context, $"Send a Cognive API key in {AuthProblems.ApiKeyHeader} or a bearer token.");
+            return;
+        }
+
+        Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        Response.Headers.RetryAfter = "5";
+        await Context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable, Type = "https://cognive.dev/problems/authentication-unavailable",
+                Title = "Authentication unavailable", Detail = "The API, which verifies credentials, did not answer. Retry after 5 seconds.",
+            },
+        });
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => AuthProblems.ForbiddenAsync(Context);
 

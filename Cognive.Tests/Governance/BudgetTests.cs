@@ -70,16 +70,20 @@ public sealed class BudgetTests(SharedApp shared)
 
         using var first = await team.PostCallAsync(runId, TeamSession.Call(), ct);
         await team.WaitForRunCallsAsync(runId, 1, ct);
-        var overId = Guid.NewGuid();
+        // Until the first call's spend reaches Redis, later calls are still within budget (and stored unflagged): each
+        // attempt is a new call, and the one answered 429 is the one that must be flagged.
+        var overId = Guid.Empty;
         JsonElement refusal = default;
         await Eventually.HoldsAsync(async () =>
         {
+            overId = Guid.NewGuid();
             using var over = await team.PostCallAsync(runId, TeamSession.Call(eventId: overId), ct);
             refusal = await TeamSession.ReadAsync(over, ct);
             return over.StatusCode == HttpStatusCode.TooManyRequests && over.Headers.RetryAfter is not null;
         }, "a call past the budget is answered 429", ct);
-        await team.WaitForRunCallsAsync(runId, 2, ct);
-        var flag = await ScalarTextAsync("SELECT flag FROM llm_calls WHERE event_id = $1", overId, ct);
+        string? flag = null;
+        await Eventually.HoldsAsync(async () => (flag = await ScalarTextAsync("SELECT flag FROM llm_calls WHERE event_id = $1", overId, ct)) is not null,
+            "the refused call is stored", ct);
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(budget, refusal.GetProperty("budget_id").GetGuid());
