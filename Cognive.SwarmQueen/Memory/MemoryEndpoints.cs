@@ -71,7 +71,7 @@ public static partial class MemoryEndpoints
             return TypedResults.NoContent();
         }
 
-        return await memory.GetAsync(teamId, ns, key, ct) is null ? TypedResults.NotFound() : await ConflictAsync(memory, teamId, ns, key, ct);
+        return await memory.StoredVersionAsync(teamId, ns, key, ct) is null ? TypedResults.NotFound() : await ConflictAsync(memory, teamId, ns, key, ct);
     }
 
     private static async Task<Results<Ok<MemoryPage>, ValidationProblem>> ListAsync(string ns, string? prefix, string? tag, int? limit,
@@ -90,10 +90,10 @@ public static partial class MemoryEndpoints
 
     private static async Task<ProblemHttpResult> ConflictAsync(MemoryStore memory, Guid teamId, string ns, string key, CancellationToken ct)
     {
-        var current = await memory.GetAsync(teamId, ns, key, ct);
+        var current = await memory.StoredVersionAsync(teamId, ns, key, ct);
         return TypedResults.Problem(type: "https://cognive.dev/problems/version-conflict", title: "Version conflict",
             statusCode: StatusCodes.Status409Conflict, detail: "The entry is not at the expected version; read it and try again.",
-            extensions: new Dictionary<string, object?> { ["current_version"] = current?.Version });
+            extensions: new Dictionary<string, object?> { ["current_version"] = current });
     }
 
     private static Dictionary<string, string[]> Names(string ns, string? key)

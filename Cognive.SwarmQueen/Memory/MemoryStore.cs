@@ -92,6 +92,19 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
         return entry is { ExpiresAt: { } expires } && expires <= time.GetUtcNow() ? null : entry;
     }
 
+    /// <summary>The live entry's version in PostgreSQL (not the cache, which may lag a write that just committed).</summary>
+    public async Task<long?> StoredVersionAsync(Guid teamId, string ns, string key, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT version FROM swarm_memory
+            WHERE team_id = $1 AND namespace = $2 AND key = $3 AND (expires_at IS NULL OR expires_at > now())
+            """);
+        command.Parameters.Add(new() { Value = teamId });
+        command.Parameters.Add(new() { Value = ns });
+        command.Parameters.Add(new() { Value = key });
+        return await command.ExecuteScalarAsync(ct) as long?;
+    }
+
     /// <returns>False when there was no such live entry, or not at the expected version.</returns>
     public async Task<bool> DeleteAsync(Guid teamId, string ns, string key, long? expectedVersion, CancellationToken ct)
     {
