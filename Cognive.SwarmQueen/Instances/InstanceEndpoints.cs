@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Tasks;
+using Cognive.SwarmQueen.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -34,10 +35,7 @@ public static class InstanceEndpoints
             errors["agent_id"] = ["agent_id is an agent of this team."];
         }
 
-        if (request.Capabilities is { } capabilities && (capabilities.Length > 50 || capabilities.Any(c => string.IsNullOrWhiteSpace(c) || c.Length > 100)))
-        {
-            errors["capabilities"] = ["capabilities holds at most 50 names of 1 to 100 characters."];
-        }
+        NameLists.Check(errors, "capabilities", request.Capabilities, 50);
 
         if (request.Version is not { Length: > 0 and <= 100 })
         {

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
+using Cognive.SwarmQueen.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -42,10 +43,7 @@ public static partial class MemoryEndpoints
             errors["ttl_seconds"] = [$"ttl_seconds is 1 to {MaxTtlSeconds}."];
         }
 
-        if (request.Tags is { } tags && (tags.Length > 20 || tags.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > 100)))
-        {
-            errors["tags"] = ["tags holds at most 20 names of 1 to 100 characters."];
-        }
+        NameLists.Check(errors, "tags", request.Tags, 20);
 
         if (errors.Count > 0)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cognive.SwarmQueen.Validation;
 
 namespace Cognive.SwarmQueen.Tasks;
 
@@ -31,11 +32,7 @@ internal static class TaskRules
             errors["priority"] = ["priority is 0 to 9."];
         }
 
-        if (request.RequiredCapabilities is { } capabilities &&
-            (capabilities.Length > 20 || capabilities.Any(c => string.IsNullOrWhiteSpace(c) || c.Length > 100)))
-        {
-            errors["required_capabilities"] = ["required_capabilities holds at most 20 names of 1 to 100 characters."];
-        }
+        NameLists.Check(errors, "required_capabilities", request.RequiredCapabilities, 20);
 
         if (request.MaxAttempts is not null and not (>= 1 and <= 20))
         {
