@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Cognive.Hosting;
 using Cognive.Hosting.Kubernetes;
+using Cognive.Hosting.Swarm;
 
 const string ReadinessPath = "/health/readiness";
 
@@ -35,16 +36,23 @@ builder.AddProject<Projects.Cognive_Workers>("workers")
     .WithHttpHealthCheck(ReadinessPath);
 
 var swarmQueen = builder.AddProject<Projects.Cognive_SwarmQueen>("swarm-queen")
+    .WithSettings(builder.Configuration, "Cognive:Swarm")
     .WithReference(servers.Database).WaitForCompletion(migrations)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(api)
     .WithHttpHealthCheck(ReadinessPath);
 
-builder.AddProject<Projects.Cognive_Agents>("agents")
-    .WithReplicas(2)
+// The agent kind "agents": its replicas, and (locally) a spare the queen starts when recovery scales the kind up.
+IResourceBuilder<ProjectResource> Agents(string name) => builder.AddProject<Projects.Cognive_Agents>(name)
+    .WithEnvironment("Cognive__Agents__Kind", "agents")
+    .WithSettings(builder.Configuration, "Cognive:Agents")
     .WithSwarmKeyFile(servers, "Cognive__Agents__ApiKeyFile")
     .WithReference(api).WaitFor(api)
     .WithReference(swarmQueen).WaitFor(swarmQueen)
     .WithHttpHealthCheck(ReadinessPath);
+
+var agents = Agents("agents").WithReplicas(builder.Configuration.GetValue("Cognive:AgentReplicas", 2));
+var spareAgents = builder.ExecutionContext.IsRunMode ? Agents("agents-spare").WithExplicitStart() : null;
+swarmQueen.WithSwarmControl(new SwarmKind("agents", agents.Resource, spareAgents?.Resource));
 
 builder.Build().Run();

@@ -44,6 +44,10 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
 
     public DbSet<SwarmMemoryEntry> SwarmMemory => Set<SwarmMemoryEntry>();
 
+    public DbSet<SwarmRecovery> SwarmRecoveries => Set<SwarmRecovery>();
+
+    public DbSet<SwarmCircuit> SwarmCircuits => Set<SwarmCircuit>();
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.Entity<Team>(team =>
@@ -157,6 +161,7 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             task.Property(t => t.CreatedAt).HasColumnName("created_at");
             task.Property(t => t.LeasedAt).HasColumnName("leased_at");
             task.Property(t => t.FinishedAt).HasColumnName("finished_at");
+            task.Property(t => t.StaleOutcomes).HasColumnName("stale_outcomes");
             task.HasIndex(t => new { t.TeamId, t.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
             task.HasIndex(t => new { t.TeamId, t.State, t.AvailableAt });
             task.HasIndex(t => t.LeaseExpiresAt).HasFilter("state = 'Leased'");
@@ -192,9 +197,49 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             instance.Property(i => i.LastHeartbeatAt).HasColumnName("last_heartbeat_at");
             instance.Property(i => i.LeftAt).HasColumnName("left_at");
             instance.Property(i => i.Recoveries).HasColumnName("recoveries");
+            instance.Property(i => i.Kind).HasColumnName("kind").HasMaxLength(100).HasDefaultValue("default");
+            instance.Property(i => i.Host).HasColumnName("host").HasMaxLength(253);
+            instance.Property(i => i.ReadinessUrl).HasColumnName("readiness_url").HasMaxLength(500);
+            instance.Property(i => i.FailedAt).HasColumnName("failed_at");
+            instance.Property(i => i.FailureReason).HasColumnName("failure_reason").HasMaxLength(20);
+            instance.Property(i => i.RecoveryDueAt).HasColumnName("recovery_due_at");
             instance.HasIndex(i => new { i.TeamId, i.State });
+            instance.HasIndex(i => i.RecoveryDueAt).HasFilter("recovery_due_at IS NOT NULL");
             instance.HasOne<Team>().WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.Restrict);
             instance.HasOne<Agent>().WithMany().HasForeignKey(i => i.AgentId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<SwarmRecovery>(recovery =>
+        {
+            recovery.ToTable("swarm_recoveries");
+            recovery.Property(r => r.Id).HasColumnName("id");
+            recovery.Property(r => r.TeamId).HasColumnName("team_id");
+            recovery.Property(r => r.InstanceId).HasColumnName("instance_id");
+            recovery.Property(r => r.Kind).HasColumnName("kind").HasMaxLength(100);
+            recovery.Property(r => r.Host).HasColumnName("host").HasMaxLength(253);
+            recovery.Property(r => r.Reason).HasColumnName("reason").HasMaxLength(20);
+            recovery.Property(r => r.FailedAt).HasColumnName("failed_at");
+            recovery.Property(r => r.Action).HasColumnName("action").HasConversion<string>().HasMaxLength(20);
+            recovery.Property(r => r.Outcome).HasColumnName("outcome").HasConversion<string>().HasMaxLength(20);
+            recovery.Property(r => r.Attempt).HasColumnName("attempt");
+            recovery.Property(r => r.Detail).HasColumnName("detail").HasMaxLength(1000);
+            recovery.Property(r => r.DecidedAt).HasColumnName("decided_at");
+            recovery.HasIndex(r => new { r.TeamId, r.Kind, r.DecidedAt });
+            // A deferral (rate limit, open circuit) is recorded once per failure, not at every pass of the queen.
+            recovery.HasIndex(r => new { r.InstanceId, r.FailedAt, r.Outcome }).IsUnique()
+                .HasFilter("outcome IN ('RateLimited', 'CircuitOpen')");
+            recovery.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<SwarmCircuit>(circuit =>
+        {
+            circuit.ToTable("swarm_circuits");
+            circuit.HasKey(c => new { c.TeamId, c.Kind });
+            circuit.Property(c => c.TeamId).HasColumnName("team_id");
+            circuit.Property(c => c.Kind).HasColumnName("kind").HasMaxLength(100);
+            circuit.Property(c => c.OpenedAt).HasColumnName("opened_at");
+            circuit.Property(c => c.OpenUntil).HasColumnName("open_until");
+            circuit.HasOne<Team>().WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 

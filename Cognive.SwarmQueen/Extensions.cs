@@ -3,6 +3,7 @@ using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Channels;
 using Cognive.SwarmQueen.Instances;
 using Cognive.SwarmQueen.Memory;
+using Cognive.SwarmQueen.Recovery;
 using Cognive.SwarmQueen.Stats;
 using Cognive.SwarmQueen.Tasks;
 
@@ -10,7 +11,7 @@ namespace Cognive.SwarmQueen;
 
 public static class Extensions
 {
-    /// <summary>The queen keeps its registry and tasks in PostgreSQL and heartbeats and swarm memory in Redis.</summary>
+    /// <summary>The queen keeps its registry and tasks in PostgreSQL and caches swarm memory and carries channels in Redis; it watches instances and recovers failed ones.</summary>
     public static IHostApplicationBuilder AddSwarmQueenServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource("cognive");
@@ -22,6 +23,7 @@ public static class Extensions
         builder.Services.AddSingleton<InstanceRegistry>();
         builder.Services.AddSingleton<MemoryStore>();
         builder.Services.AddHostedService<SwarmSweeper>();
+        builder.Services.AddSwarmRecovery(builder.Configuration);
         return builder;
     }
 
@@ -34,6 +36,7 @@ public static class Extensions
         swarm.MapSwarmStats();
         swarm.MapMemoryEndpoints();
         swarm.MapChannelEndpoints();
+        swarm.MapRecoveryEndpoints();
         return app;
     }
 }

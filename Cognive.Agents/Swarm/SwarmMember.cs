@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Cognive.Agents.Swarm;
 
@@ -10,17 +12,22 @@ namespace Cognive.Agents.Swarm;
 /// what it holds and leaves. Without a key (<c>Cognive:Agents:ApiKeyFile</c>) it does not join.
 /// </summary>
 public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHandler> handlers, IConfiguration configuration,
-    ILogger<SwarmMember> logger) : BackgroundService
+    IServer server, IHostApplicationLifetime lifetime, ILogger<SwarmMember> logger) : BackgroundService
 {
     public const string KeyFileSetting = "Cognive:Agents:ApiKeyFile";
+    public const string HeartbeatSetting = "Cognive:Agents:HeartbeatSeconds";
     private const int MaxConcurrency = 2;
     private const string AgentName = "swarm-worker";
-    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    private readonly Guid _instanceId = Guid.NewGuid();
+    // The queen grants 30-second leases; renewing at a third of that survives a missed renewal.
+    private static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(10);
+
+    private readonly SwarmIdentity _identity = SwarmIdentity.FromEnvironment(configuration);
+    private readonly TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(configuration.GetValue(HeartbeatSetting, 3.0));
     private readonly Dictionary<string, ITaskHandler> _handlers = handlers.ToDictionary(h => h.Type);
+    private string? _readinessUrl;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,11 +38,13 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
         }
 
         var key = (await File.ReadAllTextAsync(keyFile, stoppingToken)).Trim();
+        _readinessUrl = await LocalReadinessUrlAsync(stoppingToken);
         using var api = Client("https+http://api", key);
         using var queen = Client("https+http://swarm-queen", key);
         var agentId = await UntilDoneAsync(() => EnsureAgentAsync(api, stoppingToken), "register the agent", stoppingToken);
         await UntilDoneAsync(() => RegisterAsync(queen, agentId, stoppingToken), "join the swarm", stoppingToken);
-        logger.LogInformation("Joined the swarm as instance {InstanceId} of agent {AgentId}", _instanceId, agentId);
+        logger.LogInformation("Joined the swarm as instance {InstanceId} ({Kind} on {Host}) of agent {AgentId}", _identity.InstanceId,
+            _identity.Kind, _identity.Host, agentId);
 
         var heartbeats = HeartbeatAsync(queen, agentId, stoppingToken);
         var running = new List<Task>();
@@ -56,7 +65,7 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
 
         await Task.WhenAll(running);
         await heartbeats;
-        using var left = await queen.DeleteAsync($"/api/v1/swarm/agents/{_instanceId}", CancellationToken.None);
+        using var left = await queen.DeleteAsync($"/api/v1/swarm/agents/{_identity.InstanceId}", CancellationToken.None);
         logger.LogInformation("Left the swarm ({Status})", (int)left.StatusCode);
     }
 
@@ -84,10 +93,10 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
 
     private async Task<bool> RegisterAsync(HttpClient queen, Guid agentId, CancellationToken ct)
     {
-        using var response = await queen.PutAsJsonAsync($"/api/v1/swarm/agents/{_instanceId}", new
+        using var response = await queen.PutAsJsonAsync($"/api/v1/swarm/agents/{_identity.InstanceId}", new
         {
             agent_id = agentId, capabilities = _handlers.Keys.ToArray(), version = typeof(SwarmMember).Assembly.GetName().Version?.ToString() ?? "0",
-            max_concurrency = MaxConcurrency,
+            max_concurrency = MaxConcurrency, kind = _identity.Kind, host = _identity.Host, readiness_url = _readinessUrl,
         }, ct);
         response.EnsureSuccessStatusCode();
         return true;
@@ -95,14 +104,14 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
 
     private async Task HeartbeatAsync(HttpClient queen, Guid agentId, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(HeartbeatInterval);
+        using var timer = new PeriodicTimer(_heartbeatInterval);
         try
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
                 try
                 {
-                    using var beat = await queen.PostAsync($"/api/v1/swarm/agents/{_instanceId}/heartbeat", null, ct);
+                    using var beat = await queen.PostAsync($"/api/v1/swarm/agents/{_identity.InstanceId}/heartbeat", null, ct);
                     if (beat.StatusCode == HttpStatusCode.NotFound)
                     {
                         // Declared dead while we were away (paused, cut off): join again; our old leases were released.
@@ -125,7 +134,7 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
     {
         try
         {
-            using var response = await queen.PostAsync($"/api/v1/swarm/agents/{_instanceId}/lease", null, ct);
+            using var response = await queen.PostAsync($"/api/v1/swarm/agents/{_identity.InstanceId}/lease", null, ct);
             return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonElement>(ct) : null;
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
@@ -144,6 +153,8 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
     {
         var taskId = task.GetProperty("id").GetGuid();
         var token = task.GetProperty("fencing_token").GetInt64();
+        using var finished = new CancellationTokenSource();
+        var renewals = RenewAsync(queen, taskId, token, finished.Token);
         try
         {
             using var started = await api.PostAsJsonAsync("/api/v1/runs/start", new { agent_id = agentId, metadata = new { task_id = taskId } }, ct);
@@ -175,6 +186,64 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
             // The lease lapses and the task goes back to the queue.
             logger.LogWarning("Task {TaskId} could not be run or reported: {Reason}", taskId, e.Message);
         }
+        finally
+        {
+            await finished.CancelAsync();
+            await renewals;
+        }
+    }
+
+    /// <summary>Keeps the lease while the task runs; stops when it is refused (the task was taken over) or the task ends.</summary>
+    private async Task RenewAsync(HttpClient queen, Guid taskId, long token, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(RenewInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    using var renewed = await queen.PostAsJsonAsync($"/api/v1/swarm/tasks/{taskId}/renew", new { fencing_token = token }, ct);
+                    if (renewed.StatusCode == HttpStatusCode.Conflict)
+                    {
+                        logger.LogWarning("Task {TaskId}: lease lost; it was handed to another instance", taskId);
+                        return;
+                    }
+                }
+                catch (HttpRequestException e)
+                {
+                    logger.LogWarning("Task {TaskId}: renewal failed: {Reason}", taskId, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The task ended.
+        }
+    }
+
+    /// <summary>
+    /// Where the queen can probe this process's readiness: <c>Cognive:Agents:ReadinessUrl</c>, or in local runs the
+    /// loopback address it listens on. Elsewhere (a pod) none is guessed: heartbeats and task progress still watch it.
+    /// </summary>
+    private async Task<string?> LocalReadinessUrlAsync(CancellationToken ct)
+    {
+        if (configuration["Cognive:Agents:ReadinessUrl"] is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var started = new TaskCompletionSource();
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(ct);
+        }
+
+        return server.Features.Get<IServerAddressesFeature>()?.Addresses
+            .Select(address => new Uri(address))
+            .Where(address => address.IsLoopback && address.Scheme == Uri.UriSchemeHttp)
+            .Select(address => new Uri(address, "/health/readiness").ToString())
+            .FirstOrDefault();
     }
 
     private async Task<T> UntilDoneAsync<T>(Func<Task<T>> attempt, string what, CancellationToken ct)

@@ -556,6 +556,30 @@ namespace Cognive.Data.Migrations
                     b.ToTable("model_prices", (string)null);
                 });
 
+            modelBuilder.Entity("Cognive.Data.Swarm.SwarmCircuit", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("team_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("OpenUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("open_until");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.HasKey("TeamId", "Kind");
+
+                    b.ToTable("swarm_circuits", (string)null);
+                });
+
             modelBuilder.Entity("Cognive.Data.Swarm.SwarmInstance", b =>
                 {
                     b.Property<Guid>("Id")
@@ -572,6 +596,28 @@ namespace Cognive.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("capabilities");
 
+                    b.Property<DateTimeOffset?>("FailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failed_at");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<string>("Host")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("host");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasDefaultValue("default")
+                        .HasColumnName("kind");
+
                     b.Property<DateTimeOffset>("LastHeartbeatAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_heartbeat_at");
@@ -584,9 +630,18 @@ namespace Cognive.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("max_concurrency");
 
+                    b.Property<string>("ReadinessUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("readiness_url");
+
                     b.Property<int>("Recoveries")
                         .HasColumnType("integer")
                         .HasColumnName("recoveries");
+
+                    b.Property<DateTimeOffset?>("RecoveryDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recovery_due_at");
 
                     b.Property<DateTimeOffset>("RegisteredAt")
                         .HasColumnType("timestamp with time zone")
@@ -611,6 +666,9 @@ namespace Cognive.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AgentId");
+
+                    b.HasIndex("RecoveryDueAt")
+                        .HasFilter("recovery_due_at IS NOT NULL");
 
                     b.HasIndex("TeamId", "State");
 
@@ -658,6 +716,79 @@ namespace Cognive.Data.Migrations
                     b.HasKey("TeamId", "Namespace", "Key");
 
                     b.ToTable("swarm_memory", (string)null);
+                });
+
+            modelBuilder.Entity("Cognive.Data.Swarm.SwarmRecovery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("action");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<DateTimeOffset>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("detail");
+
+                    b.Property<DateTimeOffset>("FailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failed_at");
+
+                    b.Property<string>("Host")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("host");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("team_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstanceId", "FailedAt", "Outcome")
+                        .IsUnique()
+                        .HasFilter("outcome IN ('RateLimited', 'CircuitOpen')");
+
+                    b.HasIndex("TeamId", "Kind", "DecidedAt");
+
+                    b.ToTable("swarm_recoveries", (string)null);
                 });
 
             modelBuilder.Entity("Cognive.Data.Swarm.SwarmTask", b =>
@@ -733,6 +864,10 @@ namespace Cognive.Data.Migrations
                     b.Property<JsonDocument>("Result")
                         .HasColumnType("jsonb")
                         .HasColumnName("result");
+
+                    b.Property<int>("StaleOutcomes")
+                        .HasColumnType("integer")
+                        .HasColumnName("stale_outcomes");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -974,6 +1109,15 @@ namespace Cognive.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Cognive.Data.Swarm.SwarmCircuit", b =>
+                {
+                    b.HasOne("Cognive.Data.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Cognive.Data.Swarm.SwarmInstance", b =>
                 {
                     b.HasOne("Cognive.Data.Agents.Agent", null)
@@ -990,6 +1134,15 @@ namespace Cognive.Data.Migrations
                 });
 
             modelBuilder.Entity("Cognive.Data.Swarm.SwarmMemoryEntry", b =>
+                {
+                    b.HasOne("Cognive.Data.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cognive.Data.Swarm.SwarmRecovery", b =>
                 {
                     b.HasOne("Cognive.Data.Teams.Team", null)
                         .WithMany()

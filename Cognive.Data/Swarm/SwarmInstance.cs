@@ -26,6 +26,23 @@ public sealed class SwarmInstance
     public DateTimeOffset? LeftAt { get; set; }
 
     public int Recoveries { get; set; }
+
+    /// <summary>The kind of agent (its deployment or AppHost resource): recovery policies and circuit breakers are per kind.</summary>
+    public required string Kind { get; set; }
+
+    /// <summary>Where it runs (the AppHost replica or the Kubernetes pod), for acting on its process; null when unknown.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>Its readiness endpoint, which the queen probes; null when it has none.</summary>
+    public string? ReadinessUrl { get; set; }
+
+    /// <summary>When it was last found dead or unhealthy, and why (cleared when it registers again).</summary>
+    public DateTimeOffset? FailedAt { get; set; }
+
+    public string? FailureReason { get; set; }
+
+    /// <summary>When the queen next decides on its recovery; null when none is due.</summary>
+    public DateTimeOffset? RecoveryDueAt { get; set; }
 }
 
 public enum SwarmInstanceState

@@ -50,6 +50,9 @@ public sealed class SwarmTask
     public DateTimeOffset? LeasedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Outcomes refused because they carried an old fencing token (a worker that lost its lease reported late).</summary>
+    public int StaleOutcomes { get; set; }
 }
 
 public enum SwarmTaskState

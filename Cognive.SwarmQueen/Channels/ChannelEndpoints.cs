@@ -117,8 +117,9 @@ public static class ChannelEndpoints
         }
     }
 
-    private static RedisKey StreamKey(ClaimsPrincipal user, string channel) =>
-        $"cognive:channel:{SwarmAuthentication.TeamIdOf(user):N}:{channel}";
+    private static RedisKey StreamKey(ClaimsPrincipal user, string channel) => StreamKey(SwarmAuthentication.TeamIdOf(user), channel);
+
+    public static RedisKey StreamKey(Guid teamId, string channel) => $"cognive:channel:{teamId:N}:{channel}";
 }
 
 public sealed record SendMessageRequest(JsonElement? Body);

@@ -47,16 +47,45 @@ public static class InstanceEndpoints
             errors["max_concurrency"] = ["max_concurrency is 1 to 1000."];
         }
 
+        if (request.Kind is not null && !IsName(request.Kind, 100))
+        {
+            errors["kind"] = ["kind has 1 to 100 letters, digits, '-', '_' or '.'."];
+        }
+
+        if (request.Host is not null && !IsName(request.Host, 253))
+        {
+            errors["host"] = ["host has 1 to 253 letters, digits, '-', '_' or '.'."];
+        }
+
+        if (request.ReadinessUrl is not null && !IsReadinessUrl(request.ReadinessUrl))
+        {
+            errors["readiness_url"] = ["readiness_url is an absolute http(s) URL ending in /health/readiness."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        return await registry.RegisterAsync(teamId, instanceId, request, ct)
-            ? TypedResults.NoContent()
-            : TypedResults.Problem(type: "https://cognive.dev/problems/instance-unavailable", title: "Instance id unavailable",
-                statusCode: StatusCodes.Status409Conflict, detail: "This instance id is taken or quarantined.");
+        var registration = await registry.RegisterAsync(teamId, instanceId, request, ct);
+        return registration switch
+        {
+            { Succeeded: true } => TypedResults.NoContent(),
+            { QuarantinedUntil: { } until } => TypedResults.Problem(type: "https://cognive.dev/problems/kind-quarantined",
+                title: "Agent kind quarantined", statusCode: StatusCodes.Status409Conflict,
+                detail: $"Instances of '{request.KindOrDefault}' crash-looped; they may join again after {until:O}."),
+            _ => TypedResults.Problem(type: "https://cognive.dev/problems/instance-unavailable", title: "Instance id unavailable",
+                statusCode: StatusCodes.Status409Conflict, detail: "This instance id belongs to another team."),
+        };
     }
+
+    private static bool IsName(string value, int maxLength) =>
+        value.Length is > 0 && value.Length <= maxLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    // Only the readiness path: the queen GETs it and keeps nothing of the answer but its status.
+    private static bool IsReadinessUrl(string value) =>
+        value.Length <= 500 && Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" &&
+        url.AbsolutePath == "/health/readiness" && url.Query.Length == 0 && url.UserInfo.Length == 0;
 
     private static async Task<Results<NoContent, NotFound>> HeartbeatAsync(Guid instanceId, ClaimsPrincipal user,
         InstanceRegistry registry, CancellationToken ct) =>

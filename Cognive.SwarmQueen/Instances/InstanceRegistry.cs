@@ -1,5 +1,6 @@
 using Cognive.SwarmQueen.Tasks;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Cognive.SwarmQueen.Instances;
 
@@ -8,17 +9,27 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
 {
     private const string Live = "('Starting', 'Idle', 'Busy', 'Unhealthy')";
 
-    /// <summary>Registers (or registers again) an instance; false when the id belongs to another team.</summary>
-    public async Task<bool> RegisterAsync(Guid teamId, Guid instanceId, RegisterInstanceRequest request, CancellationToken ct)
+    /// <summary>
+    /// Registers (or registers again, after a restart) an instance; registering clears what the queen had found wrong
+    /// with it. Refused when the id belongs to another team or the kind is quarantined.
+    /// </summary>
+    public async Task<Registration> RegisterAsync(Guid teamId, Guid instanceId, RegisterInstanceRequest request, CancellationToken ct)
     {
         await using var command = db.CreateCommand("""
-            INSERT INTO swarm_instances (id, team_id, agent_id, capabilities, version, max_concurrency, state, registered_at,
-                                         last_heartbeat_at, recoveries)
-            VALUES ($1, $2, $3, $4, $5, $6, 'Idle', now(), now(), 0)
-            ON CONFLICT (id) DO UPDATE SET agent_id = excluded.agent_id, capabilities = excluded.capabilities,
-                version = excluded.version, max_concurrency = excluded.max_concurrency, state = 'Idle',
-                registered_at = now(), last_heartbeat_at = now(), left_at = NULL
-            WHERE swarm_instances.team_id = excluded.team_id AND swarm_instances.state <> 'Quarantined'
+            WITH quarantine AS (
+                SELECT open_until FROM swarm_circuits WHERE team_id = $2 AND kind = $7 AND open_until > now()
+            ), registered AS (
+                INSERT INTO swarm_instances (id, team_id, agent_id, capabilities, version, max_concurrency, state, registered_at,
+                                             last_heartbeat_at, recoveries, kind, host, readiness_url)
+                SELECT $1, $2, $3, $4, $5, $6, 'Idle', now(), now(), 0, $7, $8, $9 WHERE NOT EXISTS (SELECT 1 FROM quarantine)
+                ON CONFLICT (id) DO UPDATE SET agent_id = excluded.agent_id, capabilities = excluded.capabilities,
+                    version = excluded.version, max_concurrency = excluded.max_concurrency, state = 'Idle', kind = excluded.kind,
+                    host = excluded.host, readiness_url = excluded.readiness_url, registered_at = now(), last_heartbeat_at = now(),
+                    left_at = NULL, failed_at = NULL, failure_reason = NULL, recovery_due_at = NULL
+                WHERE swarm_instances.team_id = excluded.team_id
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM registered), (SELECT open_until FROM quarantine)
             """);
         command.Parameters.Add(new() { Value = instanceId });
         command.Parameters.Add(new() { Value = teamId });
@@ -26,7 +37,14 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
         command.Parameters.Add(new() { Value = request.Capabilities ?? [] });
         command.Parameters.Add(new() { Value = request.Version! });
         command.Parameters.Add(new() { Value = request.MaxConcurrency ?? 1 });
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        command.Parameters.Add(new() { Value = request.KindOrDefault });
+        command.Parameters.Add(new() { Value = (object?)request.Host ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.Add(new() { Value = (object?)request.ReadinessUrl ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.GetInt64(0) == 1 ? Registration.Accepted
+            : reader.IsDBNull(1) ? Registration.IdTaken
+            : new Registration(false, reader.GetFieldValue<DateTimeOffset>(1));
     }
 
     /// <summary>False when the team has no live instance with that id (never registered, left, or declared dead).</summary>
@@ -34,8 +52,9 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand($"""
             UPDATE swarm_instances i SET last_heartbeat_at = now(),
-                state = CASE WHEN EXISTS (SELECT 1 FROM swarm_tasks t WHERE t.instance_id = i.id AND t.state = 'Leased')
-                             THEN 'Busy' ELSE 'Idle' END
+                state = CASE WHEN state = 'Unhealthy' THEN 'Unhealthy'
+                             WHEN EXISTS (SELECT 1 FROM swarm_tasks t WHERE t.instance_id = i.id AND t.state = 'Leased') THEN 'Busy'
+                             ELSE 'Idle' END
             WHERE team_id = $1 AND id = $2 AND state IN {Live}
             """);
         command.Parameters.Add(new() { Value = teamId });
@@ -58,7 +77,8 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand("""
             SELECT i.id, i.agent_id, i.capabilities, i.version, i.max_concurrency, i.state, i.registered_at, i.last_heartbeat_at,
-                   i.recoveries, (SELECT count(*) FROM swarm_tasks t WHERE t.instance_id = i.id AND t.state = 'Leased')
+                   i.recoveries, (SELECT count(*) FROM swarm_tasks t WHERE t.instance_id = i.id AND t.state = 'Leased'),
+                   i.kind, i.host, i.failure_reason, i.failed_at
             FROM swarm_instances i WHERE i.team_id = $1 ORDER BY i.registered_at
             """);
         command.Parameters.Add(new() { Value = teamId });
@@ -68,7 +88,9 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
         {
             instances.Add(new InstanceView(reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<string[]>(2), reader.GetString(3),
                 reader.GetInt32(4), reader.GetString(5).ToLowerInvariant(), reader.GetFieldValue<DateTimeOffset>(6),
-                reader.GetFieldValue<DateTimeOffset>(7), reader.GetInt32(8), reader.GetInt64(9)));
+                reader.GetFieldValue<DateTimeOffset>(7), reader.GetInt32(8), reader.GetInt64(9), reader.GetString(10),
+                reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12),
+                reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13)));
         }
 
         return instances;
@@ -91,20 +113,40 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
         return types;
     }
 
-    /// <summary>Instances silent for longer than <paramref name="timeout"/> are dead; returns how many were declared so.</summary>
-    public async Task<int> DeclareSilentDeadAsync(TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// Instances silent for longer than <paramref name="timeout"/> are dead: their leases go back to the queue at once
+    /// (failover), and their recovery is due after <paramref name="grace"/> (a paused instance may come back by itself).
+    /// </summary>
+    public async Task<int> DeclareSilentDeadAsync(TimeSpan timeout, TimeSpan grace, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
-            UPDATE swarm_instances SET state = 'Dead' WHERE state IN {Live} AND last_heartbeat_at < now() - $1
+            UPDATE swarm_instances SET state = 'Dead', failed_at = now(), failure_reason = 'dead', recovery_due_at = now() + $2
+            WHERE state IN {Live} AND last_heartbeat_at < now() - $1
             """);
         command.Parameters.Add(new() { Value = timeout });
+        command.Parameters.Add(new() { Value = grace });
         return await command.ExecuteNonQueryAsync(ct);
     }
 }
 
 /// <param name="AgentId">The control plane's agent this instance runs as (an agent of the caller's team).</param>
 /// <param name="Capabilities">The task types and specialties it takes.</param>
-public sealed record RegisterInstanceRequest(Guid? AgentId, string[]? Capabilities, string? Version, int? MaxConcurrency);
+/// <param name="Kind">Its kind (deployment or AppHost resource; "default" when left out): recovery works per kind.</param>
+/// <param name="Host">The replica or pod it runs in, so the queen can restart it.</param>
+/// <param name="ReadinessUrl">Its <c>/health/readiness</c> endpoint, which the queen probes.</param>
+public sealed record RegisterInstanceRequest(Guid? AgentId, string[]? Capabilities, string? Version, int? MaxConcurrency, string? Kind,
+    string? Host, string? ReadinessUrl)
+{
+    public string KindOrDefault => Kind ?? "default";
+}
+
+/// <param name="QuarantinedUntil">Set when refused because the instance's kind is quarantined.</param>
+public sealed record Registration(bool Succeeded, DateTimeOffset? QuarantinedUntil)
+{
+    public static readonly Registration Accepted = new(true, null);
+    public static readonly Registration IdTaken = new(false, null);
+}
 
 public sealed record InstanceView(Guid InstanceId, Guid AgentId, string[] Capabilities, string Version, int MaxConcurrency, string State,
-    DateTimeOffset RegisteredAt, DateTimeOffset LastHeartbeatAt, int Recoveries, long Load);
+    DateTimeOffset RegisteredAt, DateTimeOffset LastHeartbeatAt, int Recoveries, long Load, string Kind, string? Host,
+    string? FailureReason, DateTimeOffset? FailedAt);

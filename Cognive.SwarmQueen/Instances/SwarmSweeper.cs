@@ -1,12 +1,15 @@
+using Cognive.SwarmQueen.Recovery;
 using Cognive.SwarmQueen.Tasks;
+using Microsoft.Extensions.Options;
 
 namespace Cognive.SwarmQueen.Instances;
 
 /// <summary>
 /// Once a second: instances silent past the heartbeat timeout are declared dead, and lapsed leases (and the leases of
-/// dead or departed instances) go back to the queue. Both are single statements, safe with several queens.
+/// dead, departed or quarantined instances) go back to the queue: failover. Recovery of the failed is the coordinator's. Both are single statements, safe with several queens.
 /// </summary>
-public sealed class SwarmSweeper(InstanceRegistry instances, TaskQueue tasks, IConfiguration configuration, ILogger<SwarmSweeper> logger)
+public sealed class SwarmSweeper(InstanceRegistry instances, TaskQueue tasks, IConfiguration configuration,
+    IOptions<RecoveryOptions> recovery, ILogger<SwarmSweeper> logger)
     : BackgroundService
 {
     public const string HeartbeatTimeoutSetting = "Cognive:Swarm:HeartbeatTimeoutSeconds";
@@ -20,8 +23,8 @@ public sealed class SwarmSweeper(InstanceRegistry instances, TaskQueue tasks, IC
         {
             try
             {
-                var dead = await instances.DeclareSilentDeadAsync(timeout, stoppingToken);
-                var released = await tasks.ReleaseLapsedAsync(stoppingToken);
+                var dead = await instances.DeclareSilentDeadAsync(timeout, recovery.Value.Grace, stoppingToken);
+                var released = await tasks.ReleaseLapsedAsync(recovery.Value.Grace, stoppingToken);
                 if (dead > 0 || released > 0)
                 {
                     logger.LogInformation("{Dead} silent instances declared dead; {Released} leases released", dead, released);

@@ -16,7 +16,7 @@ public sealed class TaskQueue(NpgsqlDataSource db)
 
     private const string TaskColumns = """
         id, type, payload, priority, required_capabilities, state, attempts, max_attempts, deadline, instance_id,
-        fencing_token, lease_expires_at, result, error, created_at, leased_at, finished_at
+        fencing_token, lease_expires_at, result, error, created_at, leased_at, finished_at, stale_outcomes
         """;
 
     public async Task<(Guid Id, bool Created)> EnqueueAsync(Guid teamId, NewTask task, CancellationToken ct)
@@ -72,7 +72,7 @@ public sealed class TaskQueue(NpgsqlDataSource db)
         await using var command = db.CreateCommand("""
             WITH instance AS (
                 SELECT id, capabilities, max_concurrency FROM swarm_instances
-                WHERE team_id = $1 AND id = $2 AND state NOT IN ('Dead', 'Quarantined', 'Left')
+                WHERE team_id = $1 AND id = $2 AND state IN ('Starting', 'Idle', 'Busy')
                 FOR UPDATE
             ), room AS (
                 SELECT i.* FROM instance i
@@ -90,7 +90,7 @@ public sealed class TaskQueue(NpgsqlDataSource db)
             FROM candidate c WHERE t.id = c.id
             RETURNING t.id, t.type, t.payload, t.priority, t.required_capabilities, t.state, t.attempts, t.max_attempts,
                 t.deadline, t.instance_id, t.fencing_token, t.lease_expires_at, t.result, t.error, t.created_at, t.leased_at,
-                t.finished_at
+                t.finished_at, t.stale_outcomes
             """);
         command.Parameters.Add(new() { Value = teamId });
         command.Parameters.Add(new() { Value = instanceId });
@@ -105,26 +105,53 @@ public sealed class TaskQueue(NpgsqlDataSource db)
         WHERE team_id = $1 AND id = $2 AND state = 'Leased' AND fencing_token = $3
         """, ct, teamId, id, fencingToken, lease);
 
-    public Task<bool> CompleteAsync(Guid teamId, Guid id, long fencingToken, JsonElement? result, CancellationToken ct) => ChangedOneAsync("""
-        UPDATE swarm_tasks SET state = 'Done', result = $4, finished_at = now(), lease_expires_at = NULL
-        WHERE team_id = $1 AND id = $2 AND state = 'Leased' AND fencing_token = $3
-        """, ct, teamId, id, fencingToken, Json(result));
+    public Task<bool> CompleteAsync(Guid teamId, Guid id, long fencingToken, JsonElement? result, CancellationToken ct) =>
+        OutcomeAsync("state = 'Done', result = $4, finished_at = now(), lease_expires_at = NULL", ct, teamId, id, fencingToken, Json(result));
 
     /// <summary>A failed attempt: back to the queue after a backoff, or dead once its attempts are spent.</summary>
-    public Task<bool> FailAsync(Guid teamId, Guid id, long fencingToken, string error, CancellationToken ct) => ChangedOneAsync($"""
-        UPDATE swarm_tasks SET {Retry}, error = $4
-        WHERE team_id = $1 AND id = $2 AND state = 'Leased' AND fencing_token = $3
-        """, ct, teamId, id, fencingToken, error);
+    public Task<bool> FailAsync(Guid teamId, Guid id, long fencingToken, string error, CancellationToken ct) =>
+        OutcomeAsync($"{Retry}, error = $4", ct, teamId, id, fencingToken, error);
 
-    /// <summary>Leases that lapsed, and the leases of instances declared dead, go back to the queue (or die).</summary>
-    public async Task<int> ReleaseLapsedAsync(CancellationToken ct)
+    /// <summary>
+    /// Leases that lapsed, and the leases of instances declared dead, go back to the queue (or die). An instance that
+    /// still heartbeats but let a lease lapse is stalled: unhealthy, no more leases, its recovery due after <paramref name="grace"/>.
+    /// </summary>
+    public async Task<int> ReleaseLapsedAsync(TimeSpan grace, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
-            UPDATE swarm_tasks SET {Retry}, error = 'lease lapsed'
-            WHERE state = 'Leased' AND (lease_expires_at < now()
-                OR instance_id IN (SELECT id FROM swarm_instances WHERE state IN ('Dead', 'Left')))
+            WITH lapsed AS (
+                SELECT id, instance_id, lease_expires_at < now() AS expired FROM swarm_tasks
+                WHERE state = 'Leased' AND (lease_expires_at < now()
+                    OR instance_id IN (SELECT id FROM swarm_instances WHERE state IN ('Dead', 'Left', 'Quarantined')))
+                FOR UPDATE SKIP LOCKED
+            ), released AS (
+                UPDATE swarm_tasks t SET {Retry}, error = 'lease lapsed' FROM lapsed l WHERE t.id = l.id RETURNING t.id
+            ), stalled AS (
+                UPDATE swarm_instances SET state = 'Unhealthy', failed_at = now(), failure_reason = 'stalled', recovery_due_at = now() + $1
+                WHERE id IN (SELECT instance_id FROM lapsed WHERE expired) AND state IN ('Starting', 'Idle', 'Busy')
+            )
+            SELECT count(*) FROM released
             """);
-        return await command.ExecuteNonQueryAsync(ct);
+        command.Parameters.Add(new() { Value = grace });
+        return (int)(long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Records the outcome of the lease holding <paramref name="values"/>' token; an older token is refused and counted.</summary>
+    private async Task<bool> OutcomeAsync(string set, CancellationToken ct, params object?[] values)
+    {
+        await using var command = db.CreateCommand($"""
+            WITH outcome AS (
+                UPDATE swarm_tasks SET {set}
+                WHERE team_id = $1 AND id = $2 AND state = 'Leased' AND fencing_token = $3
+                RETURNING 1
+            ), stale AS (
+                UPDATE swarm_tasks SET stale_outcomes = stale_outcomes + 1
+                WHERE team_id = $1 AND id = $2 AND fencing_token > $3 AND NOT EXISTS (SELECT 1 FROM outcome)
+            )
+            SELECT count(*) FROM outcome
+            """);
+        AddParameters(command, values);
+        return (long)(await command.ExecuteScalarAsync(ct))! == 1;
     }
 
     // Exponential backoff: 1 s after the first attempt, doubling, at most a minute.
@@ -138,12 +165,16 @@ public sealed class TaskQueue(NpgsqlDataSource db)
     private async Task<bool> ChangedOneAsync(string sql, CancellationToken ct, params object?[] values)
     {
         await using var command = db.CreateCommand(sql);
+        AddParameters(command, values);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    private static void AddParameters(NpgsqlCommand command, object?[] values)
+    {
         foreach (var value in values)
         {
             command.Parameters.Add(value is NpgsqlParameter parameter ? parameter : new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
-
-        return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
     private static NpgsqlParameter Json(JsonElement? value) =>

@@ -1,0 +1,50 @@
+namespace Cognive.Data.Swarm;
+
+/// <summary>One decision of the queen about a failed instance: what it did (or why it did nothing), and how that went.</summary>
+public sealed class SwarmRecovery
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public Guid TeamId { get; init; }
+
+    public Guid InstanceId { get; init; }
+
+    public required string Kind { get; init; }
+
+    public string? Host { get; init; }
+
+    /// <summary>What was wrong: dead (silent), stalled (leases lapsed while heartbeating), not_ready (readiness probe failing).</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>When the failure it answers was found; with the outcome, one record per failure for deferrals.</summary>
+    public DateTimeOffset FailedAt { get; init; }
+
+    public RecoveryAction Action { get; init; }
+
+    public RecoveryOutcome Outcome { get; init; }
+
+    /// <summary>The kind's attempt this was within the window (1-based); 0 when nothing was attempted.</summary>
+    public int Attempt { get; init; }
+
+    public required string Detail { get; init; }
+
+    public DateTimeOffset DecidedAt { get; init; }
+}
+
+public enum RecoveryAction
+{
+    Restart,
+    Recreate,
+    ScaleUp,
+    Failover,
+    AlertOnly,
+    Quarantine,
+}
+
+public enum RecoveryOutcome
+{
+    Succeeded,
+    Failed,
+    RateLimited,
+    CircuitOpen,
+}

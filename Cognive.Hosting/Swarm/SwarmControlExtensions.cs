@@ -1,0 +1,50 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cognive.Hosting.Swarm;
+
+public static class SwarmControlExtensions
+{
+    /// <summary>
+    /// Local runs: gives the queen the AppHost's control endpoint (loopback, a token made for this run), through which it
+    /// restarts, recreates and adds replicas of the agent kinds named here — and nothing else. A kind's spare resource
+    /// (started on demand) is what scaling up starts. In publish mode nothing is added: Kubernetes is the port there.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSwarmControl(this IResourceBuilder<ProjectResource> queen,
+        params SwarmKind[] kinds)
+    {
+        var builder = queen.ApplicationBuilder;
+        if (!builder.ExecutionContext.IsRunMode)
+        {
+            return queen;
+        }
+
+        var control = new SwarmControl(FreeLoopbackPort(), Convert.ToHexString(RandomNumberGenerator.GetBytes(32)), kinds);
+        builder.Services.AddSingleton(control);
+        builder.Services.AddHostedService<SwarmControlServer>();
+        return queen
+            .WithEnvironment("Cognive__Swarm__Control__Url", control.Url)
+            .WithEnvironment("Cognive__Swarm__Control__Token", control.Token);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
+
+/// <param name="Name">The kind the instances report (<c>Cognive:Agents:Kind</c>).</param>
+/// <param name="Pool">The resource whose replicas are the kind's instances.</param>
+/// <param name="Spare">A resource of the same project started only on demand, for scaling up; null when there is none.</param>
+public sealed record SwarmKind(string Name, IResource Pool, IResource? Spare);
+
+public sealed record SwarmControl(int Port, string Token, IReadOnlyList<SwarmKind> Kinds)
+{
+    public string Url => $"http://127.0.0.1:{Port}/";
+}

@@ -1,0 +1,45 @@
+using System.Net.Http.Headers;
+
+namespace Cognive.SwarmQueen.Recovery;
+
+/// <summary>
+/// Local runs: the AppHost's control endpoint (loopback only, bearer token from the AppHost), which runs the resource
+/// commands of the agent replicas (see Cognive.Hosting's SwarmControl).
+/// </summary>
+public sealed class AppHostRecoveryPort(HttpClient http) : IRecoveryPort
+{
+    public const string UrlSetting = "Cognive:Swarm:Control:Url";
+    public const string TokenSetting = "Cognive:Swarm:Control:Token";
+
+    public static void Configure(HttpClient http, IConfiguration configuration)
+    {
+        http.BaseAddress = new Uri(configuration[UrlSetting]!);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", configuration[TokenSetting]);
+        http.Timeout = TimeSpan.FromMinutes(1);
+    }
+
+    public Task<PortResult> RestartAsync(RecoveryTarget target, CancellationToken ct) => OnReplicaAsync(target, "restart", ct);
+
+    public Task<PortResult> RecreateAsync(RecoveryTarget target, CancellationToken ct) => OnReplicaAsync(target, "recreate", ct);
+
+    public Task<PortResult> ScaleUpAsync(RecoveryTarget target, CancellationToken ct) =>
+        PostAsync($"/kinds/{Uri.EscapeDataString(target.Kind)}/scale-up", ct);
+
+    private Task<PortResult> OnReplicaAsync(RecoveryTarget target, string command, CancellationToken ct) => target.Host is { } host
+        ? PostAsync($"/kinds/{Uri.EscapeDataString(target.Kind)}/replicas/{Uri.EscapeDataString(host)}/{command}", ct)
+        : Task.FromResult(PortResult.Refused("the instance did not say which replica it runs in"));
+
+    private async Task<PortResult> PostAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.PostAsync(path, null, ct);
+            var detail = await response.Content.ReadAsStringAsync(ct);
+            return new PortResult(response.IsSuccessStatusCode, $"AppHost: {(int)response.StatusCode} {detail}".Trim());
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return PortResult.Refused($"AppHost unreachable: {e.Message}");
+        }
+    }
+}

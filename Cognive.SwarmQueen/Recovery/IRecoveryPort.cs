@@ -1,0 +1,41 @@
+namespace Cognive.SwarmQueen.Recovery;
+
+/// <summary>
+/// Where recovery acts on processes. Locally, the AppHost's resource API (<see cref="AppHostRecoveryPort"/>); in
+/// Kubernetes, the cluster's API (<see cref="KubernetesRecoveryPort"/>); with neither, nothing is acted on and tasks
+/// still fail over (<see cref="NoProcessControl"/>).
+/// </summary>
+public interface IRecoveryPort
+{
+    /// <summary>Restarts the instance's process gracefully (the same replica or pod comes back).</summary>
+    Task<PortResult> RestartAsync(RecoveryTarget target, CancellationToken ct);
+
+    /// <summary>Throws the instance's process away and starts a fresh one in its place.</summary>
+    Task<PortResult> RecreateAsync(RecoveryTarget target, CancellationToken ct);
+
+    /// <summary>Adds one instance of the kind.</summary>
+    Task<PortResult> ScaleUpAsync(RecoveryTarget target, CancellationToken ct);
+}
+
+/// <param name="Kind">The agent kind: the AppHost resource or the Kubernetes deployment.</param>
+/// <param name="Host">The replica or pod, when the instance said which.</param>
+public sealed record RecoveryTarget(string Kind, string? Host);
+
+public sealed record PortResult(bool Succeeded, string Detail)
+{
+    public static PortResult Done(string detail) => new(true, detail);
+
+    public static PortResult Refused(string detail) => new(false, detail);
+}
+
+/// <summary>No process control configured: process actions are refused (and recorded as such); tasks still fail over.</summary>
+public sealed class NoProcessControl : IRecoveryPort
+{
+    private static readonly Task<PortResult> Refusal = Task.FromResult(PortResult.Refused("no process control is configured"));
+
+    public Task<PortResult> RestartAsync(RecoveryTarget target, CancellationToken ct) => Refusal;
+
+    public Task<PortResult> RecreateAsync(RecoveryTarget target, CancellationToken ct) => Refusal;
+
+    public Task<PortResult> ScaleUpAsync(RecoveryTarget target, CancellationToken ct) => Refusal;
+}

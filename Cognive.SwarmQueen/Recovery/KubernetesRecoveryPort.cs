@@ -1,0 +1,109 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+
+namespace Cognive.SwarmQueen.Recovery;
+
+/// <summary>
+/// In a cluster: restarts and recreations delete the instance's pod (its Deployment starts another; a recreation skips
+/// the grace period), scaling up raises the kind's Deployment by one replica, at most to <see cref="MaxReplicasSetting"/>.
+/// Only pods labelled as the kind are touched. Needs a service account allowed to get/delete pods and get/patch
+/// deployments/scale in its namespace.
+/// </summary>
+public sealed class KubernetesRecoveryPort(HttpClient http, string ns, int maxReplicas) : IRecoveryPort
+{
+    public const string MaxReplicasSetting = "Cognive:Swarm:Recovery:MaxReplicas";
+    private const string ServiceAccountFolder = "/var/run/secrets/kubernetes.io/serviceaccount";
+    private const string KindLabel = "app.kubernetes.io/name";
+
+    public static bool IsInCluster => Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 } &&
+        File.Exists(Path.Combine(ServiceAccountFolder, "token"));
+
+    /// <summary>The in-cluster client: the API server from the environment, the pod's service account token and CA.</summary>
+    public static KubernetesRecoveryPort InCluster(IConfiguration configuration)
+    {
+        var handler = new HttpClientHandler();
+        var ca = X509CertificateLoader.LoadCertificateFromFile(
+            Path.Combine(ServiceAccountFolder, "ca.crt"));
+        handler.ServerCertificateCustomValidationCallback = (_, certificate, chain, errors) =>
+        {
+            if (certificate is null || chain is null)
+            {
+                return false;
+            }
+
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(certificate) && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == 0;
+        };
+        var http = new HttpClient(handler)
+        {
+            BaseAddress = new Uri($"https://{Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")}:" +
+                $"{Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT")}"),
+        };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            File.ReadAllText(Path.Combine(ServiceAccountFolder, "token")).Trim());
+        var ns = File.ReadAllText(Path.Combine(ServiceAccountFolder, "namespace")).Trim();
+        return new KubernetesRecoveryPort(http, ns, configuration.GetValue(MaxReplicasSetting, 10));
+    }
+
+    public Task<PortResult> RestartAsync(RecoveryTarget target, CancellationToken ct) => DeletePodAsync(target, graceful: true, ct);
+
+    public Task<PortResult> RecreateAsync(RecoveryTarget target, CancellationToken ct) => DeletePodAsync(target, graceful: false, ct);
+
+    public async Task<PortResult> ScaleUpAsync(RecoveryTarget target, CancellationToken ct)
+    {
+        var path = $"/apis/apps/v1/namespaces/{ns}/deployments/{Uri.EscapeDataString(target.Kind)}/scale";
+        using var current = await http.GetAsync(path, ct);
+        if (!current.IsSuccessStatusCode)
+        {
+            return PortResult.Refused($"deployment '{target.Kind}': {(int)current.StatusCode}");
+        }
+
+        var replicas = (await current.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("spec").GetProperty("replicas").GetInt32();
+        if (replicas >= maxReplicas)
+        {
+            return PortResult.Refused($"deployment '{target.Kind}' already has {replicas} replicas (at most {maxReplicas})");
+        }
+
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, path)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { spec = new { replicas = replicas + 1 } }), Encoding.UTF8,
+                "application/merge-patch+json"),
+        };
+        using var patched = await http.SendAsync(patch, ct);
+        return new PortResult(patched.IsSuccessStatusCode, $"deployment '{target.Kind}': {replicas} → {replicas + 1} replicas ({(int)patched.StatusCode})");
+    }
+
+    private async Task<PortResult> DeletePodAsync(RecoveryTarget target, bool graceful, CancellationToken ct)
+    {
+        if (target.Host is not { } pod)
+        {
+            return PortResult.Refused("the instance did not say which pod it runs in");
+        }
+
+        var path = $"/api/v1/namespaces/{ns}/pods/{Uri.EscapeDataString(pod)}";
+        using var found = await http.GetAsync(path, ct);
+        if (!found.IsSuccessStatusCode)
+        {
+            return PortResult.Refused($"pod '{pod}': {(int)found.StatusCode}");
+        }
+
+        var labels = (await found.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("metadata").GetProperty("labels");
+        if (!labels.TryGetProperty(KindLabel, out var kind) || kind.GetString() != target.Kind)
+        {
+            return PortResult.Refused($"pod '{pod}' is not an instance of '{target.Kind}'");
+        }
+
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, path)
+        {
+            Content = graceful ? null : JsonContent.Create(new { kind = "DeleteOptions", apiVersion = "v1", gracePeriodSeconds = 0 }),
+        };
+        using var deleted = await http.SendAsync(delete, ct);
+        return new PortResult(deleted.IsSuccessStatusCode, $"pod '{pod}' deleted{(graceful ? "" : " at once")} ({(int)deleted.StatusCode})");
+    }
+}

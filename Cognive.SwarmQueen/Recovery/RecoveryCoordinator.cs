@@ -1,0 +1,128 @@
+using System.Diagnostics.Metrics;
+using Cognive.Data.Swarm;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Cognive.SwarmQueen.Recovery;
+
+/// <summary>
+/// Once a second, decides on each failed instance whose recovery is due (<see cref="RecoveryPlanner"/>), acts through the
+/// <see cref="IRecoveryPort"/>, and records and audits the decision. One queen at a time (a PostgreSQL advisory lock).
+/// </summary>
+public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort port, SwarmAlerts alerts, NpgsqlDataSource db,
+    IOptions<RecoveryOptions> settings, IMeterFactory meters, ILogger<RecoveryCoordinator> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RateLimitedRetry = TimeSpan.FromSeconds(10);
+    private const long PassLock = 0x5357_4152_4D52_4543; // "SWARMREC"
+
+    private readonly RecoveryOptions _options = settings.Value;
+    private readonly Counter<long> _decisions = meters.Create("Cognive.SwarmQueen").CreateCounter<long>("cognive.swarm.recoveries");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var connection = await db.OpenConnectionAsync(stoppingToken);
+                if (!await TryLockAsync(connection, "pg_try_advisory_lock", stoppingToken))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    foreach (var failure in await ledger.DueAsync(stoppingToken))
+                    {
+                        await RecoverAsync(failure, stoppingToken);
+                    }
+                }
+                finally
+                {
+                    await TryLockAsync(connection, "pg_advisory_unlock", CancellationToken.None);
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or StackExchange.Redis.RedisException)
+            {
+                logger.LogWarning("Recovery pass failed, retrying: {Reason}", e.Message);
+            }
+        }
+    }
+
+    private async Task RecoverAsync(FailedInstance failure, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var history = await ledger.HistoryAsync(failure.TeamId, failure.Kind, _options.Window, ct);
+        var decision = RecoveryPlanner.Decide(failure, history, await ledger.ActionsLastMinuteAsync(failure.TeamId, ct), _options, now);
+        switch (decision)
+        {
+            case { Deferral: RecoveryOutcome.CircuitOpen }:
+                await RecordAsync(failure, decision, RecoveryOutcome.CircuitOpen, decision.Detail, history.CircuitOpenUntil, null, ct);
+                break;
+            case { Deferral: RecoveryOutcome.RateLimited }:
+                await RecordAsync(failure, decision, RecoveryOutcome.RateLimited, decision.Detail, now + RateLimitedRetry, null, ct);
+                await AlertOnMassFailureAsync(failure, ct);
+                break;
+            case { Action: RecoveryAction.Quarantine }:
+                var openUntil = now + _options.Cooldown;
+                await RecordAsync(failure, decision, RecoveryOutcome.Succeeded, decision.Detail, openUntil, openUntil, ct);
+                await alerts.RaiseAsync(failure.TeamId, "circuit_open", failure.Kind, decision.Detail);
+                break;
+            case { Action: RecoveryAction.AlertOnly or RecoveryAction.Failover }:
+                await RecordAsync(failure, decision, RecoveryOutcome.Succeeded, $"{decision.Detail}: {Describe(decision.Action)}", null, null, ct);
+                if (decision.Action is RecoveryAction.AlertOnly)
+                {
+                    await alerts.RaiseAsync(failure.TeamId, "instance_failed", failure.Kind, $"instance {failure.InstanceId} is {failure.Reason}");
+                }
+
+                break;
+            default:
+                var result = await ActAsync(decision.Action, new RecoveryTarget(failure.Kind, failure.Host), ct);
+                // A replacement (scale-up) ends this instance's story; after a restart it has a while to come back, or the next attempt escalates.
+                var nextDue = result.Succeeded && decision.Action is RecoveryAction.ScaleUp ? (DateTimeOffset?)null : now + _options.Verify;
+                await RecordAsync(failure, decision, result.Succeeded ? RecoveryOutcome.Succeeded : RecoveryOutcome.Failed,
+                    $"{decision.Detail}: {result.Detail}", nextDue, null, ct);
+                break;
+        }
+    }
+
+    private Task<PortResult> ActAsync(RecoveryAction action, RecoveryTarget target, CancellationToken ct) => action switch
+    {
+        RecoveryAction.Restart => port.RestartAsync(target, ct),
+        RecoveryAction.Recreate => port.RecreateAsync(target, ct),
+        _ => port.ScaleUpAsync(target, ct),
+    };
+
+    private async Task RecordAsync(FailedInstance failure, RecoveryDecision decision, RecoveryOutcome outcome, string detail,
+        DateTimeOffset? nextDueAt, DateTimeOffset? circuitOpenUntil, CancellationToken ct)
+    {
+        await ledger.RecordAsync(failure, decision, outcome, detail, nextDueAt, circuitOpenUntil, ct);
+        _decisions.Add(1, new("action", RecoveryLedger.Snake(decision.Action.ToString())), new("outcome", RecoveryLedger.Snake(outcome.ToString())));
+        logger.LogInformation("Recovery of instance {InstanceId} ({Kind}, {Reason}): {Action} {Outcome}: {Detail}",
+            failure.InstanceId, failure.Kind, failure.Reason, decision.Action, outcome, detail);
+    }
+
+    private async Task AlertOnMassFailureAsync(FailedInstance failure, CancellationToken ct)
+    {
+        var (failed, total) = await ledger.RecentFailuresAsync(failure.TeamId, ct);
+        if (failed >= 2 && failed >= total * _options.MassFailureShare)
+        {
+            await alerts.RaiseOnceAsync(failure.TeamId, "mass_failure", "*",
+                $"{failed} of {total} instances failed within a minute: recoveries limited to {_options.MaxPerMinute} a minute",
+                TimeSpan.FromMinutes(5));
+        }
+    }
+
+    private static string Describe(RecoveryAction action) => action is RecoveryAction.Failover
+        ? "its tasks go to other instances; the process is left alone"
+        : "alert raised; nothing else done";
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, string function, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {function}($1)", connection);
+        command.Parameters.Add(new() { Value = PassLock });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+}

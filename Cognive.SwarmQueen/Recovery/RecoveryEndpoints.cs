@@ -1,0 +1,27 @@
+using System.Security.Claims;
+using Cognive.Data.Access;
+using Cognive.SwarmQueen.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cognive.SwarmQueen.Recovery;
+
+public static class RecoveryEndpoints
+{
+    /// <summary><c>GET /api/v1/swarm/recoveries?kind=&amp;limit=</c>: the queen's recovery decisions for the team, newest first.</summary>
+    public static RouteGroupBuilder MapRecoveryEndpoints(this RouteGroupBuilder swarm)
+    {
+        swarm.MapGet("/recoveries", ListAsync).WithTags("Swarm recovery").RequireAuthorization(Permissions.AgentRead);
+        return swarm;
+    }
+
+    private static async Task<Results<Ok<List<RecoveryView>>, ValidationProblem>> ListAsync(string? kind, int? limit, ClaimsPrincipal user,
+        RecoveryLedger ledger, CancellationToken ct)
+    {
+        if (limit is not null and not (>= 1 and <= 500))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit is 1 to 500."] });
+        }
+
+        return TypedResults.Ok(await ledger.ListAsync(SwarmAuthentication.TeamIdOf(user), kind, limit ?? 100, ct));
+    }
+}

@@ -1,0 +1,167 @@
+using Cognive.Data.Swarm;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Cognive.SwarmQueen.Recovery;
+
+/// <summary>The recovery records and circuits in PostgreSQL: what is due, each kind's history, and each decision with its audit record.</summary>
+public sealed class RecoveryLedger(NpgsqlDataSource db)
+{
+    private const string Attempted = "outcome IN ('Succeeded', 'Failed') AND action <> 'Quarantine'";
+
+    /// <summary>Failed instances whose recovery is due, oldest first.</summary>
+    public async Task<List<FailedInstance>> DueAsync(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT team_id, id, kind, host, coalesce(failure_reason, 'dead'), coalesce(failed_at, now()), state FROM swarm_instances
+            WHERE recovery_due_at <= now() AND state IN ('Dead', 'Unhealthy', 'Quarantined')
+            ORDER BY recovery_due_at LIMIT 100
+            """);
+        var due = new List<FailedInstance>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            due.Add(new FailedInstance(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6)));
+        }
+
+        return due;
+    }
+
+    /// <summary>The kind's attempts within the window since its circuit last closed, and when that circuit closes.</summary>
+    public async Task<KindHistory> HistoryAsync(Guid teamId, string kind, TimeSpan window, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            WITH circuit AS (SELECT open_until FROM swarm_circuits WHERE team_id = $1 AND kind = $2)
+            SELECT (SELECT count(*) FROM swarm_recoveries
+                    WHERE team_id = $1 AND kind = $2 AND {Attempted}
+                      AND decided_at > greatest(now() - $3, coalesce((SELECT open_until FROM circuit), '-infinity'))),
+                   (SELECT open_until FROM circuit)
+            """);
+        command.Parameters.Add(new() { Value = teamId });
+        command.Parameters.Add(new() { Value = kind });
+        command.Parameters.Add(new() { Value = window });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new KindHistory((int)reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
+    }
+
+    /// <summary>Actions on the team's processes within the last minute, the measure of the global recovery rate limit.</summary>
+    public async Task<int> ActionsLastMinuteAsync(Guid teamId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            SELECT count(*) FROM swarm_recoveries
+            WHERE team_id = $1 AND {Attempted} AND action IN ('Restart', 'Recreate', 'ScaleUp') AND decided_at > now() - interval '1 minute'
+            """);
+        command.Parameters.Add(new() { Value = teamId });
+        return (int)(long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The share of the team's instances (live, or failed within the minute) that failed within the last minute.</summary>
+    public async Task<(int Failed, int Total)> RecentFailuresAsync(Guid teamId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT count(*) FILTER (WHERE failed_at > now() - interval '1 minute' AND state IN ('Dead', 'Unhealthy')),
+                   count(*) FILTER (WHERE state IN ('Starting', 'Idle', 'Busy', 'Unhealthy')
+                                       OR failed_at > now() - interval '1 minute')
+            FROM swarm_instances WHERE team_id = $1
+            """);
+        command.Parameters.Add(new() { Value = teamId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return ((int)reader.GetInt64(0), (int)reader.GetInt64(1));
+    }
+
+    /// <summary>
+    /// Records a decision (a deferral once per failure), audits it, and sets when the instance is looked at again. An
+    /// action on an unhealthy instance first declares it dead, so its leases fail over; an opened circuit quarantines
+    /// the kind's live instances (their leases fail over too) until <paramref name="circuitOpenUntil"/>.
+    /// </summary>
+    public async Task RecordAsync(FailedInstance failure, RecoveryDecision decision, RecoveryOutcome outcome, string detail,
+        DateTimeOffset? nextDueAt, DateTimeOffset? circuitOpenUntil, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var id = Guid.CreateVersion7();
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO swarm_recoveries (id, team_id, instance_id, kind, host, reason, failed_at, action, outcome, attempt, detail, decided_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+            ON CONFLICT (instance_id, failed_at, outcome) WHERE outcome IN ('RateLimited', 'CircuitOpen') DO NOTHING
+            """, connection, transaction))
+        {
+            foreach (var value in new object?[] { id, failure.TeamId, failure.InstanceId, failure.Kind, failure.Host, failure.Reason,
+                         failure.FailedAt, decision.Action.ToString(), outcome.ToString(), decision.Attempt, Truncate(detail) })
+            {
+                insert.Parameters.Add(value is null ? new() { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar } : new() { Value = value });
+            }
+
+            if (await insert.ExecuteNonQueryAsync(ct) == 1)
+            {
+                await SwarmAudit.AppendAsync(connection, transaction, failure.TeamId, $"swarm.recovery.{decision.Action.ToString().ToLowerInvariant()}",
+                    "swarm_instance", failure.InstanceId.ToString(), new
+                    {
+                        recovery_id = id, failure.Kind, failure.Host, failure.Reason, outcome = outcome.ToString(), decision.Attempt, detail,
+                    }, ct);
+            }
+        }
+
+        if (circuitOpenUntil is { } until)
+        {
+            await using var open = new NpgsqlCommand("""
+                INSERT INTO swarm_circuits (team_id, kind, opened_at, open_until) VALUES ($1, $2, now(), $3)
+                ON CONFLICT (team_id, kind) DO UPDATE SET opened_at = now(), open_until = excluded.open_until;
+                UPDATE swarm_instances SET state = 'Quarantined'
+                WHERE team_id = $1 AND kind = $2 AND state IN ('Starting', 'Idle', 'Busy', 'Unhealthy');
+                """, connection, transaction);
+            open.Parameters.Add(new() { Value = failure.TeamId });
+            open.Parameters.Add(new() { Value = failure.Kind });
+            open.Parameters.Add(new() { Value = until });
+            await open.ExecuteNonQueryAsync(ct);
+        }
+
+        var acted = outcome is RecoveryOutcome.Succeeded or RecoveryOutcome.Failed;
+        await using (var update = new NpgsqlCommand("""
+            UPDATE swarm_instances SET recovery_due_at = $2, recoveries = recoveries + $3,
+                state = CASE WHEN state = 'Unhealthy' AND $4 THEN 'Dead' ELSE state END
+            WHERE id = $1
+            """, connection, transaction))
+        {
+            update.Parameters.Add(new() { Value = failure.InstanceId });
+            update.Parameters.Add(new() { Value = (object?)nextDueAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            update.Parameters.Add(new() { Value = acted && RecoveryPlanner.ActsOnProcesses(decision.Action) ? 1 : 0 });
+            update.Parameters.Add(new() { Value = acted && decision.Action is not RecoveryAction.AlertOnly });
+            await update.ExecuteNonQueryAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task<List<RecoveryView>> ListAsync(Guid teamId, string? kind, int limit, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT id, instance_id, kind, host, reason, failed_at, action, outcome, attempt, detail, decided_at FROM swarm_recoveries
+            WHERE team_id = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY decided_at DESC, id DESC LIMIT $3
+            """);
+        command.Parameters.Add(new() { Value = teamId });
+        command.Parameters.Add(new() { Value = (object?)kind ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = limit });
+        var records = new List<RecoveryView>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            records.Add(new RecoveryView(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), Snake(reader.GetString(6)), Snake(reader.GetString(7)),
+                reader.GetInt32(8), reader.GetString(9), reader.GetFieldValue<DateTimeOffset>(10)));
+        }
+
+        return records;
+    }
+
+    /// <summary>RateLimited → rate_limited, as the API spells its enumerations.</summary>
+    public static string Snake(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
+
+    private static string Truncate(string detail) => detail.Length <= 1000 ? detail : detail[..1000];
+}
+
+public sealed record RecoveryView(Guid Id, Guid InstanceId, string Kind, string? Host, string Reason, DateTimeOffset FailedAt, string Action,
+    string Outcome, int Attempt, string Detail, DateTimeOffset DecidedAt);

@@ -1,0 +1,50 @@
+using Cognive.Data.Swarm;
+
+namespace Cognive.SwarmQueen.Recovery;
+
+/// <summary>How the queen recovers failed instances (<c>Cognive:Swarm:Recovery</c>); times in seconds.</summary>
+public sealed class RecoveryOptions
+{
+    public const string Section = "Cognive:Swarm:Recovery";
+
+    /// <summary>How long a dead or unhealthy instance may come back by itself before the queen acts on it.</summary>
+    public int GraceSeconds { get; set; } = 15;
+
+    /// <summary>After an action, how long the instance has to be back before the queen tries again (escalating).</summary>
+    public int VerifySeconds { get; set; } = 60;
+
+    /// <summary>The window over which a kind's attempts are counted.</summary>
+    public int WindowSeconds { get; set; } = 600;
+
+    /// <summary>Attempts per kind within the window; one more failure opens the kind's circuit (quarantine + alert).</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>How long an open circuit keeps a kind quarantined.</summary>
+    public int CooldownSeconds { get; set; } = 300;
+
+    /// <summary>Actions per team per minute, whatever fails: a mass failure is answered slowly, not with a restart storm.</summary>
+    public int MaxPerMinute { get; set; } = 3;
+
+    /// <summary>The share of a team's instances failing at once that is reported as a mass failure.</summary>
+    public double MassFailureShare { get; set; } = 0.3;
+
+    /// <summary>
+    /// Each kind's policy: the actions of its successive attempts within a window, e.g. <c>Restart,Recreate,ScaleUp</c>
+    /// (the default), <c>Failover</c> (move its tasks, leave the process alone) or <c>AlertOnly</c>.
+    /// </summary>
+    public Dictionary<string, string> Policies { get; set; } = [];
+
+    public static readonly RecoveryAction[] DefaultPolicy = [RecoveryAction.Restart, RecoveryAction.Recreate, RecoveryAction.ScaleUp];
+
+    public IReadOnlyList<RecoveryAction> PolicyOf(string kind) => Policies.TryGetValue(kind, out var actions)
+        ? actions.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(name => Enum.Parse<RecoveryAction>(name, ignoreCase: true)).ToArray()
+        : DefaultPolicy;
+
+    public TimeSpan Grace => TimeSpan.FromSeconds(GraceSeconds);
+
+    public TimeSpan Verify => TimeSpan.FromSeconds(VerifySeconds);
+
+    public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
+
+    public TimeSpan Cooldown => TimeSpan.FromSeconds(CooldownSeconds);
+}

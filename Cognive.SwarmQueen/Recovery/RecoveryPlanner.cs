@@ -1,0 +1,51 @@
+using Cognive.Data.Swarm;
+
+namespace Cognive.SwarmQueen.Recovery;
+
+/// <summary>
+/// What to do about one failed instance, from its kind's recent history: an open circuit waits out its cooldown; a kind
+/// out of attempts for the window opens its circuit (quarantine and alert instead of restarting forever); a team at its
+/// rate of actions waits (no restart storm); otherwise the kind's policy names the action of this attempt, escalating.
+/// </summary>
+public static class RecoveryPlanner
+{
+    public static RecoveryDecision Decide(FailedInstance failure, KindHistory history, int teamActionsLastMinute, RecoveryOptions options,
+        DateTimeOffset now)
+    {
+        if (history.CircuitOpenUntil is { } openUntil && openUntil > now)
+        {
+            return new(RecoveryAction.Quarantine, RecoveryOutcome.CircuitOpen, 0,
+                $"'{failure.Kind}' is quarantined until {openUntil:O}: no recovery before then");
+        }
+
+        if (history.AttemptsInWindow >= options.MaxAttempts)
+        {
+            return new(RecoveryAction.Quarantine, null, 0,
+                $"'{failure.Kind}' failed again after {history.AttemptsInWindow} recoveries within {options.Window}: circuit opens for {options.Cooldown}");
+        }
+
+        var policy = options.PolicyOf(failure.Kind);
+        var action = policy[Math.Min(history.AttemptsInWindow, policy.Count - 1)];
+        var attempt = history.AttemptsInWindow + 1;
+        if (ActsOnProcesses(action) && teamActionsLastMinute >= options.MaxPerMinute)
+        {
+            return new(action, RecoveryOutcome.RateLimited, attempt,
+                $"{teamActionsLastMinute} recoveries in the last minute (at most {options.MaxPerMinute}): {action} waits");
+        }
+
+        return new(action, null, attempt, $"attempt {attempt} of {options.MaxAttempts} for '{failure.Kind}' ({failure.Reason})");
+    }
+
+    public static bool ActsOnProcesses(RecoveryAction action) => action is RecoveryAction.Restart or RecoveryAction.Recreate or RecoveryAction.ScaleUp;
+}
+
+public sealed record FailedInstance(Guid TeamId, Guid InstanceId, string Kind, string? Host, string Reason, DateTimeOffset FailedAt,
+    string State);
+
+/// <param name="AttemptsInWindow">The kind's recovery attempts within the window, since its circuit last closed.</param>
+/// <param name="CircuitOpenUntil">The end of the kind's last circuit opening, if any.</param>
+public sealed record KindHistory(int AttemptsInWindow, DateTimeOffset? CircuitOpenUntil);
+
+/// <param name="Deferral">Why nothing is done now (rate limit, open circuit); null when the action is taken.</param>
+/// <param name="Attempt">The kind's attempt within the window this is (1-based); 0 for quarantine.</param>
+public sealed record RecoveryDecision(RecoveryAction Action, RecoveryOutcome? Deferral, int Attempt, string Detail);
