@@ -36,7 +36,7 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
                 {
                     foreach (var failure in await ledger.DueAsync(stoppingToken))
                     {
-                        await RecoverAsync(failure, stoppingToken);
+                        await TryRecoverAsync(failure, stoppingToken);
                     }
                 }
                 finally
@@ -48,6 +48,19 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
             {
                 logger.LogWarning("Recovery pass failed, retrying: {Reason}", e.Message);
             }
+        }
+    }
+
+    /// <summary>One instance's recovery failing (a database error mid-way) must not hold up the others': it is retried next pass.</summary>
+    private async Task TryRecoverAsync(FailedInstance failure, CancellationToken ct)
+    {
+        try
+        {
+            await RecoverAsync(failure, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or StackExchange.Redis.RedisException)
+        {
+            logger.LogWarning("Recovery of instance {InstanceId} failed, retrying: {Reason}", failure.InstanceId, e.Message);
         }
     }
 

@@ -107,15 +107,20 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
 
         if (circuitOpenUntil is { } until)
         {
-            await using var open = new NpgsqlCommand("""
-                INSERT INTO swarm_circuits (team_id, kind, opened_at, open_until) VALUES ($1, $2, now(), $3)
-                ON CONFLICT (team_id, kind) DO UPDATE SET opened_at = now(), open_until = excluded.open_until;
-                UPDATE swarm_instances SET state = 'Quarantined'
-                WHERE team_id = $1 AND kind = $2 AND state IN ('Starting', 'Idle', 'Busy', 'Unhealthy');
-                """, connection, transaction);
-            open.Parameters.Add(new() { Value = failure.TeamId });
-            open.Parameters.Add(new() { Value = failure.Kind });
-            open.Parameters.Add(new() { Value = until });
+            await using var open = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    new("""
+                        INSERT INTO swarm_circuits (team_id, kind, opened_at, open_until) VALUES ($1, $2, now(), $3)
+                        ON CONFLICT (team_id, kind) DO UPDATE SET opened_at = now(), open_until = excluded.open_until
+                        """) { Parameters = { new() { Value = failure.TeamId }, new() { Value = failure.Kind }, new() { Value = until } } },
+                    new("""
+                        UPDATE swarm_instances SET state = 'Quarantined'
+                        WHERE team_id = $1 AND kind = $2 AND state IN ('Starting', 'Idle', 'Busy', 'Unhealthy')
+                        """) { Parameters = { new() { Value = failure.TeamId }, new() { Value = failure.Kind } } },
+                },
+            };
             await open.ExecuteNonQueryAsync(ct);
         }
 

@@ -26,6 +26,12 @@ public static class RecoveryPlanner
 
         var policy = options.PolicyOf(failure.Kind);
         var action = policy[Math.Min(history.AttemptsInWindow, policy.Count - 1)];
+        if (failure.Host is null && action is RecoveryAction.Restart or RecoveryAction.Recreate)
+        {
+            // Nothing to restart: the instance never said where it runs.
+            action = RecoveryAction.Failover;
+        }
+
         var attempt = history.AttemptsInWindow + 1;
         if (ActsOnProcesses(action) && teamActionsLastMinute >= options.MaxPerMinute)
         {

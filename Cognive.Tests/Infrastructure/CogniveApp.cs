@@ -114,21 +114,12 @@ public sealed class CogniveApp : IAsyncDisposable
     public IReadOnlyList<int> ServiceProcessIds(string resourceName)
     {
         var resource = Resources.Single(r => r.Name == resourceName);
-        return Instances(resource).Where(s => s.State?.Text == KnownResourceStates.Running).Select(instance => ServiceProcessId(resource, instance))
-            .ToList();
-    }
-
-    /// <summary>The service process of one running replica (by its resource id, e.g. <c>agents-abcdefgh</c>), or null.</summary>
-    public int? ReplicaProcessId(string replicaId) =>
-        _latest.TryGetValue(replicaId, out var replica) && replica.Snapshot.State?.Text == KnownResourceStates.Running
-            ? ServiceProcessId(replica.Resource, replica.Snapshot)
-            : null;
-
-    private static int ServiceProcessId(IResource resource, CustomResourceSnapshot instance)
-    {
         var assembly = Path.GetFileNameWithoutExtension(((ProjectResource)resource).GetProjectMetadata().ProjectPath);
-        var launcher = int.Parse(instance.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, CultureInfo.InvariantCulture);
-        return ServerProcesses.SelfAndDescendants(launcher).Last(pid => ServerProcesses.CommandLine(pid).Contains(assembly));
+        return Instances(resource).Where(s => s.State?.Text == KnownResourceStates.Running).Select(instance =>
+        {
+            var launcher = int.Parse(instance.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, CultureInfo.InvariantCulture);
+            return ServerProcesses.SelfAndDescendants(launcher).Last(pid => ServerProcesses.CommandLine(pid).Contains(assembly));
+        }).ToList();
     }
 
     /// <summary>Kills a single-instance service with SIGKILL (a crash, no shutdown), then starts it again and waits until healthy.</summary>

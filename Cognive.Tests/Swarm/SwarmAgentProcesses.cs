@@ -42,8 +42,28 @@ public sealed class SwarmAgentProcesses(CogniveApp app) : IDisposable
         return await TeamSession.ReadAsync(response, ct);
     }
 
-    /// <summary>The service process of the replica an instance runs in (its host), or null when that replica is not running.</summary>
-    public int? ProcessOf(JsonElement instance) => app.ReplicaProcessId(instance.GetProperty("host").GetString()!);
+    /// <summary>
+    /// The agent process an instance runs in, found as the agent finds its host: Aspire's service name and instance id in
+    /// its environment. Null when no such process lives (not started yet, or already gone).
+    /// </summary>
+    public static int? ProcessOf(JsonElement instance)
+    {
+        var host = instance.GetProperty("host").GetString();
+        return Directory.EnumerateDirectories("/proc")
+            .Select(folder => int.TryParse(Path.GetFileName(folder), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ServerProcesses.CommandLine(pid).StartsWith(AgentBinary, StringComparison.Ordinal))
+            .Select(pid => (int?)pid)
+            .FirstOrDefault(pid => ServerProcesses.IsAlive(pid!.Value) && HostOf(pid.Value) == host);
+    }
+
+    private static readonly string AgentBinary =
+        Path.Combine(Path.GetDirectoryName(typeof(SwarmAgentProcesses).Assembly.Location)!.Replace("Cognive.Tests", "Cognive.Agents"), "Cognive.Agents");
+
+    private static string? HostOf(int pid) =>
+        ServerProcesses.EnvironmentVariable(pid, "OTEL_RESOURCE_ATTRIBUTES")?.Split(',').Select(a => a.Split('=', 2))
+            .FirstOrDefault(pair => pair is ["service.instance.id", _]) is [_, var instanceId]
+            ? $"{ServerProcesses.EnvironmentVariable(pid, "OTEL_SERVICE_NAME")}-{instanceId}"
+            : null;
 
     /// <summary>The swarm team's audit records of an action, straight from the database.</summary>
     public async Task<long> AuditCountAsync(string action, CancellationToken ct)

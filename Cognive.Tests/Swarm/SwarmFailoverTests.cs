@@ -24,7 +24,7 @@ public sealed class SwarmFailoverTests(SharedApp shared)
         var taskId = task.GetProperty("id").GetGuid();
         var holderId = holder.GetProperty("instance_id").GetGuid();
 
-        SwarmAgentProcesses.Signal(swarm.ProcessOf(holder)!.Value, "KILL");
+        SwarmAgentProcesses.Signal(SwarmAgentProcesses.ProcessOf(holder)!.Value, "KILL");
         var done = await DoneAsync(swarm, taskId, ct);
         using var stale = await swarm.Queen.PostAsJsonAsync($"/api/v1/swarm/tasks/{taskId}/complete",
             new { fencing_token = staleToken, result = new { from = "the killed agent" } }, ct);
@@ -64,7 +64,7 @@ public sealed class SwarmFailoverTests(SharedApp shared)
         var (holder, task) = await LeasedByAnAgentAsync(swarm, holdMs: 4_000, ct);
         var taskId = task.GetProperty("id").GetGuid();
         var holderId = holder.GetProperty("instance_id").GetGuid();
-        var pid = swarm.ProcessOf(holder)!.Value;
+        var pid = SwarmAgentProcesses.ProcessOf(holder)!.Value;
 
         SwarmAgentProcesses.Signal(pid, "STOP");
         try

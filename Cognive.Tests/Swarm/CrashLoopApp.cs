@@ -1,0 +1,33 @@
+using Cognive.Tests.Infrastructure;
+
+namespace Cognive.Tests.Swarm;
+
+/// <summary>
+/// A Cognive of its own for recovery under repeated failure (it quarantines its agent kind, which would starve the
+/// shared app's agents): one agent replica and its spare, fast heartbeats, a short grace and a 30-second cooldown.
+/// </summary>
+public sealed class CrashLoopApp : IAsyncLifetime
+{
+    public const int CooldownSeconds = 30;
+    private readonly TestStateFolder _state = new();
+    private CogniveApp? _app;
+
+    public CogniveApp App => _app ?? throw new InvalidOperationException("The app has not started.");
+
+    public async ValueTask InitializeAsync() => _app = await CogniveApp.StartAsync(_state.Path,
+    [
+        "--Cognive:AgentReplicas=1", "--Cognive:Agents:HeartbeatSeconds=1", "--Cognive:Swarm:HeartbeatTimeoutSeconds=4",
+        "--Cognive:Swarm:Recovery:GraceSeconds=1", $"--Cognive:Swarm:Recovery:CooldownSeconds={CooldownSeconds}",
+    ], TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+            await ServerProcesses.WaitUntilNoneUseAsync(_state.Path, TimeSpan.FromSeconds(60));
+        }
+
+        _state.Dispose();
+    }
+}
