@@ -47,19 +47,21 @@ public sealed class LlmClient(ILlmProvider provider, TimeProvider time, ILogger<
             estimated_cost_usd = provider.Metered ? (decimal?)null : 0m,
         };
         using var answer = await context.Api.PostAsJsonAsync("/api/v1/budgets/check", check, ct);
+        // 429: a hard budget has no room (or the key's rate is spent); 403: a policy forbids the call. The problem says which.
         if (answer.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.Forbidden)
         {
             var problem = await answer.Content.ReadFromJsonAsync<JsonElement>(ct);
-            var detail = problem.TryGetProperty("detail", out var d) ? d.GetString() : null;
-            throw new LlmRefusedException(answer.StatusCode == HttpStatusCode.TooManyRequests
-                ? $"Over budget: the LLM was not called. {detail}"
-                : $"A policy forbids the call: the LLM was not called. {detail}");
+            throw new LlmRefusedException($"The control plane refused the LLM call ({Text(problem, "title")}); the model was not called. " +
+                Text(problem, "detail"));
         }
 
         answer.EnsureSuccessStatusCode();
         var allowed = await answer.Content.ReadFromJsonAsync<JsonElement>(ct);
         return allowed.GetProperty("reservation_id") is { ValueKind: JsonValueKind.String } id ? id.GetGuid() : null;
     }
+
+    private static string? Text(JsonElement problem, string field) =>
+        problem.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private async Task ReportAsync(LlmUsage usage, string status, Guid? reservation, TaskContext context, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Cognive.Agents.Llm;
 using Cognive.Agents.Swarm;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Cognive.Tests.Swarm.Specialists;
 
@@ -49,16 +50,33 @@ public sealed class LlmClientTests
     [Fact]
     public async Task Over_budget_the_model_is_not_called_and_the_task_fails_saying_so()
     {
-        var api = new FakeApi(HttpStatusCode.TooManyRequests, new { allowed = false, detail = "Budget 'swarm daily' has no room for 0 USD." });
+        var api = new FakeApi(HttpStatusCode.TooManyRequests, new { title = "Budget exceeded", allowed = false, detail = "Budget 'swarm daily' has no room for 0 USD." });
         var provider = new CountingProvider();
         var client = new LlmClient(provider, TimeProvider.System, NullLogger<LlmClient>.Instance);
 
         var refused = await Assert.ThrowsAsync<LlmRefusedException>(() =>
             client.CompleteAsync(Prompt, new TaskContext(api.Client, Guid.NewGuid(), Guid.NewGuid()), TestContext.Current.CancellationToken));
 
-        Assert.Equal("Over budget: the LLM was not called. Budget 'swarm daily' has no room for 0 USD.", refused.Message);
+        Assert.Equal("The control plane refused the LLM call (Budget exceeded); the model was not called. Budget 'swarm daily' has no room for 0 USD.",
+            refused.Message);
         Assert.Equal(0, provider.Calls);
         Assert.Single(api.Requests);
+    }
+
+    [Fact]
+    public async Task The_openai_compatible_provider_posts_chat_completions_and_reads_the_usage()
+    {
+        var server = new FakeCompletions();
+        var options = Options.Create(new LlmOptions { Provider = "openai", BaseUrl = new Uri("http://models.local/proxy/"), Model = "gpt-4o-mini" });
+        var provider = new OpenAiCompatibleProvider(server, options, TimeProvider.System);
+
+        var answer = await provider.CompleteAsync(Prompt, TestContext.Current.CancellationToken);
+
+        Assert.Equal("http://models.local/proxy/v1/chat/completions", server.Uri?.ToString());
+        Assert.Equal(("gpt-4o-mini", 200, "user"), (server.Body.GetProperty("model").GetString(), server.Body.GetProperty("max_tokens").GetInt32(),
+            server.Body.GetProperty("messages")[1].GetProperty("role").GetString()));
+        Assert.Equal(("A spike.", "openai", "gpt-4o-mini", 42L, 7L), (answer.Text, answer.Usage.Provider, answer.Usage.Model,
+            answer.Usage.InputTokens, answer.Usage.OutputTokens));
     }
 
     private static LlmClient Client() => new(new LocalDeterministicProvider(), TimeProvider.System, NullLogger<LlmClient>.Instance);
@@ -77,6 +95,29 @@ public sealed class LlmClientTests
             return path == "/api/v1/budgets/check"
                 ? new HttpResponseMessage(checkStatus) { Content = JsonContent.Create(checkAnswer) }
                 : new HttpResponseMessage(HttpStatusCode.Accepted) { Content = JsonContent.Create(new { status = "accepted" }) };
+        }
+    }
+
+    /// <summary>A chat completions server that answers with a dated model name, as OpenAI does.</summary>
+    private sealed class FakeCompletions : HttpMessageHandler, IHttpClientFactory
+    {
+        public Uri? Uri { get; private set; }
+
+        public JsonElement Body { get; private set; }
+
+        public HttpClient CreateClient(string name) => new(this, disposeHandler: false);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            (Uri, Body) = (request.RequestUri, JsonDocument.Parse(await request.Content!.ReadAsStringAsync(ct)).RootElement.Clone());
+            return new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = JsonContent.Create(new
+                {
+                    model = "gpt-4o-mini-2024-07-18", choices = new[] { new { message = new { role = "assistant", content = "A spike." } } },
+                    usage = new { prompt_tokens = 42, completion_tokens = 7 },
+                }),
+            };
         }
     }
 
