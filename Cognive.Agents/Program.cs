@@ -1,12 +1,11 @@
-using Cognive.Agents.Handlers;
+using Cognive.Agents.Specialists;
 using Cognive.Agents.Swarm;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddHttpClient();
-builder.Services.AddSingleton<ITaskHandler, NoopHandler>();
-builder.Services.AddSingleton<ITaskHandler, PricingHandler>();
+builder.AddSpecialists();
 builder.Services.AddHostedService<SwarmMember>();
 
 var app = builder.Build();

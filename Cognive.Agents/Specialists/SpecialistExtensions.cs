@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Cognive.Agents.Handlers;
+using Cognive.Agents.Llm;
+using Cognive.Agents.Swarm;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace Cognive.Agents.Specialists;
+
+public static class SpecialistExtensions
+{
+    /// <summary>The built-in task handlers and the LLM provider they summarise with (<see cref="LlmOptions"/>).</summary>
+    public static IHostApplicationBuilder AddSpecialists(this IHostApplicationBuilder builder)
+    {
+        builder.AddLlm();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SpecialistReport>();
+        builder.Services.AddSingleton<ITaskHandler, NoopHandler>();
+        builder.Services.AddSingleton<ITaskHandler, PricingHandler>();
+        builder.Services.AddSingleton<ITaskHandler, CostAnomalySpecialist>();
+        builder.Services.AddSingleton<ITaskHandler, ReliabilitySpecialist>();
+        builder.Services.AddSingleton<ITaskHandler, PerformanceSpecialist>();
+        builder.Services.AddSingleton<ITaskHandler, DataQualitySpecialist>();
+        return builder;
+    }
+
+    private static void AddLlm(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<LlmClient>();
+        if (builder.Configuration[$"{LlmOptions.Section}:Provider"] == LlmOptions.OpenAi)
+        {
+            builder.Services.AddHttpClient(OpenAiCompatibleProvider.ClientName, (services, http) =>
+                http.DefaultRequestHeaders.Authorization =
+                    new AuthenticationHeaderValue("Bearer", services.GetRequiredService<IOptions<LlmOptions>>().Value.ReadApiKey()));
+            builder.Services.AddSingleton<ILlmProvider, OpenAiCompatibleProvider>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ILlmProvider, LocalDeterministicProvider>();
+        }
+
+        // A 429 from the API is a verdict (over budget, or the key's rate) whose Retry-After can be hours away; the
+        // default handler would wait on it until its timeout. The task fails at once instead and the queen retries it.
+        builder.Services.ConfigureAll<HttpStandardResilienceOptions>(options =>
+        {
+            var transient = options.Retry.ShouldHandle;
+            options.Retry.ShouldHandle = async args =>
+                args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests && await transient(args);
+        });
+    }
+}
