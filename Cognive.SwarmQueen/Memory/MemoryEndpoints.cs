@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
@@ -13,6 +14,7 @@ public static partial class MemoryEndpoints
 {
     private const int MaxValueBytes = 256 * 1024;
     private const int MaxTtlSeconds = 30 * 24 * 3600;
+    private const int MaxBatch = 100;
 
     public static RouteGroupBuilder MapMemoryEndpoints(this RouteGroupBuilder swarm)
     {
@@ -21,6 +23,7 @@ public static partial class MemoryEndpoints
         memory.MapGet("/{ns}/{key}", GetAsync).RequireAuthorization(Permissions.AgentRead);
         memory.MapDelete("/{ns}/{key}", DeleteAsync).RequireAuthorization(Permissions.TelemetryWrite);
         memory.MapGet("/{ns}", ListAsync).RequireAuthorization(Permissions.AgentRead);
+        memory.MapPost("/batch", BatchAsync).RequireAuthorization(Permissions.AgentRead);
         return swarm;
     }
 
@@ -28,33 +31,95 @@ public static partial class MemoryEndpoints
         PutMemoryRequest request, ClaimsPrincipal user, MemoryStore memory, CancellationToken ct)
     {
         var errors = Names(ns, key);
-        if (request.Value is not { } value || value.GetRawText().Length > MaxValueBytes)
-        {
-            errors["value"] = [$"value is required: any JSON of at most {MaxValueBytes} bytes."];
-        }
-
-        if (request.ExpectedVersion is < 0)
-        {
-            errors["expected_version"] = ["expected_version is 0 (create only) or the version read."];
-        }
-
-        if (request.TtlSeconds is not null and not (>= 1 and <= MaxTtlSeconds))
-        {
-            errors["ttl_seconds"] = [$"ttl_seconds is 1 to {MaxTtlSeconds}."];
-        }
-
-        NameLists.Check(errors, "tags", request.Tags, 20);
-
+        CheckWrite(errors, "", request.Value, request.ExpectedVersion, request.TtlSeconds, request.Tags);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         var teamId = SwarmAuthentication.TeamIdOf(user);
-        var written = await memory.PutAsync(teamId, ns, key, request.Value!.Value, request.ExpectedVersion,
-            request.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null, request.Tags?.Distinct().ToArray() ?? [], ct);
+        var written = await memory.PutAsync(teamId, ns, key, request.Value!.Value, request.ExpectedVersion, Ttl(request.TtlSeconds),
+            request.Tags?.Distinct().ToArray() ?? [], ct);
         return written is not null ? TypedResults.Ok(written) : await ConflictAsync(memory, teamId, ns, key, ct);
     }
+
+    /// <summary>
+    /// Up to <see cref="MaxBatch"/> reads, writes and deletes in one request (<see cref="MemoryStore.ApplyAsync"/>): the
+    /// writes commit together and the reads see them. Each operation is checked as its single-entry endpoint would check it.
+    /// </summary>
+    private static async Task<Results<Ok<MemoryBatchResult>, ValidationProblem, ProblemHttpResult>> BatchAsync(MemoryBatchRequest request,
+        ClaimsPrincipal user, MemoryStore memory, CancellationToken ct)
+    {
+        if (request.Operations is not { Length: > 0 and <= MaxBatch } operations)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["operations"] = [$"operations holds 1 to {MaxBatch} operations."] });
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var parsed = operations.Select((operation, i) => Parse(errors, $"operations[{i}].", operation)).ToList();
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (parsed.Any(o => o is not MemoryRead) && !user.HasClaim(IntrospectionHandler.PermissionClaim, Permissions.TelemetryWrite))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: $"Writes and deletes need the {Permissions.TelemetryWrite} permission.");
+        }
+
+        var outcomes = await memory.ApplyAsync(SwarmAuthentication.TeamIdOf(user), parsed.OfType<MemoryOperation>().ToList(), ct);
+        return TypedResults.Ok(new MemoryBatchResult(outcomes));
+    }
+
+    private static MemoryOperation? Parse(Dictionary<string, string[]> errors, string field, MemoryBatchOperation operation)
+    {
+        var before = errors.Count;
+        foreach (var (name, messages) in Names(operation.Namespace ?? "", operation.Key ?? ""))
+        {
+            errors[field + name] = messages;
+        }
+
+        if (operation.Op is "put")
+        {
+            CheckWrite(errors, field, operation.Value, operation.ExpectedVersion, operation.TtlSeconds, operation.Tags);
+        }
+        else if (operation.Op is not ("get" or "delete"))
+        {
+            errors[field + "op"] = ["op is get, put or delete."];
+        }
+
+        return errors.Count > before ? null : operation.Op switch
+        {
+            "get" => new MemoryRead(operation.Namespace!, operation.Key!),
+            "delete" => new MemoryDelete(operation.Namespace!, operation.Key!, operation.ExpectedVersion),
+            _ => new MemoryWrite(operation.Namespace!, operation.Key!, operation.Value!.Value, operation.ExpectedVersion, Ttl(operation.TtlSeconds),
+                operation.Tags?.Distinct().ToArray() ?? []),
+        };
+    }
+
+    private static void CheckWrite(Dictionary<string, string[]> errors, string field, JsonElement? value, long? expectedVersion, int? ttlSeconds,
+        string[]? tags)
+    {
+        if (value is not { } json || json.GetRawText().Length > MaxValueBytes)
+        {
+            errors[field + "value"] = [$"value is required: any JSON of at most {MaxValueBytes} bytes."];
+        }
+
+        if (expectedVersion is < 0)
+        {
+            errors[field + "expected_version"] = ["expected_version is 0 (create only) or the version read."];
+        }
+
+        if (ttlSeconds is not null and not (>= 1 and <= MaxTtlSeconds))
+        {
+            errors[field + "ttl_seconds"] = [$"ttl_seconds is 1 to {MaxTtlSeconds}."];
+        }
+
+        NameLists.Check(errors, field + "tags", tags, 20);
+    }
+
+    private static TimeSpan? Ttl(int? seconds) => seconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null;
 
     private static async Task<Results<Ok<MemoryEntry>, NotFound>> GetAsync(string ns, string key, ClaimsPrincipal user, MemoryStore memory,
         CancellationToken ct) =>
@@ -97,7 +162,7 @@ public static partial class MemoryEndpoints
     private static Dictionary<string, string[]> Names(string ns, string? key)
     {
         var errors = new Dictionary<string, string[]>();
-        if (ns.Length > 100 || !Name().IsMatch(ns))
+        if (ns.Length is 0 or > 100 || !Name().IsMatch(ns))
         {
             errors["namespace"] = ["namespace has 1 to 100 letters, digits, '.', '_', ':' or '-'."];
         }
@@ -115,3 +180,12 @@ public static partial class MemoryEndpoints
 }
 
 public sealed record MemoryPage(IReadOnlyList<MemoryEntry> Items);
+
+public sealed record MemoryBatchRequest(MemoryBatchOperation[]? Operations);
+
+/// <param name="Op">get, put or delete; the other fields as the single-entry endpoints take them.</param>
+public sealed record MemoryBatchOperation(string? Op, string? Namespace, string? Key, JsonElement? Value, long? ExpectedVersion, int? TtlSeconds,
+    string[]? Tags);
+
+/// <param name="Results">One per operation, in order.</param>
+public sealed record MemoryBatchResult(IReadOnlyList<MemoryOutcome> Results);

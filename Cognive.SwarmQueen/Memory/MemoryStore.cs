@@ -29,7 +29,151 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
     public async Task<MemoryEntry?> PutAsync(Guid teamId, string ns, string key, JsonElement value, long? expectedVersion, TimeSpan? ttl,
         string[] tags, CancellationToken ct)
     {
-        var sql = expectedVersion switch
+        var (sql, parameters) = PutStatement(teamId, new MemoryWrite(ns, key, value, expectedVersion, ttl, tags));
+        await using var command = db.CreateCommand(sql);
+        command.Parameters.AddRange(parameters);
+        var written = await ReadOneAsync(command, ct);
+        if (written is not null)
+        {
+            await CacheAsync(teamId, written);
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// Many operations in one round trip to each server: the writes (puts and deletes, each with its own compare-and-set)
+    /// in order, in one PostgreSQL batch that commits as a whole; then the reads, which see those writes, from Redis, and
+    /// what Redis lacks from PostgreSQL in one query.
+    /// </summary>
+    public async Task<MemoryOutcome[]> ApplyAsync(Guid teamId, IReadOnlyList<MemoryOperation> operations, CancellationToken ct)
+    {
+        var outcomes = new MemoryOutcome[operations.Count];
+        var writes = Enumerable.Range(0, operations.Count).Where(i => operations[i] is not MemoryRead).ToList();
+        if (writes.Count > 0)
+        {
+            await using var batch = db.CreateBatch();
+            foreach (var i in writes)
+            {
+                var (sql, parameters) = operations[i] switch
+                {
+                    MemoryWrite write => PutStatement(teamId, write),
+                    var delete => DeleteStatement(teamId, (MemoryDelete)delete),
+                };
+                var command = new NpgsqlBatchCommand(sql);
+                command.Parameters.AddRange(parameters);
+                batch.BatchCommands.Add(command);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            foreach (var i in writes)
+            {
+                var written = await reader.ReadAsync(ct) ? MemoryEntry.Read(reader) : null;
+                outcomes[i] = operations[i] is MemoryWrite ? new MemoryOutcome(written is null ? 409 : 200, written) : new MemoryOutcome(written is null ? 404 : 204, null);
+                await reader.NextResultAsync(ct);
+            }
+        }
+
+        await Task.WhenAll(writes.Select(i => (operations[i], outcomes[i]) switch
+        {
+            (MemoryDelete, { Status: 204 }) => WithoutRedisAsync(() => redis.GetDatabase().KeyDeleteAsync(CacheKey(teamId, operations[i].Namespace, operations[i].Key))),
+            (_, { Entry: { } written }) => CacheAsync(teamId, written),
+            _ => Task.CompletedTask,
+        }));
+        var reads = Enumerable.Range(0, operations.Count).Where(i => operations[i] is MemoryRead).ToList();
+        var found = await GetManyAsync(teamId, reads.Select(i => (operations[i].Namespace, operations[i].Key)).ToList(), ct);
+        foreach (var (i, entry) in reads.Zip(found))
+        {
+            outcomes[i] = new MemoryOutcome(entry is null ? 404 : 200, entry);
+        }
+
+        return outcomes;
+    }
+
+    public async Task<MemoryEntry?> GetAsync(Guid teamId, string ns, string key, CancellationToken ct) =>
+        (await GetManyAsync(teamId, [(ns, key)], ct))[0];
+
+    /// <summary>The live entry's version in PostgreSQL (not the cache, which may lag a write that just committed).</summary>
+    public async Task<long?> StoredVersionAsync(Guid teamId, string ns, string key, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT version FROM swarm_memory
+            WHERE team_id = $1 AND namespace = $2 AND key = $3 AND (expires_at IS NULL OR expires_at > now())
+            """);
+        command.Parameters.Add(new() { Value = teamId });
+        command.Parameters.Add(new() { Value = ns });
+        command.Parameters.Add(new() { Value = key });
+        return await command.ExecuteScalarAsync(ct) as long?;
+    }
+
+    /// <returns>False when there was no such live entry, or not at the expected version.</returns>
+    public async Task<bool> DeleteAsync(Guid teamId, string ns, string key, long? expectedVersion, CancellationToken ct)
+    {
+        var (sql, parameters) = DeleteStatement(teamId, new MemoryDelete(ns, key, expectedVersion));
+        await using var command = db.CreateCommand(sql);
+        command.Parameters.AddRange(parameters);
+        var deleted = await ReadOneAsync(command, ct) is not null;
+        await WithoutRedisAsync(() => redis.GetDatabase().KeyDeleteAsync(CacheKey(teamId, ns, key)));
+        return deleted;
+    }
+
+    /// <summary>Entries by key (null for each absent or expired one): Redis first, what it lacks from PostgreSQL in one query.</summary>
+    private async Task<MemoryEntry?[]> GetManyAsync(Guid teamId, List<(string Namespace, string Key)> keys, CancellationToken ct)
+    {
+        var entries = new MemoryEntry?[keys.Count];
+        if (keys.Count == 0)
+        {
+            return entries;
+        }
+
+        try
+        {
+            var cached = await redis.GetDatabase().StringGetAsync(keys.Select(k => CacheKey(teamId, k.Namespace, k.Key)).ToArray());
+            for (var i = 0; i < keys.Count; i++)
+            {
+                entries[i] = cached[i].HasValue ? JsonSerializer.Deserialize(cached[i].ToString(), MemoryJson.Default.MemoryEntry) : null;
+            }
+        }
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        {
+            // PostgreSQL answers all of them.
+        }
+
+        var missing = Enumerable.Range(0, keys.Count).Where(i => entries[i] is null).ToList();
+        if (missing.Count > 0)
+        {
+            await using var command = db.CreateCommand($"""
+                SELECT {Columns} FROM swarm_memory m JOIN unnest($2::text[], $3::text[]) AS wanted (namespace, key) USING (namespace, key)
+                WHERE m.team_id = $1
+                """);
+            command.Parameters.Add(new() { Value = teamId });
+            command.Parameters.Add(new() { Value = missing.Select(i => keys[i].Namespace).ToArray() });
+            command.Parameters.Add(new() { Value = missing.Select(i => keys[i].Key).ToArray() });
+            var stored = new Dictionary<(string, string), MemoryEntry>();
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    var entry = MemoryEntry.Read(reader);
+                    stored[(entry.Namespace, entry.Key)] = entry;
+                }
+            }
+
+            foreach (var i in missing)
+            {
+                entries[i] = stored.GetValueOrDefault(keys[i]);
+            }
+
+            await Task.WhenAll(stored.Values.Select(entry => CacheAsync(teamId, entry)));
+        }
+
+        var now = time.GetUtcNow();
+        return entries.Select(entry => entry is { ExpiresAt: { } expires } && expires <= now ? null : entry).ToArray();
+    }
+
+    private (string Sql, NpgsqlParameter[] Parameters) PutStatement(Guid teamId, MemoryWrite write)
+    {
+        var sql = write.ExpectedVersion switch
         {
             null => $"""
                 INSERT INTO swarm_memory AS m (team_id, namespace, key, value, version, tags, expires_at, updated_at)
@@ -52,73 +196,23 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
                 RETURNING {Columns}
                 """,
         };
-        await using var command = db.CreateCommand(sql);
-        command.Parameters.Add(new() { Value = teamId });
-        command.Parameters.Add(new() { Value = ns });
-        command.Parameters.Add(new() { Value = key });
-        command.Parameters.Add(new() { Value = value.GetRawText(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new() { Value = tags });
-        command.Parameters.Add(new() { Value = ttl is { } lifetime ? time.GetUtcNow() + lifetime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        if (expectedVersion is > 0)
-        {
-            command.Parameters.Add(new() { Value = expectedVersion.Value });
-        }
-
-        var written = await ReadOneAsync(command, ct);
-        if (written is not null)
-        {
-            await CacheAsync(teamId, written);
-        }
-
-        return written;
+        NpgsqlParameter[] parameters =
+        [
+            new() { Value = teamId }, new() { Value = write.Namespace }, new() { Value = write.Key },
+            new() { Value = write.Value.GetRawText(), NpgsqlDbType = NpgsqlDbType.Jsonb }, new() { Value = write.Tags },
+            new() { Value = write.Ttl is { } lifetime ? time.GetUtcNow() + lifetime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+        ];
+        return write.ExpectedVersion is > 0 ? (sql, [.. parameters, new() { Value = write.ExpectedVersion.Value }]) : (sql, parameters);
     }
 
-    public async Task<MemoryEntry?> GetAsync(Guid teamId, string ns, string key, CancellationToken ct)
-    {
-        var entry = await CachedAsync(teamId, ns, key);
-        if (entry is null)
-        {
-            await using var command = db.CreateCommand($"SELECT {Columns} FROM swarm_memory WHERE team_id = $1 AND namespace = $2 AND key = $3");
-            command.Parameters.Add(new() { Value = teamId });
-            command.Parameters.Add(new() { Value = ns });
-            command.Parameters.Add(new() { Value = key });
-            entry = await ReadOneAsync(command, ct);
-            if (entry is not null)
-            {
-                await CacheAsync(teamId, entry);
-            }
-        }
-
-        return entry is { ExpiresAt: { } expires } && expires <= time.GetUtcNow() ? null : entry;
-    }
-
-    /// <summary>The live entry's version in PostgreSQL (not the cache, which may lag a write that just committed).</summary>
-    public async Task<long?> StoredVersionAsync(Guid teamId, string ns, string key, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("""
-            SELECT version FROM swarm_memory
-            WHERE team_id = $1 AND namespace = $2 AND key = $3 AND (expires_at IS NULL OR expires_at > now())
-            """);
-        command.Parameters.Add(new() { Value = teamId });
-        command.Parameters.Add(new() { Value = ns });
-        command.Parameters.Add(new() { Value = key });
-        return await command.ExecuteScalarAsync(ct) as long?;
-    }
-
-    /// <returns>False when there was no such live entry, or not at the expected version.</returns>
-    public async Task<bool> DeleteAsync(Guid teamId, string ns, string key, long? expectedVersion, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("""
-            DELETE FROM swarm_memory WHERE team_id = $1 AND namespace = $2 AND key = $3 AND ($4::bigint IS NULL OR version = $4)
-            """);
-        command.Parameters.Add(new() { Value = teamId });
-        command.Parameters.Add(new() { Value = ns });
-        command.Parameters.Add(new() { Value = key });
-        command.Parameters.Add(new() { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        var deleted = await command.ExecuteNonQueryAsync(ct) == 1;
-        await WithoutRedisAsync(() => redis.GetDatabase().KeyDeleteAsync(CacheKey(teamId, ns, key)));
-        return deleted;
-    }
+    private static (string Sql, NpgsqlParameter[] Parameters) DeleteStatement(Guid teamId, MemoryDelete delete) => ($"""
+        DELETE FROM swarm_memory WHERE team_id = $1 AND namespace = $2 AND key = $3 AND ($4::bigint IS NULL OR version = $4)
+        RETURNING {Columns}
+        """,
+        [
+            new() { Value = teamId }, new() { Value = delete.Namespace }, new() { Value = delete.Key },
+            new() { Value = (object?)delete.ExpectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
+        ]);
 
     /// <summary>Live entries of a namespace whose keys start with <paramref name="prefix"/> and that carry <paramref name="tag"/>.</summary>
     public async Task<List<MemoryEntry>> ListAsync(Guid teamId, string ns, string? prefix, string? tag, int limit, CancellationToken ct)
@@ -155,20 +249,6 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
         await WithoutRedisAsync(() => redis.GetDatabase().ScriptEvaluateAsync(CacheScript, [CacheKey(teamId, entry.Namespace, entry.Key)],
             [JsonSerializer.Serialize(entry, MemoryJson.Default.MemoryEntry), entry.Version,
                 (long)Math.Min(lifetime.TotalMilliseconds, CacheLifetime.TotalMilliseconds)]));
-    }
-
-    /// <summary>The cached copy; none when Redis has none or cannot be reached (PostgreSQL answers then).</summary>
-    private async Task<MemoryEntry?> CachedAsync(Guid teamId, string ns, string key)
-    {
-        try
-        {
-            var cached = await redis.GetDatabase().StringGetAsync(CacheKey(teamId, ns, key));
-            return cached.HasValue ? JsonSerializer.Deserialize(cached.ToString(), MemoryJson.Default.MemoryEntry) : null;
-        }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
-        {
-            return null;
-        }
     }
 
     /// <summary>

@@ -110,4 +110,57 @@ public sealed class SwarmMemoryTests(SharedApp shared)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"the problem names {field}: {problem}");
     }
+
+    [Fact]
+    public async Task A_batch_applies_its_writes_in_order_with_compare_and_set_and_its_reads_see_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var swarm = await SwarmSession.CreateAsync(_app, ct);
+        using var other = await SwarmSession.CreateAsync(_app, ct);
+        using (var theirs = await other.Queen.PutAsJsonAsync("/api/v1/swarm/memory/plans/shared", new { value = "theirs" }, ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, theirs.StatusCode);
+        }
+
+        using var response = await swarm.Queen.PostAsJsonAsync("/api/v1/swarm/memory/batch", new
+        {
+            operations = new object[]
+            {
+                new { op = "put", @namespace = "plans", key = "a", value = new { step = 1 }, expected_version = 0 },
+                new { op = "put", @namespace = "plans", key = "a", value = new { step = 2 }, expected_version = 0 },
+                new { op = "put", @namespace = "plans", key = "a", value = new { step = 3 }, expected_version = 1 },
+                new { op = "put", @namespace = "plans", key = "b", value = "gone soon" },
+                new { op = "delete", @namespace = "plans", key = "b" },
+                new { op = "delete", @namespace = "plans", key = "never" },
+                new { op = "get", @namespace = "plans", key = "a" },
+                new { op = "get", @namespace = "plans", key = "b" },
+                new { op = "get", @namespace = "plans", key = "shared" },
+            },
+        }, ct);
+        var results = (await TeamSession.ReadAsync(response, ct)).GetProperty("results").EnumerateArray().ToList();
+        using var single = await swarm.Queen.GetAsync("/api/v1/swarm/memory/plans/a", ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([200, 409, 200, 200, 204, 404, 200, 404, 404], results.Select(r => r.GetProperty("status").GetInt32()));
+        Assert.Equal((2, 3), (results[6].GetProperty("entry").GetProperty("version").GetInt32(),
+            results[6].GetProperty("entry").GetProperty("value").GetProperty("step").GetInt32()));
+        Assert.Equal(3, (await TeamSession.ReadAsync(single, ct)).GetProperty("value").GetProperty("step").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("""{"operations":[]}""", "operations")]
+    [InlineData("""{"operations":[{"op":"get","namespace":"ns","key":"k"},{"op":"merge","namespace":"ns","key":"k"}]}""", "operations[1].op")]
+    [InlineData("""{"operations":[{"op":"put","namespace":"ns","key":"k"}]}""", "operations[0].value")]
+    [InlineData("""{"operations":[{"op":"get","namespace":"bad space","key":"k"}]}""", "operations[0].namespace")]
+    public async Task A_bad_batch_is_refused_whole_with_the_operation_named(string body, string field)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var swarm = await SwarmSession.CreateAsync(_app, ct);
+
+        using var response = await swarm.Queen.PostAsync("/api/v1/swarm/memory/batch", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), ct);
+        var problem = await TeamSession.ReadAsync(response, ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"the problem names {field}: {problem}");
+    }
 }
