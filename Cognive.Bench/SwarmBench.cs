@@ -79,23 +79,119 @@ public static class SwarmBench
             Report.Line($"lease (dispatch) round trip: {dispatch.Summary()}");
         }
 
-        Report.Section($"Shared memory: 64 clients, half writes (compare-free) and half reads, {duration.TotalSeconds:F0} s");
+        await MemorySinglesAsync(queen, duration, ct);
+        await MemoryBatchesAsync(queen, duration, ct);
+        await DeadAgentAsync(queen, agentId, ct);
+    }
+
+    private static async Task MemorySinglesAsync(HttpClient queen, TimeSpan duration, CancellationToken ct)
+    {
+        Report.Section($"Shared memory, one operation a request: 64 clients, half writes (compare-free) and half reads, {duration.TotalSeconds:F0} s");
+        var (operations, latencies) = await ClosedLoopAsync(64, duration, async (client, i) =>
+        {
+            using var response = i % 2 == 0
+                ? await queen.PutAsJsonAsync($"/api/v1/swarm/memory/bench/key-{client}", new { value = new { i } }, ct)
+                : await queen.GetAsync($"/api/v1/swarm/memory/bench/key-{client}", ct);
+            response.EnsureSuccessStatusCode();
+            return 1;
+        });
+        Report.Line($"throughput: {operations / duration.TotalSeconds,10:N0} operations/s (target ≥ 20,000); latency {latencies.Summary()}");
+    }
+
+    private static async Task MemoryBatchesAsync(HttpClient queen, TimeSpan duration, CancellationToken ct)
+    {
+        const int BatchSize = 50;
+        Report.Section($"Shared memory, batches of {BatchSize} (25 writes, 25 reads): 16 clients, {duration.TotalSeconds:F0} s");
+        var (operations, latencies) = await ClosedLoopAsync(16, duration, async (client, i) =>
+        {
+            var batch = Enumerable.Range(0, BatchSize).Select(n => n % 2 == 0
+                ? (object)new { op = "put", @namespace = "bench", key = $"batch-{client}-{n}", value = new { i } }
+                : new { op = "get", @namespace = "bench", key = $"batch-{client}-{n - 1}" }).ToArray();
+            using var response = await queen.PostAsJsonAsync("/api/v1/swarm/memory/batch", new { operations = batch }, ct);
+            response.EnsureSuccessStatusCode();
+            return BatchSize;
+        });
+        Report.Line($"throughput: {operations / duration.TotalSeconds,10:N0} operations/s (target ≥ 20,000); latency per batch {latencies.Summary()}");
+    }
+
+    /// <summary>
+    /// An instance holding a task goes silent (its last heartbeat is the start of the clock); another polls for work.
+    /// Reports when the queen declared the silent one dead and when the other got its task.
+    /// </summary>
+    private static async Task DeadAgentAsync(HttpClient queen, Guid agentId, CancellationToken ct)
+    {
+        Report.Section("Dead agent: from its last heartbeat to declared dead, and to its task leased by another (3 trials)");
+        for (var trial = 0; trial < 3; trial++)
+        {
+            var capability = $"probe-{Guid.NewGuid():N}";
+            var (silent, rescuer) = (Guid.NewGuid(), Guid.NewGuid());
+            foreach (var id in new[] { silent, rescuer })
+            {
+                using var registered = await queen.PutAsJsonAsync($"/api/v1/swarm/agents/{id}",
+                    new { agent_id = agentId, capabilities = new[] { "noop", capability }, version = "bench", kind = "bench-probe" }, ct);
+                registered.EnsureSuccessStatusCode();
+            }
+
+            using (var submitted = await queen.PostAsJsonAsync("/api/v1/swarm/tasks",
+                       new { type = "noop", required_capabilities = new[] { capability } }, ct))
+            {
+                submitted.EnsureSuccessStatusCode();
+            }
+
+            using (var leased = await queen.PostAsync($"/api/v1/swarm/agents/{silent}/lease?lease_seconds=600", null, ct))
+            {
+                leased.EnsureSuccessStatusCode();
+            }
+
+            using (var lastBeat = await queen.PostAsync($"/api/v1/swarm/agents/{silent}/heartbeat", null, ct))
+            {
+                lastBeat.EnsureSuccessStatusCode();
+            }
+
+            var clock = Stopwatch.StartNew();
+            TimeSpan? declaredDead = null;
+            while (true)
+            {
+                using (var beat = await queen.PostAsync($"/api/v1/swarm/agents/{rescuer}/heartbeat", null, ct))
+                {
+                    beat.EnsureSuccessStatusCode();
+                }
+
+                declaredDead ??= await IsDeadAsync(queen, silent, ct) ? clock.Elapsed : null;
+                using var leased = await queen.PostAsync($"/api/v1/swarm/agents/{rescuer}/lease", null, ct);
+                if (leased.StatusCode == HttpStatusCode.OK)
+                {
+                    Report.Line($"trial {trial + 1}: declared dead after {declaredDead?.TotalSeconds:F2} s, task reassigned after {clock.Elapsed.TotalSeconds:F2} s " +
+                        "(heartbeat timeout 10 s, sweep every 1 s)");
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+            }
+        }
+    }
+
+    private static async Task<bool> IsDeadAsync(HttpClient queen, Guid instanceId, CancellationToken ct) =>
+        (await queen.GetFromJsonAsync<JsonElement>("/api/v1/swarm/agents", ct)).EnumerateArray()
+        .Any(i => i.GetProperty("instance_id").GetGuid() == instanceId && i.GetProperty("state").GetString() == "dead");
+
+    /// <summary>Clients each run <paramref name="operation"/> in a loop for the duration; it returns how many operations it did.</summary>
+    private static async Task<(long Operations, Latencies Latencies)> ClosedLoopAsync(int clients, TimeSpan duration,
+        Func<int, int, Task<int>> operation)
+    {
         var operations = 0L;
-        var memory = new Latencies();
+        var latencies = new Latencies();
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        await Task.WhenAll(Enumerable.Range(0, 64).Select(async client =>
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
         {
             for (var i = 0; Stopwatch.GetTimestamp() < until; i++)
             {
                 var started = Stopwatch.GetTimestamp();
-                using var response = i % 2 == 0
-                    ? await queen.PutAsJsonAsync($"/api/v1/swarm/memory/bench/key-{client}", new { value = new { i } }, ct)
-                    : await queen.GetAsync($"/api/v1/swarm/memory/bench/key-{client}", ct);
-                response.EnsureSuccessStatusCode();
-                memory.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                Interlocked.Increment(ref operations);
+                var done = await operation(client, i);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                Interlocked.Add(ref operations, done);
             }
         }));
-        Report.Line($"throughput: {operations / duration.TotalSeconds,10:N0} operations/s (target ≥ 20,000); latency {memory.Summary()}");
+        return (operations, latencies);
     }
 }

@@ -41,6 +41,10 @@ public sealed class NetworkPolicies(ClusterTopology topology)
                 })
                 .Append(Dns())
                 .ToList();
+            if (SwarmControlManifests.ControlsSwarm(workload))
+            {
+                egress.Add(SwarmControlManifests.ApiServerEgress());
+            }
 
             yield return new V1NetworkPolicy
             {

@@ -36,6 +36,13 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
 
         yield return Service(spec.Resource);
         yield return spec.Resource is ProjectResource ? Deployment(spec) : StatefulSet((ContainerResource)spec.Resource, spec);
+        if (SwarmControlManifests.ControlsSwarm(spec.Resource))
+        {
+            foreach (var access in SwarmControlManifests.Build(spec.Resource))
+            {
+                yield return access;
+            }
+        }
     }
 
     /// <summary>Kept apart from the rest: these files hold the values and are git-ignored.</summary>
@@ -104,6 +111,12 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
         container.LivenessProbe = HttpProbe(LivenessPath, http.Port);
         container.ReadinessProbe = HttpProbe(ReadinessPath, http.Port);
 
+        var template = PodTemplate(name, container, terminationGraceSeconds: 30, runAsNonRoot: true, volumes: TmpVolume);
+        if (SwarmControlManifests.ControlsSwarm(spec.Resource))
+        {
+            SwarmControlManifests.UseServiceAccount(template.Spec, spec.Resource);
+        }
+
         return new V1Deployment
         {
             ApiVersion = "apps/v1", Kind = "Deployment",
@@ -117,7 +130,7 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
                     Type = "RollingUpdate",
                     RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 0, MaxSurge = 1 },
                 },
-                Template = PodTemplate(name, container, terminationGraceSeconds: 30, runAsNonRoot: true, volumes: TmpVolume),
+                Template = template,
             },
         };
     }

@@ -12,7 +12,8 @@ public static class SwarmControlExtensions
     /// <summary>
     /// Local runs: gives the queen the AppHost's control endpoint (loopback, a token made for this run), through which it
     /// restarts, recreates and adds replicas of the agent kinds named here — and nothing else. A kind's spare resource
-    /// (started on demand) is what scaling up starts. In publish mode nothing is added: Kubernetes is the port there.
+    /// (started on demand) is what scaling up starts. Published, the queen gets a Kubernetes service account allowed to
+    /// delete the kinds' pods and scale their Deployments (<see cref="Kubernetes.SwarmControlManifests"/>).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithSwarmControl(this IResourceBuilder<ProjectResource> queen,
         params SwarmKind[] kinds)
@@ -20,7 +21,7 @@ public static class SwarmControlExtensions
         var builder = queen.ApplicationBuilder;
         if (!builder.ExecutionContext.IsRunMode)
         {
-            return queen;
+            return queen.WithAnnotation(new SwarmControlAnnotation(kinds.Select(k => k.Name).ToList()));
         }
 
         var control = new SwarmControl(FreeLoopbackPort(), Convert.ToHexString(RandomNumberGenerator.GetBytes(32)), kinds);

@@ -134,13 +134,34 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
             Assert.Equal(expected, admitted);
 
             var egress = policies[workload].Spec.Egress
-                .SelectMany(rule => rule.To)
+                .SelectMany(rule => rule.To ?? [])
                 .Where(peer => peer.NamespaceSelector is null)
                 .Select(peer => peer.PodSelector.MatchLabels["app.kubernetes.io/name"])
                 .Order()
                 .ToList();
             Assert.Equal(Clients.Contains(workload) ? LocalReferences(workload).Order().ToList() : [], egress);
         }
+    }
+
+    [Fact]
+    public void Only_the_queen_gets_a_service_account_token_allowed_to_delete_pods_and_scale_the_agents()
+    {
+        var deployments = tree.OfType<V1Deployment>().ToDictionary(d => d.Metadata.Name);
+        var role = Assert.Single(tree.OfType<V1Role>());
+        var binding = Assert.Single(tree.OfType<V1RoleBinding>());
+        var account = Assert.Single(tree.OfType<V1ServiceAccount>());
+        var queenEgress = tree.OfType<V1NetworkPolicy>().Single(p => p.Metadata.Name == "swarm-queen").Spec.Egress;
+
+        Assert.Equal(("swarm-queen", true), (deployments["swarm-queen"].Spec.Template.Spec.ServiceAccountName,
+            deployments["swarm-queen"].Spec.Template.Spec.AutomountServiceAccountToken ?? false));
+        Assert.All(deployments.Values.Where(d => d.Metadata.Name != "swarm-queen"),
+            d => Assert.False(d.Spec.Template.Spec.AutomountServiceAccountToken ?? true, $"{d.Metadata.Name} mounts no token"));
+        Assert.Equal("swarm-queen", account.Metadata.Name);
+        Assert.Equal([("", "pods", "delete,get", ""), ("apps", "deployments/scale", "get,patch", "agents")],
+            role.Rules.Select(r => (string.Join(",", r.ApiGroups), string.Join(",", r.Resources), string.Join(",", r.Verbs.Order()),
+                string.Join(",", r.ResourceNames ?? []))));
+        Assert.Equal((role.Metadata.Name, "swarm-queen"), (binding.RoleRef.Name, Assert.Single(binding.Subjects).Name));
+        Assert.Contains(queenEgress, rule => rule.To is null && rule.Ports.Select(p => p.Port.Value).Order().SequenceEqual(["443", "6443"]));
     }
 
     [Fact]
