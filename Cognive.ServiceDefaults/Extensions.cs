@@ -60,7 +60,8 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(builder.Environment.ApplicationName)
+                // Every Cognive meter, whatever the service: features name theirs (Cognive.Governance, Cognive.SwarmQueen).
+                .AddMeter("Cognive.*")
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)

@@ -46,13 +46,21 @@ internal sealed class SwarmControlServer(SwarmControl control, ResourceNotificat
 
     private async Task AnswerAsync(HttpListenerContext context, CancellationToken ct)
     {
-        var (status, detail) = IsAuthorized(context.Request)
-            ? await ActAsync(context.Request, ct)
-            : (HttpStatusCode.Unauthorized, "a bearer token is required");
-        context.Response.StatusCode = (int)status;
-        var body = Encoding.UTF8.GetBytes(detail);
-        await context.Response.OutputStream.WriteAsync(body, ct);
-        context.Response.Close();
+        try
+        {
+            var (status, detail) = IsAuthorized(context.Request)
+                ? await ActAsync(context.Request, ct)
+                : (HttpStatusCode.Unauthorized, "a bearer token is required");
+            context.Response.StatusCode = (int)status;
+            await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(detail), ct);
+            context.Response.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or OperationCanceledException or InvalidOperationException)
+        {
+            // The queen went away (or the AppHost is stopping); it records the action as failed and tries again later.
+            logger.LogWarning("Swarm control request failed: {Reason}", e.Message);
+            context.Response.Abort();
+        }
     }
 
     private bool IsAuthorized(HttpListenerRequest request) =>

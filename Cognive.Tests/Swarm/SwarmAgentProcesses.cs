@@ -10,7 +10,9 @@ namespace Cognive.Tests.Swarm;
 /// <summary>The swarm team the AppHost's agent processes join, seen through the queen with its key, and those processes.</summary>
 public sealed class SwarmAgentProcesses(CogniveApp app) : IDisposable
 {
-    public HttpClient Queen { get; } = CreateQueen(app);
+    private readonly SwarmSession _session = SwarmSession.OfTheAgents(app);
+
+    public HttpClient Queen => _session.Queen;
 
     public async Task<List<JsonElement>> InstancesAsync(CancellationToken ct)
     {
@@ -30,17 +32,9 @@ public sealed class SwarmAgentProcesses(CogniveApp app) : IDisposable
         return (await TeamSession.ReadAsync(response, ct)).EnumerateArray().Reverse().ToList();
     }
 
-    public async Task<JsonElement> SubmitAsync(object task, CancellationToken ct)
-    {
-        using var response = await Queen.PostAsJsonAsync("/api/v1/swarm/tasks", task, ct);
-        return await TeamSession.ReadAsync(response, ct);
-    }
+    public Task<JsonElement> TaskAsync(Guid taskId, CancellationToken ct) => _session.TaskAsync(taskId, ct);
 
-    public async Task<JsonElement> TaskAsync(Guid taskId, CancellationToken ct)
-    {
-        using var response = await Queen.GetAsync($"/api/v1/swarm/tasks/{taskId}", ct);
-        return await TeamSession.ReadAsync(response, ct);
-    }
+    public Task<Guid> SubmitAsync(object task, CancellationToken ct) => _session.SubmitAsync(task, ct);
 
     /// <summary>
     /// The agent process an instance runs in, found as the agent finds its host: Aspire's service name and instance id in
@@ -85,13 +79,5 @@ public sealed class SwarmAgentProcesses(CogniveApp app) : IDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
-    public void Dispose() => Queen.Dispose();
-
-    private static HttpClient CreateQueen(CogniveApp app)
-    {
-        var queen = app.App.CreateHttpClient("swarm-queen", "http");
-        queen.DefaultRequestHeaders.Add("X-API-Key",
-            File.ReadAllText(Path.Combine(app.StateFolder, Cognive.Hosting.CogniveServersExtensions.SwarmKeyFileName)).Trim());
-        return queen;
-    }
+    public void Dispose() => _session.Dispose();
 }

@@ -15,10 +15,8 @@ public sealed class SwarmAgentsTests(SharedApp shared)
     public async Task The_running_agents_complete_submitted_tasks_and_report_each_as_a_run()
     {
         var ct = TestContext.Current.CancellationToken;
-        var key = File.ReadAllText(Path.Combine(_app.StateFolder, Cognive.Hosting.CogniveServersExtensions.SwarmKeyFileName)).Trim();
-        using var queen = _app.App.CreateHttpClient("swarm-queen", "http");
-        queen.DefaultRequestHeaders.Add("X-API-Key", key);
-        using var api = _app.CreateApiClient(key);
+        using var swarm = SwarmSession.OfTheAgents(_app);
+        var (queen, api) = (swarm.Queen, swarm.Team.Client);
 
         var tasks = new List<Guid>();
         foreach (var type in new[] { "noop", "noop", "noop", "noop", "pricing" })

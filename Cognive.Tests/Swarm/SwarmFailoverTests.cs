@@ -99,8 +99,7 @@ public sealed class SwarmFailoverTests(SharedApp shared)
     {
         await Eventually.HoldsAsync(async () => (await swarm.LiveAsync("agents", ct)).Count >= 2, "both agent replicas are live", ct,
             TimeSpan.FromMinutes(2));
-        var taskId = (await swarm.SubmitAsync(new { type = "noop", priority = 9, payload = new { hold_ms = holdMs } }, ct))
-            .GetProperty("task_id").GetGuid();
+        var taskId = await swarm.SubmitAsync(new { type = "noop", priority = 9, payload = new { hold_ms = holdMs } }, ct);
         JsonElement task = default;
         await Eventually.HoldsAsync(async () =>
         {

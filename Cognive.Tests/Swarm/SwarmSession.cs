@@ -13,9 +13,14 @@ public sealed class SwarmSession(HttpClient queen, TeamSession team) : IDisposab
 
     public TeamSession Team { get; } = team;
 
-    public static async Task<SwarmSession> CreateAsync(CogniveApp app, CancellationToken ct)
+    public static async Task<SwarmSession> CreateAsync(CogniveApp app, CancellationToken ct) => For(app, await Tenants.CreateTeamAsync(app, ct));
+
+    /// <summary>The team the AppHost's agent processes join, with the key the migrations left in the state folder.</summary>
+    public static SwarmSession OfTheAgents(CogniveApp app) =>
+        For(app, File.ReadAllText(Path.Combine(app.StateFolder, Cognive.Hosting.CogniveServersExtensions.SwarmKeyFileName)).Trim());
+
+    private static SwarmSession For(CogniveApp app, string key)
     {
-        var key = await Tenants.CreateTeamAsync(app, ct);
         var queen = app.App.CreateHttpClient("swarm-queen", "http");
         queen.DefaultRequestHeaders.Add("X-API-Key", key);
         return new SwarmSession(queen, new TeamSession(app.CreateApiClient(key)));

@@ -18,9 +18,7 @@ public sealed class SwarmSpecialistsTests(SharedApp shared)
     public async Task Specialists_name_the_seeded_spend_spike_error_rate_and_latency_regression_and_report_their_llm_call()
     {
         var ct = TestContext.Current.CancellationToken;
-        var key = File.ReadAllText(Path.Combine(_app.StateFolder, Cognive.Hosting.CogniveServersExtensions.SwarmKeyFileName)).Trim();
-        using var swarm = new SwarmSession(_app.App.CreateHttpClient("swarm-queen", "http"), new TeamSession(_app.CreateApiClient(key)));
-        swarm.Queen.DefaultRequestHeaders.Add("X-API-Key", key);
+        using var swarm = SwarmSession.OfTheAgents(_app);
         var team = swarm.Team;
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var (spender, flaky, slow) = ($"spiky-{suffix}", $"flaky-{suffix}", $"slow-{suffix}");
