@@ -52,7 +52,10 @@ IResourceBuilder<ProjectResource> Agents(string name) => builder.AddProject<Proj
     .WithHttpHealthCheck(ReadinessPath);
 
 var agents = Agents("agents").WithReplicas(builder.Configuration.GetValue("Cognive:AgentReplicas", 2));
-var spareAgents = builder.ExecutionContext.IsRunMode ? Agents("agents-spare").WithExplicitStart() : null;
+// The spare shares the project's launch profile: its endpoint gets a free port rather than the replicas' 5383.
+var spareAgents = builder.ExecutionContext.IsRunMode
+    ? Agents("agents-spare").WithExplicitStart().WithEndpoint("http", endpoint => endpoint.Port = null)
+    : null;
 swarmQueen.WithSwarmControl(new SwarmKind("agents", agents.Resource, spareAgents?.Resource));
 
 builder.Build().Run();
