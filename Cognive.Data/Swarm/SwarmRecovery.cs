@@ -47,4 +47,7 @@ public enum RecoveryOutcome
     Failed,
     RateLimited,
     CircuitOpen,
+
+    /// <summary>Its replica or pod no longer exists: the instance is retired (it does not count as an attempt of its kind).</summary>
+    Gone,
 }

@@ -23,19 +23,22 @@ public sealed class AppHostRecoveryPort(HttpClient http) : IRecoveryPort
     public Task<PortResult> RecreateAsync(RecoveryTarget target, CancellationToken ct) => OnReplicaAsync(target, "recreate", ct);
 
     public Task<PortResult> ScaleUpAsync(RecoveryTarget target, CancellationToken ct) =>
-        PostAsync($"/kinds/{Uri.EscapeDataString(target.Kind)}/scale-up", ct);
+        PostAsync($"/kinds/{Uri.EscapeDataString(target.Kind)}/scale-up", replica: false, ct);
 
     private Task<PortResult> OnReplicaAsync(RecoveryTarget target, string command, CancellationToken ct) => target.Host is { } host
-        ? PostAsync($"/kinds/{Uri.EscapeDataString(target.Kind)}/replicas/{Uri.EscapeDataString(host)}/{command}", ct)
+        ? PostAsync($"/kinds/{Uri.EscapeDataString(target.Kind)}/replicas/{Uri.EscapeDataString(host)}/{command}", replica: true, ct)
         : Task.FromResult(PortResult.Refused("the instance did not say which replica it runs in"));
 
-    private async Task<PortResult> PostAsync(string path, CancellationToken ct)
+    /// <param name="replica">A 404 then means the replica is not this AppHost's (a previous run's, or another kind).</param>
+    private async Task<PortResult> PostAsync(string path, bool replica, CancellationToken ct)
     {
         try
         {
             using var response = await http.PostAsync(path, null, ct);
-            var detail = await response.Content.ReadAsStringAsync(ct);
-            return new PortResult(response.IsSuccessStatusCode, $"AppHost: {(int)response.StatusCode} {detail}".Trim());
+            var detail = $"AppHost: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}".Trim();
+            return replica && response.StatusCode == System.Net.HttpStatusCode.NotFound
+                ? PortResult.NoLonger(detail)
+                : new PortResult(response.IsSuccessStatusCode, detail);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {

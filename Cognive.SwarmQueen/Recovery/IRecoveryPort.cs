@@ -21,11 +21,13 @@ public interface IRecoveryPort
 /// <param name="Host">The replica or pod, when the instance said which.</param>
 public sealed record RecoveryTarget(string Kind, string? Host);
 
-public sealed record PortResult(bool Succeeded, string Detail)
+/// <param name="Gone">The replica or pod no longer exists (a previous run's, or replaced by its Deployment): there is
+/// nothing left to recover, and the instance is retired rather than escalated.</param>
+public sealed record PortResult(bool Succeeded, string Detail, bool Gone = false)
 {
-    public static PortResult Done(string detail) => new(true, detail);
-
     public static PortResult Refused(string detail) => new(false, detail);
+
+    public static PortResult NoLonger(string detail) => new(false, detail, Gone: true);
 }
 
 /// <summary>No process control configured: process actions are refused (and recorded as such); tasks still fail over.</summary>

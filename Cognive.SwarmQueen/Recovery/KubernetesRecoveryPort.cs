@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Security;
@@ -88,6 +89,11 @@ public sealed class KubernetesRecoveryPort(HttpClient http, string ns, int maxRe
 
         var path = $"/api/v1/namespaces/{ns}/pods/{Uri.EscapeDataString(pod)}";
         using var found = await http.GetAsync(path, ct);
+        if (found.StatusCode == HttpStatusCode.NotFound)
+        {
+            return PortResult.NoLonger($"pod '{pod}' no longer exists");
+        }
+
         if (!found.IsSuccessStatusCode)
         {
             return PortResult.Refused($"pod '{pod}': {(int)found.StatusCode}");

@@ -93,10 +93,16 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
                 break;
             default:
                 var result = await ActAsync(decision.Action, new RecoveryTarget(failure.Kind, failure.Host), ct);
-                // A replacement (scale-up) ends this instance's story; after a restart it has a while to come back, or the next attempt escalates.
-                var nextDue = result.Succeeded && decision.Action is RecoveryAction.ScaleUp ? (DateTimeOffset?)null : now + _options.Verify;
-                await RecordAsync(failure, decision, result.Succeeded ? RecoveryOutcome.Succeeded : RecoveryOutcome.Failed,
-                    $"{decision.Detail}: {result.Detail}", nextDue, null, ct);
+                // A replacement (scale-up) or a process that no longer exists ends this instance's story; after a restart it
+                // has a while to come back, or the next attempt escalates.
+                var ended = result.Gone || (result.Succeeded && decision.Action is RecoveryAction.ScaleUp);
+                var outcome = result switch
+                {
+                    { Gone: true } => RecoveryOutcome.Gone,
+                    { Succeeded: true } => RecoveryOutcome.Succeeded,
+                    _ => RecoveryOutcome.Failed,
+                };
+                await RecordAsync(failure, decision, outcome, $"{decision.Detail}: {result.Detail}", ended ? null : now + _options.Verify, null, ct);
                 break;
         }
     }

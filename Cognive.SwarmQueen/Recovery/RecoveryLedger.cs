@@ -46,22 +46,29 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
         return new KindHistory((int)reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
     }
 
-    /// <summary>Actions on the team's processes within the last minute, the measure of the global recovery rate limit.</summary>
+    /// <summary>
+    /// Actions on the team's processes within the last minute (also those that found the process gone: each is a call to
+    /// the AppHost or the cluster), the measure of the global recovery rate limit.
+    /// </summary>
     public async Task<int> ActionsLastMinuteAsync(Guid teamId, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
             SELECT count(*) FROM swarm_recoveries
-            WHERE team_id = $1 AND {Attempted} AND action IN ('Restart', 'Recreate', 'ScaleUp') AND decided_at > now() - interval '1 minute'
+            WHERE team_id = $1 AND outcome IN ('Succeeded', 'Failed', 'Gone') AND action IN ('Restart', 'Recreate', 'ScaleUp')
+              AND decided_at > now() - interval '1 minute'
             """);
         command.Parameters.Add(new() { Value = teamId });
         return (int)(long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>The share of the team's instances (live, or failed within the minute) that failed within the last minute.</summary>
+    /// <summary>
+    /// The team's instances that failed within the last minute (whatever became of them since: retired, restarted and
+    /// failed again), and all it has that are live or failed within the minute.
+    /// </summary>
     public async Task<(int Failed, int Total)> RecentFailuresAsync(Guid teamId, CancellationToken ct)
     {
         await using var command = db.CreateCommand("""
-            SELECT count(*) FILTER (WHERE failed_at > now() - interval '1 minute' AND state IN ('Dead', 'Unhealthy')),
+            SELECT count(*) FILTER (WHERE failed_at > now() - interval '1 minute'),
                    count(*) FILTER (WHERE state IN ('Starting', 'Idle', 'Busy', 'Unhealthy')
                                        OR failed_at > now() - interval '1 minute')
             FROM swarm_instances WHERE team_id = $1
@@ -127,7 +134,8 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
         var acted = outcome is RecoveryOutcome.Succeeded or RecoveryOutcome.Failed;
         await using (var update = new NpgsqlCommand("""
             UPDATE swarm_instances SET recovery_due_at = $2, recoveries = recoveries + $3,
-                state = CASE WHEN state = 'Unhealthy' AND $4 THEN 'Dead' ELSE state END
+                state = CASE WHEN $5 THEN 'Left' WHEN state = 'Unhealthy' AND $4 THEN 'Dead' ELSE state END,
+                left_at = CASE WHEN $5 THEN now() ELSE left_at END
             WHERE id = $1
             """, connection, transaction))
         {
@@ -135,6 +143,7 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
             update.Parameters.Add(new() { Value = (object?)nextDueAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             update.Parameters.Add(new() { Value = acted && RecoveryPlanner.ActsOnProcesses(decision.Action) ? 1 : 0 });
             update.Parameters.Add(new() { Value = acted && decision.Action is not RecoveryAction.AlertOnly });
+            update.Parameters.Add(new() { Value = outcome is RecoveryOutcome.Gone });
             await update.ExecuteNonQueryAsync(ct);
         }
 

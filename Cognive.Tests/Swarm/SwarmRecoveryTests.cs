@@ -104,6 +104,8 @@ public sealed class SwarmRecoveryTests(CrashLoopApp fixture) : IClassFixture<Cra
             await survivors;
         }
 
+        // Their hosts are no replicas of the AppHost: each action finds its process gone (and retires the instance),
+        // and still counts toward the team's rate.
         var firstMinute = decided.Where(r => r.GetProperty("decided_at").GetDateTimeOffset() < decided.Min(d => d.GetProperty("decided_at").GetDateTimeOffset()).AddMinutes(1)).ToList();
         Assert.All(decided, r => Assert.Contains(r.GetProperty("instance_id").GetGuid(), failing));
         Assert.True(firstMinute.Count(Acted) <= MaxPerMinute, $"at most {MaxPerMinute} recoveries a minute: {firstMinute.Count(Acted)}");
@@ -113,7 +115,7 @@ public sealed class SwarmRecoveryTests(CrashLoopApp fixture) : IClassFixture<Cra
     }
 
     private static bool Acted(JsonElement recovery) =>
-        recovery.GetProperty("outcome").GetString() is "succeeded" or "failed" && recovery.GetProperty("action").GetString() != "quarantine";
+        recovery.GetProperty("outcome").GetString() is "succeeded" or "failed" or "gone" && recovery.GetProperty("action").GetString() != "quarantine";
 
     private static async Task<List<JsonElement>> ReceiveAlertsAsync(HttpClient queen, CancellationToken ct)
     {
