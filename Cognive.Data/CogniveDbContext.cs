@@ -165,6 +165,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             task.HasIndex(t => new { t.TeamId, t.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
             task.HasIndex(t => new { t.TeamId, t.State, t.AvailableAt });
             task.HasIndex(t => t.LeaseExpiresAt).HasFilter("state = 'Leased'");
+            // Each lease counts the instance's current leases (its concurrency), and heartbeats ask whether it holds any.
+            task.HasIndex(t => t.InstanceId).HasFilter("state = 'Leased'");
             task.HasOne<Team>().WithMany().HasForeignKey(t => t.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
 

@@ -887,6 +887,9 @@ namespace Cognive.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("InstanceId")
+                        .HasFilter("state = 'Leased'");
+
                     b.HasIndex("LeaseExpiresAt")
                         .HasFilter("state = 'Leased'");
 

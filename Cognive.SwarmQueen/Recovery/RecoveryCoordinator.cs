@@ -66,9 +66,9 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
 
     private async Task RecoverAsync(FailedInstance failure, CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
         var history = await ledger.HistoryAsync(failure.TeamId, failure.Kind, _options.Window, ct);
-        var decision = RecoveryPlanner.Decide(failure, history, await ledger.ActionsLastMinuteAsync(failure.TeamId, ct), _options, now);
+        var now = history.Now;
+        var decision = RecoveryPlanner.Decide(failure, history, await ledger.ActionsLastMinuteAsync(failure.TeamId, ct), _options);
         switch (decision)
         {
             case { Deferral: RecoveryOutcome.CircuitOpen }:
@@ -79,8 +79,7 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
                 await AlertOnMassFailureAsync(failure, ct);
                 break;
             case { Action: RecoveryAction.Quarantine }:
-                var openUntil = now + _options.Cooldown;
-                await RecordAsync(failure, decision, RecoveryOutcome.Succeeded, decision.Detail, openUntil, openUntil, ct);
+                await RecordAsync(failure, decision, RecoveryOutcome.Succeeded, decision.Detail, now + _options.Cooldown, _options.Cooldown, ct);
                 await alerts.RaiseAsync(failure.TeamId, "circuit_open", failure.Kind, decision.Detail);
                 break;
             case { Action: RecoveryAction.AlertOnly or RecoveryAction.Failover }:
@@ -115,9 +114,9 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
     };
 
     private async Task RecordAsync(FailedInstance failure, RecoveryDecision decision, RecoveryOutcome outcome, string detail,
-        DateTimeOffset? nextDueAt, DateTimeOffset? circuitOpenUntil, CancellationToken ct)
+        DateTimeOffset? nextDueAt, TimeSpan? circuitCooldown, CancellationToken ct)
     {
-        await ledger.RecordAsync(failure, decision, outcome, detail, nextDueAt, circuitOpenUntil, ct);
+        await ledger.RecordAsync(failure, decision, outcome, detail, nextDueAt, circuitCooldown, ct);
         _decisions.Add(1, new("action", RecoveryLedger.Snake(decision.Action.ToString())), new("outcome", RecoveryLedger.Snake(outcome.ToString())));
         logger.LogInformation("Recovery of instance {InstanceId} ({Kind}, {Reason}): {Action} {Outcome}: {Detail}",
             failure.InstanceId, failure.Kind, failure.Reason, decision.Action, outcome, detail);

@@ -28,7 +28,10 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
         return due;
     }
 
-    /// <summary>The kind's attempts within the window since its circuit last closed, and when that circuit closes.</summary>
+    /// <summary>
+    /// The kind's attempts within the window since its circuit last closed, when that circuit closes, and PostgreSQL's
+    /// time, which every recovery time is measured on (record times are PostgreSQL's too).
+    /// </summary>
     public async Task<KindHistory> HistoryAsync(Guid teamId, string kind, TimeSpan window, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
@@ -36,14 +39,15 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
             SELECT (SELECT count(*) FROM swarm_recoveries
                     WHERE team_id = $1 AND kind = $2 AND {Attempted}
                       AND decided_at > greatest(now() - $3, coalesce((SELECT open_until FROM circuit), '-infinity'))),
-                   (SELECT open_until FROM circuit)
+                   (SELECT open_until FROM circuit), now()
             """);
         command.Parameters.Add(new() { Value = teamId });
         command.Parameters.Add(new() { Value = kind });
         command.Parameters.Add(new() { Value = window });
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return new KindHistory((int)reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
+        return new KindHistory((int)reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
+            reader.GetFieldValue<DateTimeOffset>(2));
     }
 
     /// <summary>
@@ -82,10 +86,10 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
     /// <summary>
     /// Records a decision (a deferral once per failure), audits it, and sets when the instance is looked at again. An
     /// action on an unhealthy instance first declares it dead, so its leases fail over; an opened circuit quarantines
-    /// the kind's live instances (their leases fail over too) until <paramref name="circuitOpenUntil"/>.
+    /// the kind's live instances (their leases fail over too) for <paramref name="circuitCooldown"/> from the record's time.
     /// </summary>
     public async Task RecordAsync(FailedInstance failure, RecoveryDecision decision, RecoveryOutcome outcome, string detail,
-        DateTimeOffset? nextDueAt, DateTimeOffset? circuitOpenUntil, CancellationToken ct)
+        DateTimeOffset? nextDueAt, TimeSpan? circuitCooldown, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -112,16 +116,16 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
             }
         }
 
-        if (circuitOpenUntil is { } until)
+        if (circuitCooldown is { } cooldown)
         {
             await using var open = new NpgsqlBatch(connection, transaction)
             {
                 BatchCommands =
                 {
                     new("""
-                        INSERT INTO swarm_circuits (team_id, kind, opened_at, open_until) VALUES ($1, $2, now(), $3)
+                        INSERT INTO swarm_circuits (team_id, kind, opened_at, open_until) VALUES ($1, $2, now(), now() + $3)
                         ON CONFLICT (team_id, kind) DO UPDATE SET opened_at = now(), open_until = excluded.open_until
-                        """) { Parameters = { new() { Value = failure.TeamId }, new() { Value = failure.Kind }, new() { Value = until } } },
+                        """) { Parameters = { new() { Value = failure.TeamId }, new() { Value = failure.Kind }, new() { Value = cooldown } } },
                     new("""
                         UPDATE swarm_instances SET state = 'Quarantined'
                         WHERE team_id = $1 AND kind = $2 AND state IN ('Starting', 'Idle', 'Busy', 'Unhealthy')

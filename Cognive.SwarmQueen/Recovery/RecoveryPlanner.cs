@@ -9,10 +9,9 @@ namespace Cognive.SwarmQueen.Recovery;
 /// </summary>
 public static class RecoveryPlanner
 {
-    public static RecoveryDecision Decide(FailedInstance failure, KindHistory history, int teamActionsLastMinute, RecoveryOptions options,
-        DateTimeOffset now)
+    public static RecoveryDecision Decide(FailedInstance failure, KindHistory history, int teamActionsLastMinute, RecoveryOptions options)
     {
-        if (history.CircuitOpenUntil is { } openUntil && openUntil > now)
+        if (history.CircuitOpenUntil is { } openUntil && openUntil > history.Now)
         {
             return new(RecoveryAction.Quarantine, RecoveryOutcome.CircuitOpen, 0,
                 $"'{failure.Kind}' is quarantined until {openUntil:O}: no recovery before then");
@@ -50,7 +49,8 @@ public sealed record FailedInstance(Guid TeamId, Guid InstanceId, string Kind, s
 
 /// <param name="AttemptsInWindow">The kind's recovery attempts within the window, since its circuit last closed.</param>
 /// <param name="CircuitOpenUntil">The end of the kind's last circuit opening, if any.</param>
-public sealed record KindHistory(int AttemptsInWindow, DateTimeOffset? CircuitOpenUntil);
+/// <param name="Now">The time it was read at (PostgreSQL's), which decisions are made at.</param>
+public sealed record KindHistory(int AttemptsInWindow, DateTimeOffset? CircuitOpenUntil, DateTimeOffset Now);
 
 /// <param name="Deferral">Why nothing is done now (rate limit, open circuit); null when the action is taken.</param>
 /// <param name="Attempt">The kind's attempt within the window this is (1-based); 0 for quarantine.</param>

@@ -65,7 +65,8 @@ public sealed class TaskQueue(NpgsqlDataSource db)
 
     /// <summary>
     /// Leases the waiting task of highest aged priority whose required capabilities the instance has, if the instance
-    /// has room under its concurrency (its row is locked meanwhile, so its concurrent leases count each other).
+    /// has room under its concurrency (its row is locked meanwhile, so its concurrent leases count each other). The room
+    /// check is materialised: inlined, the planner may count the instance's leases once per waiting task.
     /// </summary>
     public async Task<TaskView?> LeaseAsync(Guid teamId, Guid instanceId, TimeSpan lease, CancellationToken ct)
     {
@@ -74,7 +75,7 @@ public sealed class TaskQueue(NpgsqlDataSource db)
                 SELECT id, capabilities, max_concurrency FROM swarm_instances
                 WHERE team_id = $1 AND id = $2 AND state IN ('Starting', 'Idle', 'Busy')
                 FOR UPDATE
-            ), room AS (
+            ), room AS MATERIALIZED (
                 SELECT i.* FROM instance i
                 WHERE (SELECT count(*) FROM swarm_tasks WHERE instance_id = i.id AND state = 'Leased') < i.max_concurrency
             ), candidate AS (
