@@ -46,7 +46,7 @@ public sealed class AuditLog(TimeProvider time)
             throw new InvalidOperationException($"An audit record is written inside {nameof(InTransactionAsync)}, with its change.");
         }
 
-        var lockKey = $"cognive_audit:{teamId:N}";
+        var lockKey = AuditChain.LockKey(teamId);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({lockKey}, 0))", ct);
         var previous = await db.AuditRecords.Where(r => r.TeamId == teamId).OrderByDescending(r => r.Id)
             .Select(r => r.Hash).FirstOrDefaultAsync(ct) ?? AuditChain.Genesis;

@@ -10,6 +10,12 @@ namespace Cognive.Data.Audit;
 /// </summary>
 public static class AuditChain
 {
+    /// <summary>
+    /// The advisory lock (<c>pg_advisory_xact_lock(hashtextextended(key, 0))</c>) every writer of a team's records takes
+    /// before reading the previous hash: the API and the Swarm Queen append to the same chains.
+    /// </summary>
+    public static string LockKey(Guid teamId) => $"cognive_audit:{teamId:N}";
+
     /// <summary>The previous hash of a team's first record.</summary>
     public static readonly byte[] Genesis = new byte[32];
 

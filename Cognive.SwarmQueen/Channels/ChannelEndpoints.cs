@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
+using Cognive.SwarmQueen.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StackExchange.Redis;
 
@@ -41,11 +42,14 @@ public static class ChannelEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        // Capped, approximately: the oldest messages go once a channel holds about 10,000.
-        var id = await redis.GetDatabase().StreamAddAsync(StreamKey(user, channel), "body", request.Body!.Value.GetRawText(),
-            maxLength: MaxLength, useApproximateMaxLength: true);
+        var id = await PublishAsync(redis, SwarmAuthentication.TeamIdOf(user), channel, request.Body!.Value.GetRawText());
         return TypedResults.Accepted((string?)null, new SentMessage(id.ToString()));
     }
+
+    /// <summary>Adds a message to a team's channel, as agents send them and the queen raises its alerts.</summary>
+    public static async Task<RedisValue> PublishAsync(IConnectionMultiplexer redis, Guid teamId, string channel, string body) =>
+        // Capped, approximately: the oldest messages go once a channel holds about 10,000.
+        await redis.GetDatabase().StreamAddAsync(StreamKey(teamId, channel), "body", body, maxLength: MaxLength, useApproximateMaxLength: true);
 
     /// <summary>
     /// Up to <paramref name="count"/> messages for <paramref name="consumer"/> of <paramref name="group"/> (the group is
@@ -111,7 +115,7 @@ public static class ChannelEndpoints
 
     private static void Name(Dictionary<string, string[]> errors, string field, string? value)
     {
-        if (value is not { Length: > 0 and <= 100 } || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (!NameLists.IsIdentifier(value, 100))
         {
             errors[field] = [$"{field} has 1 to 100 letters, digits, '-', '_' or '.'."];
         }
@@ -119,7 +123,7 @@ public static class ChannelEndpoints
 
     private static RedisKey StreamKey(ClaimsPrincipal user, string channel) => StreamKey(SwarmAuthentication.TeamIdOf(user), channel);
 
-    public static RedisKey StreamKey(Guid teamId, string channel) => $"cognive:channel:{teamId:N}:{channel}";
+    private static RedisKey StreamKey(Guid teamId, string channel) => $"cognive:channel:{teamId:N}:{channel}";
 }
 
 public sealed record SendMessageRequest(JsonElement? Body);

@@ -47,12 +47,12 @@ public static class InstanceEndpoints
             errors["max_concurrency"] = ["max_concurrency is 1 to 1000."];
         }
 
-        if (request.Kind is not null && !IsName(request.Kind, 100))
+        if (request.Kind is not null && !NameLists.IsIdentifier(request.Kind, 100))
         {
             errors["kind"] = ["kind has 1 to 100 letters, digits, '-', '_' or '.'."];
         }
 
-        if (request.Host is not null && !IsName(request.Host, 253))
+        if (request.Host is not null && !NameLists.IsIdentifier(request.Host, 253))
         {
             errors["host"] = ["host has 1 to 253 letters, digits, '-', '_' or '.'."];
         }
@@ -78,9 +78,6 @@ public static class InstanceEndpoints
                 statusCode: StatusCodes.Status409Conflict, detail: "This instance id belongs to another team."),
         };
     }
-
-    private static bool IsName(string value, int maxLength) =>
-        value.Length is > 0 && value.Length <= maxLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     // Only the readiness path: the queen GETs it and keeps nothing of the answer but its status.
     private static bool IsReadinessUrl(string value) =>

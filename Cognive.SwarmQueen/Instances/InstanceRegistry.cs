@@ -7,8 +7,6 @@ namespace Cognive.SwarmQueen.Instances;
 /// <summary>The instances of each team's swarm: registration, heartbeats, and the queen's verdict on the silent ones.</summary>
 public sealed class InstanceRegistry(NpgsqlDataSource db)
 {
-    private const string Live = "('Starting', 'Idle', 'Busy', 'Unhealthy')";
-
     /// <summary>
     /// Registers (or registers again, after a restart) an instance; registering clears what the queen had found wrong
     /// with it. Refused when the id belongs to another team or the kind is quarantined.
@@ -55,7 +53,7 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
                 state = CASE WHEN state = 'Unhealthy' THEN 'Unhealthy'
                              WHEN EXISTS (SELECT 1 FROM swarm_tasks t WHERE t.instance_id = i.id AND t.state = 'Leased') THEN 'Busy'
                              ELSE 'Idle' END
-            WHERE team_id = $1 AND id = $2 AND state IN {Live}
+            WHERE team_id = $1 AND id = $2 AND state IN {InstanceStates.Live}
             """);
         command.Parameters.Add(new() { Value = teamId });
         command.Parameters.Add(new() { Value = instanceId });
@@ -66,7 +64,7 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
     public async Task<bool> DeregisterAsync(Guid teamId, Guid instanceId, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
-            UPDATE swarm_instances SET state = 'Left', left_at = now() WHERE team_id = $1 AND id = $2 AND state IN {Live}
+            UPDATE swarm_instances SET state = 'Left', left_at = now() WHERE team_id = $1 AND id = $2 AND state IN {InstanceStates.Live}
             """);
         command.Parameters.Add(new() { Value = teamId });
         command.Parameters.Add(new() { Value = instanceId });
@@ -100,7 +98,7 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
     public async Task<IReadOnlySet<string>> KnownTypesAsync(Guid teamId, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
-            SELECT DISTINCT unnest(capabilities) FROM swarm_instances WHERE team_id = $1 AND state IN {Live}
+            SELECT DISTINCT unnest(capabilities) FROM swarm_instances WHERE team_id = $1 AND state IN {InstanceStates.Live}
             """);
         command.Parameters.Add(new() { Value = teamId });
         var types = new HashSet<string>(TaskRules.BuiltInTypes);
@@ -121,7 +119,7 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand($"""
             UPDATE swarm_instances SET state = 'Dead', failed_at = now(), failure_reason = 'dead', recovery_due_at = now() + $2
-            WHERE state IN {Live} AND last_heartbeat_at < now() - $1
+            WHERE state IN {InstanceStates.Live} AND last_heartbeat_at < now() - $1
             """);
         command.Parameters.Add(new() { Value = timeout });
         command.Parameters.Add(new() { Value = grace });

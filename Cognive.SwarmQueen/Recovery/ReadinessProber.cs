@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Cognive.SwarmQueen.Instances;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -66,9 +67,9 @@ public sealed class ReadinessProber(NpgsqlDataSource db, IHttpClientFactory clie
               UPDATE swarm_instances SET state = 'Idle', failed_at = NULL, failure_reason = NULL, recovery_due_at = NULL
               WHERE id = $1 AND state = 'Unhealthy' AND failure_reason = 'not_ready'
               """
-            : """
+            : $"""
               UPDATE swarm_instances SET state = 'Unhealthy', failed_at = now(), failure_reason = 'not_ready', recovery_due_at = now() + $2
-              WHERE id = $1 AND state IN ('Starting', 'Idle', 'Busy')
+              WHERE id = $1 AND state IN {InstanceStates.Healthy}
               """);
         command.Parameters.Add(new() { Value = instanceId });
         if (!ready)
@@ -84,9 +85,9 @@ public sealed class ReadinessProber(NpgsqlDataSource db, IHttpClientFactory clie
 
     private async Task<List<(Guid Id, string Url)>> ProbedAsync(CancellationToken ct)
     {
-        await using var command = db.CreateCommand("""
+        await using var command = db.CreateCommand($"""
             SELECT id, readiness_url FROM swarm_instances
-            WHERE readiness_url IS NOT NULL AND state IN ('Starting', 'Idle', 'Busy', 'Unhealthy')
+            WHERE readiness_url IS NOT NULL AND state IN {InstanceStates.Live}
             """);
         var instances = new List<(Guid, string)>();
         await using var reader = await command.ExecuteReaderAsync(ct);

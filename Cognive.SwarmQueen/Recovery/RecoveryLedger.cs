@@ -1,4 +1,5 @@
 using Cognive.Data.Swarm;
+using Cognive.SwarmQueen.Instances;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -71,9 +72,9 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
     /// </summary>
     public async Task<(int Failed, int Total)> RecentFailuresAsync(Guid teamId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("""
+        await using var command = db.CreateCommand($"""
             SELECT count(*) FILTER (WHERE failed_at > now() - interval '1 minute'),
-                   count(*) FILTER (WHERE state IN ('Starting', 'Idle', 'Busy', 'Unhealthy')
+                   count(*) FILTER (WHERE state IN {InstanceStates.Live}
                                        OR failed_at > now() - interval '1 minute')
             FROM swarm_instances WHERE team_id = $1
             """);
@@ -126,9 +127,9 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
                         INSERT INTO swarm_circuits (team_id, kind, opened_at, open_until) VALUES ($1, $2, now(), now() + $3)
                         ON CONFLICT (team_id, kind) DO UPDATE SET opened_at = now(), open_until = excluded.open_until
                         """) { Parameters = { new() { Value = failure.TeamId }, new() { Value = failure.Kind }, new() { Value = cooldown } } },
-                    new("""
+                    new($"""
                         UPDATE swarm_instances SET state = 'Quarantined'
-                        WHERE team_id = $1 AND kind = $2 AND state IN ('Starting', 'Idle', 'Busy', 'Unhealthy')
+                        WHERE team_id = $1 AND kind = $2 AND state IN {InstanceStates.Live}
                         """) { Parameters = { new() { Value = failure.TeamId }, new() { Value = failure.Kind } } },
                 },
             };

@@ -36,9 +36,18 @@ public sealed class RecoveryOptions
 
     public static readonly RecoveryAction[] DefaultPolicy = [RecoveryAction.Restart, RecoveryAction.Recreate, RecoveryAction.ScaleUp];
 
-    public IReadOnlyList<RecoveryAction> PolicyOf(string kind) => Policies.TryGetValue(kind, out var actions)
-        ? actions.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(name => Enum.Parse<RecoveryAction>(name, ignoreCase: true)).ToArray()
-        : DefaultPolicy;
+    /// <summary>A kind's policy; the settings were checked at start (<see cref="TryParsePolicy"/>).</summary>
+    public IReadOnlyList<RecoveryAction> PolicyOf(string kind) =>
+        Policies.TryGetValue(kind, out var text) && TryParsePolicy(text, out var actions) ? actions : DefaultPolicy;
+
+    /// <summary>A comma-separated list of at least one action that acts on failures (not Quarantine, the circuit's own).</summary>
+    public static bool TryParsePolicy(string text, out RecoveryAction[] actions)
+    {
+        var names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        actions = names.Select(name => Enum.TryParse<RecoveryAction>(name, ignoreCase: true, out var action) ? action : RecoveryAction.Quarantine)
+            .ToArray();
+        return actions.Length > 0 && !actions.Contains(RecoveryAction.Quarantine);
+    }
 
     public TimeSpan Grace => TimeSpan.FromSeconds(GraceSeconds);
 

@@ -8,7 +8,7 @@ public static class RecoveryServices
     public static IServiceCollection AddSwarmRecovery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RecoveryOptions>().BindConfiguration(RecoveryOptions.Section)
-            .Validate(o => o.Policies.Values.All(IsPolicy), "Every Cognive:Swarm:Recovery:Policies entry lists actions: Restart, Recreate, ScaleUp, Failover, AlertOnly.")
+            .Validate(o => o.Policies.Values.All(text => RecoveryOptions.TryParsePolicy(text, out _)), "Every Cognive:Swarm:Recovery:Policies entry lists actions: Restart, Recreate, ScaleUp, Failover, AlertOnly.")
             .ValidateOnStart();
         services.AddSingleton<RecoveryLedger>();
         services.AddSingleton<SwarmAlerts>();
@@ -31,9 +31,4 @@ public static class RecoveryServices
         services.AddHostedService<ReadinessProber>();
         return services;
     }
-
-    private static bool IsPolicy(string actions) =>
-        actions.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } names &&
-        names.All(name => Enum.TryParse<Cognive.Data.Swarm.RecoveryAction>(name, ignoreCase: true, out var action) &&
-                          action is not Cognive.Data.Swarm.RecoveryAction.Quarantine);
 }

@@ -16,8 +16,7 @@ public sealed class SwarmAlerts(IConnectionMultiplexer redis, ILogger<SwarmAlert
     {
         logger.LogWarning("Swarm alert {Alert} for team {TeamId}, kind {Kind}: {Detail}", alert, teamId, kind, detail);
         var body = JsonSerializer.Serialize(new { type = "swarm.alert", alert, kind, detail, raised_at = DateTimeOffset.UtcNow });
-        await redis.GetDatabase().StreamAddAsync(ChannelEndpoints.StreamKey(teamId, Channel), "body", body, maxLength: 10_000,
-            useApproximateMaxLength: true);
+        await ChannelEndpoints.PublishAsync(redis, teamId, Channel, body);
     }
 
     /// <summary>Raises an alert at most once per <paramref name="every"/> for its key (across queens).</summary>

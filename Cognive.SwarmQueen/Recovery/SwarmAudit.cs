@@ -19,7 +19,7 @@ public static class SwarmAudit
     {
         await using (var lockTeam = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
         {
-            lockTeam.Parameters.Add(new() { Value = $"cognive_audit:{teamId:N}" });
+            lockTeam.Parameters.Add(new() { Value = AuditChain.LockKey(teamId) });
             await lockTeam.ExecuteNonQueryAsync(ct);
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cognive.SwarmQueen.Instances;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -70,10 +71,10 @@ public sealed class TaskQueue(NpgsqlDataSource db)
     /// </summary>
     public async Task<TaskView?> LeaseAsync(Guid teamId, Guid instanceId, TimeSpan lease, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("""
+        await using var command = db.CreateCommand($"""
             WITH instance AS (
                 SELECT id, capabilities, max_concurrency FROM swarm_instances
-                WHERE team_id = $1 AND id = $2 AND state IN ('Starting', 'Idle', 'Busy')
+                WHERE team_id = $1 AND id = $2 AND state IN {InstanceStates.Healthy}
                 FOR UPDATE
             ), room AS MATERIALIZED (
                 SELECT i.* FROM instance i
@@ -129,7 +130,7 @@ public sealed class TaskQueue(NpgsqlDataSource db)
                 UPDATE swarm_tasks t SET {Retry}, error = 'lease lapsed' FROM lapsed l WHERE t.id = l.id RETURNING t.id
             ), stalled AS (
                 UPDATE swarm_instances SET state = 'Unhealthy', failed_at = now(), failure_reason = 'stalled', recovery_due_at = now() + $1
-                WHERE id IN (SELECT instance_id FROM lapsed WHERE expired) AND state IN ('Starting', 'Idle', 'Busy')
+                WHERE id IN (SELECT instance_id FROM lapsed WHERE expired) AND state IN {InstanceStates.Healthy}
             )
             SELECT count(*) FROM released
             """);
