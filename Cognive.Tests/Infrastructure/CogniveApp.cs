@@ -136,6 +136,23 @@ public sealed class CogniveApp : IAsyncDisposable
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, ct).WaitAsync(BootTimeout, ct);
     }
 
+    /// <summary>
+    /// Stops a server through Aspire, waits until its process (<paramref name="executable"/>) is gone — started again
+    /// while the old one still held its port, it failed to start (seen in CI) — then starts it and waits until healthy.
+    /// </summary>
+    public async Task StopAndStartServerAsync(string resourceName, string executable, CancellationToken ct)
+    {
+        var resource = Resources.Single(r => r.Name == resourceName);
+        var stopped = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, ct);
+        Assert.True(stopped.Success, stopped.Message);
+        await Eventually.HoldsAsync(() => Task.FromResult(
+                ServerProcesses.UsingStateFolder(StateFolder).All(pid => !ServerProcesses.CommandLine(pid).Contains(executable))),
+            $"the stopped {resourceName} has exited", ct);
+        var started = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
+        Assert.True(started.Success, started.Message);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, ct).WaitAsync(BootTimeout, ct);
+    }
+
     public static bool IsRunningAndHealthy(CustomResourceSnapshot snapshot) =>
         snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus == HealthStatus.Healthy;
 

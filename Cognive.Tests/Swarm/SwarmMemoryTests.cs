@@ -46,10 +46,7 @@ public sealed class SwarmMemoryTests(SharedApp shared)
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         }
 
-        var redis = _app.Resources.Single(r => r.Name == "redis");
-        Assert.True((await _app.App.ResourceCommands.ExecuteCommandAsync(redis, KnownResourceCommands.StopCommand, ct)).Success);
-        Assert.True((await _app.App.ResourceCommands.ExecuteCommandAsync(redis, KnownResourceCommands.StartCommand, ct)).Success);
-        await _app.App.ResourceNotifications.WaitForResourceHealthyAsync("redis", ct).WaitAsync(CogniveApp.BootTimeout, ct);
+        await _app.StopAndStartServerAsync("redis", "redis-server", ct);
         await using (var connection = await ConnectionMultiplexer.ConnectAsync(await _app.GetConnectionStringAsync("redis", ct) + ",allowAdmin=true"))
         {
             await connection.GetServers().Single().FlushAllDatabasesAsync();
