@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -27,20 +25,20 @@ public static class GovernanceBench
         }, ct);
         var check = new { agent_id = governed.AgentId, estimated_cost_usd = 0.0001m };
 
-        await ClosedLoopAsync(Concurrency, TimeSpan.FromSeconds(3), () => client.PostAsJsonAsync("/api/v1/budgets/check", check, ct), ct);
+        await ClosedLoop.RunAsync(Concurrency, TimeSpan.FromSeconds(3), (_, _) => client.PostAsJsonAsync("/api/v1/budgets/check", check, ct), ct);
         Report.Section($"Budget checks: {Concurrency} concurrent clients, closed loop, {duration.TotalSeconds:F0} s");
-        var (checks, checkLatency, checkServer) = await ClosedLoopAsync(Concurrency, duration,
-            () => client.PostAsJsonAsync("/api/v1/budgets/check", check, ct), ct);
+        var (checks, checkLatency, checkServer) = await ClosedLoop.RunAsync(Concurrency, duration,
+            (_, _) => client.PostAsJsonAsync("/api/v1/budgets/check", check, ct), ct);
         Report.Line($"throughput:  {checks / duration.TotalSeconds,10:N0} checks/s (target ≥ 5,000)");
         Report.Line($"server time: {checkServer.Summary()} (Server-Timing; target p99 < 2 ms)");
         Report.Line($"client side: {checkLatency.Summary()} (through DCP's proxy, queueing included)");
-        var (_, lone, loneServer) = await ClosedLoopAsync(1, TimeSpan.FromSeconds(5), () => client.PostAsJsonAsync("/api/v1/budgets/check", check, ct), ct);
+        var (_, lone, loneServer) = await ClosedLoop.RunAsync(1, TimeSpan.FromSeconds(5), (_, _) => client.PostAsJsonAsync("/api/v1/budgets/check", check, ct), ct);
         Report.Line($"one client:  server {loneServer.Summary()}; client {lone.Summary()}");
 
         using var direct = app.CreateClient(key, await app.DirectApiAddressAsync(ct));
         Report.Section($"Budget checks: {Concurrency} concurrent clients straight to the API process (no DCP proxy), {duration.TotalSeconds:F0} s");
-        var (directChecks, directLatency, directServer) = await ClosedLoopAsync(Concurrency, duration,
-            () => direct.PostAsJsonAsync("/api/v1/budgets/check", check, ct), ct);
+        var (directChecks, directLatency, directServer) = await ClosedLoop.RunAsync(Concurrency, duration,
+            (_, _) => direct.PostAsJsonAsync("/api/v1/budgets/check", check, ct), ct);
         Report.Line($"throughput:  {directChecks / duration.TotalSeconds,10:N0} checks/s (target ≥ 5,000)");
         Report.Line($"server time: {directServer.Summary()}");
         Report.Line($"client side: {directLatency.Summary()}");
@@ -48,50 +46,18 @@ public static class GovernanceBench
         Report.Section("What governance adds to a reported call: one client, sequential posts, 10 s each");
         var call = new { provider = "openai", model = "gpt-4o-mini", input_tokens = 100, output_tokens = 10, latency_ms = 100, status = "success" };
         using var anonymous = app.CreateClient(null);
-        var (_, _, openServer) = await ClosedLoopAsync(1, TimeSpan.FromSeconds(10), () => anonymous.GetAsync("/health/liveness", ct), ct);
-        var (_, _, keyedServer) = await ClosedLoopAsync(1, TimeSpan.FromSeconds(10), () => client.GetAsync("/health/liveness", ct), ct);
-        var (_, _, freeServer) = await ClosedLoopAsync(1, TimeSpan.FromSeconds(10),
-            () => client.PostAsJsonAsync($"/api/v1/runs/{free.RunId}/llm-calls", call, ct), ct);
-        var (_, _, governedServer) = await ClosedLoopAsync(1, TimeSpan.FromSeconds(10),
-            () => client.PostAsJsonAsync($"/api/v1/runs/{governed.RunId}/llm-calls", call, ct), ct);
+        var (_, _, openServer) = await ClosedLoop.RunAsync(1, TimeSpan.FromSeconds(10), (_, _) => anonymous.GetAsync("/health/liveness", ct), ct);
+        var (_, _, keyedServer) = await ClosedLoop.RunAsync(1, TimeSpan.FromSeconds(10), (_, _) => client.GetAsync("/health/liveness", ct), ct);
+        var (_, _, freeServer) = await ClosedLoop.RunAsync(1, TimeSpan.FromSeconds(10),
+            (_, _) => client.PostAsJsonAsync($"/api/v1/runs/{free.RunId}/llm-calls", call, ct), ct);
+        var (_, _, governedServer) = await ClosedLoop.RunAsync(1, TimeSpan.FromSeconds(10),
+            (_, _) => client.PostAsJsonAsync($"/api/v1/runs/{governed.RunId}/llm-calls", call, ct), ct);
         Report.Line($"GET /health/liveness, no key:                   server {openServer.Summary()}");
         Report.Line($"the same with a key (auth + rate limit):        server {keyedServer.Summary()}");
         Report.Line($"call of an agent without rules:                 server {freeServer.Summary()}");
         Report.Line($"call under a hard budget and a policy:          server {governedServer.Summary()}");
         var added = keyedServer.Percentile(50) - openServer.Percentile(50) + governedServer.Percentile(50) - freeServer.Percentile(50);
         Report.Line($"auth + rate limit + budget + policy add (p50): {added:F3} ms (target < 0.5 ms)");
-    }
-
-    /// <summary>Client-side latencies, and the server's own time from each answer's <c>Server-Timing</c> header.</summary>
-    private static async Task<(long Requests, Latencies Latencies, Latencies Server)> ClosedLoopAsync(int clients, TimeSpan duration,
-        Func<Task<HttpResponseMessage>> send, CancellationToken ct)
-    {
-        var latencies = new Latencies();
-        var server = new Latencies();
-        var requests = 0L;
-        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
-        {
-            while (Stopwatch.GetTimestamp() < until && !ct.IsCancellationRequested)
-            {
-                var started = Stopwatch.GetTimestamp();
-                using var response = await send();
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new InvalidOperationException($"The benchmark's request was refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
-                }
-
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (response.Headers.TryGetValues("Server-Timing", out var timing) &&
-                    double.TryParse(timing.First().Split("dur=").Last(), CultureInfo.InvariantCulture, out var serverMs))
-                {
-                    server.Add(serverMs);
-                }
-
-                Interlocked.Increment(ref requests);
-            }
-        }));
-        return (requests, latencies, server);
     }
 
     private static async Task<(Guid AgentId, Guid RunId)> RunOfNewAgentAsync(HttpClient client, string name, CancellationToken ct)
