@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace Cognive.Tests.Infrastructure;
 
@@ -182,6 +183,11 @@ public sealed class CogniveApp : IAsyncDisposable
         string[] args = ["--Cognive:Servers=processes", $"--Cognive:StateDir={stateFolder}", .. extraArgs];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Cognive_AppHost>(
             args, (options, _) => options.DisableDashboard = true, ct);
+        // A failed test prints what the app logged meanwhile: keep that to what explains a failure. Health checks fail
+        // on purpose while tests stop servers and kill agents, and the tests' own HTTP calls are their code.
+        builder.Services.AddLogging(logging => logging
+            .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         return await builder.BuildAsync(ct);
     }
 }
