@@ -91,15 +91,26 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
             .GetProperty("agent_id").GetGuid();
     }
 
+    /// <summary>Registers; while our kind is quarantined (it crash-looped), waits until the queen says it may join.</summary>
     private async Task<bool> RegisterAsync(HttpClient queen, Guid agentId, CancellationToken ct)
     {
-        using var response = await queen.PutAsJsonAsync($"/api/v1/swarm/agents/{_identity.InstanceId}", new
+        while (true)
         {
-            agent_id = agentId, capabilities = _handlers.Keys.ToArray(), version = typeof(SwarmMember).Assembly.GetName().Version?.ToString() ?? "0",
-            max_concurrency = MaxConcurrency, kind = _identity.Kind, host = _identity.Host, readiness_url = _readinessUrl,
-        }, ct);
-        response.EnsureSuccessStatusCode();
-        return true;
+            using var response = await queen.PutAsJsonAsync($"/api/v1/swarm/agents/{_identity.InstanceId}", new
+            {
+                agent_id = agentId, capabilities = _handlers.Keys.ToArray(), version = typeof(SwarmMember).Assembly.GetName().Version?.ToString() ?? "0",
+                max_concurrency = MaxConcurrency, kind = _identity.Kind, host = _identity.Host, readiness_url = _readinessUrl,
+            }, ct);
+            if (response.StatusCode == HttpStatusCode.Conflict && response.Headers.RetryAfter?.Delta is { } quarantined)
+            {
+                logger.LogWarning("Kind {Kind} is quarantined: joining again in {Wait}", _identity.Kind, quarantined);
+                await Task.Delay(quarantined, ct);
+                continue;
+            }
+
+            response.EnsureSuccessStatusCode();
+            return true;
+        }
     }
 
     private async Task HeartbeatAsync(HttpClient queen, Guid agentId, CancellationToken ct)

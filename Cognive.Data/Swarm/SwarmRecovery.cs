@@ -50,4 +50,10 @@ public enum RecoveryOutcome
 
     /// <summary>Its replica or pod no longer exists: the instance is retired (it does not count as an attempt of its kind).</summary>
     Gone,
+
+    /// <summary>
+    /// The action is under way. Recorded before acting, so an attempt the queen did not live to record still counts
+    /// (the next escalates instead of repeating it); the next queen marks it failed.
+    /// </summary>
+    Started,
 }

@@ -74,19 +74,34 @@ public static class ChannelEndpoints
 
         var database = redis.GetDatabase();
         var stream = StreamKey(user, channel);
+        Task<StreamEntry[]> ReadAsync() => database.StreamReadGroupAsync(stream, group, consumer,
+            pending == true ? StreamPosition.Beginning : StreamPosition.NewMessages, count ?? 100);
+        StreamEntry[] entries;
+        try
+        {
+            entries = await ReadAsync();
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+        {
+            // The group's first receive (or Redis lost it): it starts with the messages sent from now on.
+            await CreateGroupAsync(database, stream, group!);
+            entries = await ReadAsync();
+        }
+
+        return TypedResults.Ok(new ReceivedMessages(entries.Select(e =>
+            new ChannelMessage(e.Id.ToString(), JsonDocument.Parse(e["body"].ToString()).RootElement.Clone())).ToList()));
+    }
+
+    private static async Task CreateGroupAsync(IDatabase database, RedisKey stream, string group)
+    {
         try
         {
             await database.StreamCreateConsumerGroupAsync(stream, group, StreamPosition.NewMessages, createStream: true);
         }
         catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
-            // The group exists: its position is kept.
+            // Another receive of the same group created it meanwhile: its position is kept.
         }
-
-        var entries = await database.StreamReadGroupAsync(stream, group, consumer,
-            pending == true ? StreamPosition.Beginning : StreamPosition.NewMessages, count ?? 100);
-        return TypedResults.Ok(new ReceivedMessages(entries.Select(e =>
-            new ChannelMessage(e.Id.ToString(), JsonDocument.Parse(e["body"].ToString()).RootElement.Clone())).ToList()));
     }
 
     private static async Task<Results<Ok<AcknowledgeResult>, ValidationProblem>> AcknowledgeAsync(string channel, AcknowledgeRequest request,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
@@ -26,7 +27,8 @@ public static class InstanceEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RegisterAsync(Guid instanceId,
-        RegisterInstanceRequest request, ClaimsPrincipal user, InstanceRegistry registry, NpgsqlDataSource db, CancellationToken ct)
+        RegisterInstanceRequest request, ClaimsPrincipal user, InstanceRegistry registry, NpgsqlDataSource db, HttpResponse response,
+        CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var teamId = SwarmAuthentication.TeamIdOf(user);
@@ -68,6 +70,12 @@ public static class InstanceEndpoints
         }
 
         var registration = await registry.RegisterAsync(teamId, instanceId, request, ct);
+        if (registration.QuarantinedUntil is not null)
+        {
+            // Asking again before the cooldown ends gets the same answer: the agent waits this long.
+            response.Headers.RetryAfter = Math.Max(1, registration.QuarantineSecondsLeft).ToString(CultureInfo.InvariantCulture);
+        }
+
         return registration switch
         {
             { Succeeded: true } => TypedResults.NoContent(),

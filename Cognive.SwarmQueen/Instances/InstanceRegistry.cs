@@ -27,7 +27,8 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
                 WHERE swarm_instances.team_id = excluded.team_id
                 RETURNING 1
             )
-            SELECT (SELECT count(*) FROM registered), (SELECT open_until FROM quarantine)
+            SELECT (SELECT count(*) FROM registered), open_until, ceil(extract(epoch FROM open_until - now()))::int
+            FROM (SELECT 1) one LEFT JOIN quarantine ON true
             """);
         command.Parameters.Add(new() { Value = instanceId });
         command.Parameters.Add(new() { Value = teamId });
@@ -42,7 +43,7 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
         await reader.ReadAsync(ct);
         return reader.GetInt64(0) == 1 ? Registration.Accepted
             : reader.IsDBNull(1) ? Registration.IdTaken
-            : new Registration(false, reader.GetFieldValue<DateTimeOffset>(1));
+            : new Registration(false, reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt32(2));
     }
 
     /// <summary>False when the team has no live instance with that id (never registered, left, or declared dead).</summary>
@@ -112,6 +113,21 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
     }
 
     /// <summary>
+    /// Forgets instances that left or died longer than <paramref name="retention"/> ago and have no recovery due. In a
+    /// cluster every recreated pod is a new instance: without this the list would grow with every one ever seen.
+    /// Their recoveries stay in the ledger.
+    /// </summary>
+    public async Task<int> ForgetDepartedAsync(TimeSpan retention, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            DELETE FROM swarm_instances
+            WHERE state IN ('Dead', 'Left') AND recovery_due_at IS NULL AND coalesce(left_at, failed_at, last_heartbeat_at) < now() - $1
+            """);
+        command.Parameters.Add(new() { Value = retention });
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
     /// Instances silent for longer than <paramref name="timeout"/> are dead: their leases go back to the queue at once
     /// (failover), and their recovery is due after <paramref name="grace"/> (a paused instance may come back by itself).
     /// </summary>
@@ -139,10 +155,11 @@ public sealed record RegisterInstanceRequest(Guid? AgentId, string[]? Capabiliti
 }
 
 /// <param name="QuarantinedUntil">Set when refused because the instance's kind is quarantined.</param>
-public sealed record Registration(bool Succeeded, DateTimeOffset? QuarantinedUntil)
+/// <param name="QuarantineSecondsLeft">How long the quarantine still lasts, by the database's clock.</param>
+public sealed record Registration(bool Succeeded, DateTimeOffset? QuarantinedUntil, int QuarantineSecondsLeft)
 {
-    public static readonly Registration Accepted = new(true, null);
-    public static readonly Registration IdTaken = new(false, null);
+    public static readonly Registration Accepted = new(true, null, 0);
+    public static readonly Registration IdTaken = new(false, null, 0);
 }
 
 public sealed record InstanceView(Guid InstanceId, Guid AgentId, string[] Capabilities, string Version, int MaxConcurrency, string State,

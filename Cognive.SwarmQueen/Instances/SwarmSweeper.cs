@@ -6,18 +6,23 @@ namespace Cognive.SwarmQueen.Instances;
 
 /// <summary>
 /// Once a second: instances silent past the heartbeat timeout are declared dead, and lapsed leases (and the leases of
-/// dead, departed or quarantined instances) go back to the queue: failover. Recovery of the failed is the coordinator's. Both are single statements, safe with several queens.
+/// dead, departed or quarantined instances) go back to the queue: failover. Recovery of the failed is the coordinator's.
+/// Once a minute, instances gone for longer than the retention are forgotten. All single statements, safe with several queens.
 /// </summary>
 public sealed class SwarmSweeper(InstanceRegistry instances, TaskQueue tasks, IConfiguration configuration,
     IOptions<RecoveryOptions> recovery, ILogger<SwarmSweeper> logger)
     : BackgroundService
 {
     public const string HeartbeatTimeoutSetting = "Cognive:Swarm:HeartbeatTimeoutSeconds";
+    public const string DepartedRetentionSetting = "Cognive:Swarm:DepartedRetentionHours";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ForgetInterval = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var timeout = TimeSpan.FromSeconds(configuration.GetValue(HeartbeatTimeoutSetting, 10));
+        var retention = TimeSpan.FromHours(configuration.GetValue(DepartedRetentionSetting, 24.0));
+        var nextForget = DateTime.UtcNow;
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -28,6 +33,16 @@ public sealed class SwarmSweeper(InstanceRegistry instances, TaskQueue tasks, IC
                 if (dead > 0 || released > 0)
                 {
                     logger.LogInformation("{Dead} silent instances declared dead; {Released} leases released", dead, released);
+                }
+
+                if (DateTime.UtcNow >= nextForget)
+                {
+                    nextForget = DateTime.UtcNow + ForgetInterval;
+                    var forgotten = await instances.ForgetDepartedAsync(retention, stoppingToken);
+                    if (forgotten > 0)
+                    {
+                        logger.LogInformation("{Forgotten} instances gone for over {Retention} forgotten", forgotten, retention);
+                    }
                 }
             }
             catch (Exception e) when (e is Npgsql.NpgsqlException)

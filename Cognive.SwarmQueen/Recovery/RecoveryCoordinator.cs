@@ -7,7 +7,7 @@ namespace Cognive.SwarmQueen.Recovery;
 
 /// <summary>
 /// Once a second, decides on each failed instance whose recovery is due (<see cref="RecoveryPlanner"/>), acts through the
-/// <see cref="IRecoveryPort"/>, and records and audits the decision. One queen at a time (a PostgreSQL advisory lock).
+/// <see cref="IRecoveryPort"/>, and records and audits the decision (an action before it is taken, then how it went). One queen at a time (a PostgreSQL advisory lock).
 /// </summary>
 public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort port, SwarmAlerts alerts, NpgsqlDataSource db,
     IOptions<RecoveryOptions> settings, IMeterFactory meters, ILogger<RecoveryCoordinator> logger) : BackgroundService
@@ -66,6 +66,7 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
 
     private async Task RecoverAsync(FailedInstance failure, CancellationToken ct)
     {
+        await ledger.AbandonStartedAsync(failure.InstanceId, ct);
         var history = await ledger.HistoryAsync(failure.TeamId, failure.Kind, _options.Window, ct);
         var now = history.Now;
         var decision = RecoveryPlanner.Decide(failure, history, await ledger.ActionsLastMinuteAsync(failure.TeamId, ct), _options);
@@ -91,6 +92,7 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
 
                 break;
             default:
+                var started = await ledger.StartAsync(failure, decision, now + _options.Verify, ct);
                 var result = await ActAsync(decision.Action, new RecoveryTarget(failure.Kind, failure.Host), ct);
                 // A replacement (scale-up) or a process that no longer exists ends this instance's story; after a restart it
                 // has a while to come back, or the next attempt escalates.
@@ -101,7 +103,9 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
                     { Succeeded: true } => RecoveryOutcome.Succeeded,
                     _ => RecoveryOutcome.Failed,
                 };
-                await RecordAsync(failure, decision, outcome, $"{decision.Detail}: {result.Detail}", ended ? null : now + _options.Verify, null, ct);
+                var detail = $"{decision.Detail}: {result.Detail}";
+                await ledger.FinishAsync(started, failure, decision, outcome, detail, ended ? null : now + _options.Verify, ct);
+                Report(failure, decision, outcome, detail);
                 break;
         }
     }
@@ -117,6 +121,11 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
         DateTimeOffset? nextDueAt, TimeSpan? circuitCooldown, CancellationToken ct)
     {
         await ledger.RecordAsync(failure, decision, outcome, detail, nextDueAt, circuitCooldown, ct);
+        Report(failure, decision, outcome, detail);
+    }
+
+    private void Report(FailedInstance failure, RecoveryDecision decision, RecoveryOutcome outcome, string detail)
+    {
         _decisions.Add(1, new("action", RecoveryLedger.Snake(decision.Action.ToString())), new("outcome", RecoveryLedger.Snake(outcome.ToString())));
         logger.LogInformation("Recovery of instance {InstanceId} ({Kind}, {Reason}): {Action} {Outcome}: {Detail}",
             failure.InstanceId, failure.Kind, failure.Reason, decision.Action, outcome, detail);

@@ -8,7 +8,7 @@ namespace Cognive.SwarmQueen.Recovery;
 /// <summary>The recovery records and circuits in PostgreSQL: what is due, each kind's history, and each decision with its audit record.</summary>
 public sealed class RecoveryLedger(NpgsqlDataSource db)
 {
-    private const string Attempted = "outcome IN ('Succeeded', 'Failed') AND action <> 'Quarantine'";
+    private const string Attempted = "outcome IN ('Succeeded', 'Failed', 'Started') AND action <> 'Quarantine'";
 
     /// <summary>Failed instances whose recovery is due, oldest first.</summary>
     public async Task<List<FailedInstance>> DueAsync(CancellationToken ct)
@@ -59,7 +59,7 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand($"""
             SELECT count(*) FROM swarm_recoveries
-            WHERE team_id = $1 AND outcome IN ('Succeeded', 'Failed', 'Gone') AND action IN ('Restart', 'Recreate', 'ScaleUp')
+            WHERE team_id = $1 AND outcome IN ('Succeeded', 'Failed', 'Gone', 'Started') AND action IN ('Restart', 'Recreate', 'ScaleUp')
               AND decided_at > now() - interval '1 minute'
             """);
         command.Parameters.Add(new() { Value = teamId });
@@ -94,29 +94,7 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var id = Guid.CreateVersion7();
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO swarm_recoveries (id, team_id, instance_id, kind, host, reason, failed_at, action, outcome, attempt, detail, decided_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
-            ON CONFLICT (instance_id, failed_at, outcome) WHERE outcome IN ('RateLimited', 'CircuitOpen') DO NOTHING
-            """, connection, transaction))
-        {
-            foreach (var value in new object?[] { id, failure.TeamId, failure.InstanceId, failure.Kind, failure.Host, failure.Reason,
-                         failure.FailedAt, decision.Action.ToString(), outcome.ToString(), decision.Attempt, Truncate(detail) })
-            {
-                insert.Parameters.Add(value is null ? new() { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar } : new() { Value = value });
-            }
-
-            if (await insert.ExecuteNonQueryAsync(ct) == 1)
-            {
-                await SwarmAudit.AppendAsync(connection, transaction, failure.TeamId, $"swarm.recovery.{decision.Action.ToString().ToLowerInvariant()}",
-                    "swarm_instance", failure.InstanceId.ToString(), new
-                    {
-                        recovery_id = id, failure.Kind, failure.Host, failure.Reason, outcome = outcome.ToString(), decision.Attempt, detail,
-                    }, ct);
-            }
-        }
-
+        await InsertAsync(connection, transaction, failure, decision, outcome, detail, ct);
         if (circuitCooldown is { } cooldown)
         {
             await using var open = new NpgsqlBatch(connection, transaction)
@@ -136,23 +114,107 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
             await open.ExecuteNonQueryAsync(ct);
         }
 
+        await SettleInstanceAsync(connection, transaction, failure, decision, outcome, nextDueAt, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Records and audits an action on a process before it is taken (outcome started), and looks at the instance again
+    /// only at <paramref name="retryAt"/>: a queen that dies while acting leaves an attempt that counts, not one repeated
+    /// at once. Returns the record's id for <see cref="FinishAsync"/>.
+    /// </summary>
+    public async Task<Guid> StartAsync(FailedInstance failure, RecoveryDecision decision, DateTimeOffset retryAt, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var id = await InsertAsync(connection, transaction, failure, decision, RecoveryOutcome.Started, "under way", ct);
+        await using (var later = new NpgsqlCommand("UPDATE swarm_instances SET recovery_due_at = $2 WHERE id = $1", connection, transaction))
+        {
+            later.Parameters.Add(new() { Value = failure.InstanceId });
+            later.Parameters.Add(new() { Value = retryAt });
+            await later.ExecuteNonQueryAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return id;
+    }
+
+    /// <summary>Records how a started action went, and when the instance is looked at again.</summary>
+    public async Task FinishAsync(Guid recoveryId, FailedInstance failure, RecoveryDecision decision, RecoveryOutcome outcome, string detail,
+        DateTimeOffset? nextDueAt, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var finish = new NpgsqlCommand("UPDATE swarm_recoveries SET outcome = $2, detail = $3 WHERE id = $1", connection, transaction))
+        {
+            finish.Parameters.Add(new() { Value = recoveryId });
+            finish.Parameters.Add(new() { Value = outcome.ToString() });
+            finish.Parameters.Add(new() { Value = Truncate(detail) });
+            await finish.ExecuteNonQueryAsync(ct);
+        }
+
+        await SettleInstanceAsync(connection, transaction, failure, decision, outcome, nextDueAt, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Actions a queen started on the instance and did not live to record: failed, as far as anyone knows. Called under
+    /// the coordinator's lock, which a queen holds while it acts, so none of them is still under way.
+    /// </summary>
+    public async Task AbandonStartedAsync(Guid instanceId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            UPDATE swarm_recoveries SET outcome = 'Failed', detail = detail || ': the queen stopped before recording the result'
+            WHERE instance_id = $1 AND outcome = 'Started'
+            """);
+        command.Parameters.Add(new() { Value = instanceId });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Inserts the decision's record and its audit record (a deferral only once per failure); returns the record's id.</summary>
+    private static async Task<Guid> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, FailedInstance failure,
+        RecoveryDecision decision, RecoveryOutcome outcome, string detail, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO swarm_recoveries (id, team_id, instance_id, kind, host, reason, failed_at, action, outcome, attempt, detail, decided_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+            ON CONFLICT (instance_id, failed_at, outcome) WHERE outcome IN ('RateLimited', 'CircuitOpen') DO NOTHING
+            """, connection, transaction);
+        foreach (var value in new object?[] { id, failure.TeamId, failure.InstanceId, failure.Kind, failure.Host, failure.Reason,
+                     failure.FailedAt, decision.Action.ToString(), outcome.ToString(), decision.Attempt, Truncate(detail) })
+        {
+            insert.Parameters.Add(value is null ? new() { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar } : new() { Value = value });
+        }
+
+        if (await insert.ExecuteNonQueryAsync(ct) == 1)
+        {
+            await SwarmAudit.AppendAsync(connection, transaction, failure.TeamId, $"swarm.recovery.{decision.Action.ToString().ToLowerInvariant()}",
+                "swarm_instance", failure.InstanceId.ToString(), new
+                {
+                    recovery_id = id, failure.Kind, failure.Host, failure.Reason, outcome = outcome.ToString(), decision.Attempt, detail,
+                }, ct);
+        }
+
+        return id;
+    }
+
+    private static async Task SettleInstanceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, FailedInstance failure,
+        RecoveryDecision decision, RecoveryOutcome outcome, DateTimeOffset? nextDueAt, CancellationToken ct)
+    {
         var acted = outcome is RecoveryOutcome.Succeeded or RecoveryOutcome.Failed;
-        await using (var update = new NpgsqlCommand("""
+        await using var update = new NpgsqlCommand("""
             UPDATE swarm_instances SET recovery_due_at = $2, recoveries = recoveries + $3,
                 state = CASE WHEN $5 THEN 'Left' WHEN state = 'Unhealthy' AND $4 THEN 'Dead' ELSE state END,
                 left_at = CASE WHEN $5 THEN now() ELSE left_at END
             WHERE id = $1
-            """, connection, transaction))
-        {
-            update.Parameters.Add(new() { Value = failure.InstanceId });
-            update.Parameters.Add(new() { Value = (object?)nextDueAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            update.Parameters.Add(new() { Value = acted && RecoveryPlanner.ActsOnProcesses(decision.Action) ? 1 : 0 });
-            update.Parameters.Add(new() { Value = acted && decision.Action is not RecoveryAction.AlertOnly });
-            update.Parameters.Add(new() { Value = outcome is RecoveryOutcome.Gone });
-            await update.ExecuteNonQueryAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
+            """, connection, transaction);
+        update.Parameters.Add(new() { Value = failure.InstanceId });
+        update.Parameters.Add(new() { Value = (object?)nextDueAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        update.Parameters.Add(new() { Value = acted && RecoveryPlanner.ActsOnProcesses(decision.Action) ? 1 : 0 });
+        update.Parameters.Add(new() { Value = acted && decision.Action is not RecoveryAction.AlertOnly });
+        update.Parameters.Add(new() { Value = outcome is RecoveryOutcome.Gone });
+        await update.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<List<RecoveryView>> ListAsync(Guid teamId, string? kind, int limit, CancellationToken ct)

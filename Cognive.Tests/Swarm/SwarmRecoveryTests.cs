@@ -65,6 +65,7 @@ public sealed class SwarmRecoveryTests(CrashLoopApp fixture) : IClassFixture<Cra
             "nothing is restarted before the cooldown ends");
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("kind-quarantined", await refused.Content.ReadAsStringAsync(ct));
+        Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, CrashLoopApp.CooldownSeconds);
         Assert.Contains(alerts, a => a.GetProperty("alert").GetString() == "circuit_open" && a.GetProperty("kind").GetString() == "agents");
         Assert.True(await swarm.AuditCountAsync("swarm.recovery.quarantine", ct) >= 1, "the quarantine is in the audit trail");
     }

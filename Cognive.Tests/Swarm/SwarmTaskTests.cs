@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Cognive.SwarmQueen.Instances;
 using Cognive.Tests.Infrastructure;
 using Cognive.Tests.Telemetry;
+using Npgsql;
 
 namespace Cognive.Tests.Swarm;
 
@@ -100,6 +102,33 @@ public sealed class SwarmTaskTests(SharedApp shared)
         Assert.Equal("dead", states[silent]);
         Assert.Equal(HttpStatusCode.NotFound, beatAfterDeath.StatusCode);
         Assert.Equal(held.GetProperty("fencing_token").GetInt64() + 1, takenOver.Value.GetProperty("fencing_token").GetInt64());
+    }
+
+    [Fact]
+    public async Task Instances_gone_for_longer_than_the_retention_are_forgotten_and_no_others()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var swarm = await SwarmSession.CreateAsync(_app, ct);
+        var (leftLongAgo, deadLongAgo, recoveryDue, leftRecently, live) = (await swarm.RegisterInstanceAsync(["noop"], ct),
+            await swarm.RegisterInstanceAsync(["noop"], ct), await swarm.RegisterInstanceAsync(["noop"], ct),
+            await swarm.RegisterInstanceAsync(["noop"], ct), await swarm.RegisterInstanceAsync(["noop"], ct));
+        await using var db = NpgsqlDataSource.Create(await _app.GetConnectionStringAsync("cognive", ct));
+        await using (var batch = db.CreateBatch())
+        {
+            void Set(Guid instanceId, string columns) => batch.BatchCommands.Add(
+                new($"UPDATE swarm_instances SET {columns} WHERE id = $1") { Parameters = { new() { Value = instanceId } } });
+            Set(leftLongAgo, "state = 'Left', left_at = now() - interval '2 days'");
+            Set(deadLongAgo, "state = 'Dead', failed_at = now() - interval '2 days'");
+            Set(recoveryDue, "state = 'Dead', failed_at = now() - interval '2 days', recovery_due_at = now() + interval '1 hour'");
+            Set(leftRecently, "state = 'Left', left_at = now() - interval '1 hour'");
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+
+        await new InstanceRegistry(db).ForgetDepartedAsync(TimeSpan.FromDays(1), ct);
+        using var instances = await swarm.Queen.GetAsync("/api/v1/swarm/agents", ct);
+        var remaining = (await TeamSession.ReadAsync(instances, ct)).EnumerateArray().Select(i => i.GetProperty("instance_id").GetGuid());
+
+        Assert.Equal(new[] { recoveryDue, leftRecently, live }.Order(), remaining.Order());
     }
 
     [Fact]
