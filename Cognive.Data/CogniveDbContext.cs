@@ -42,6 +42,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
 
     public DbSet<SwarmInstance> SwarmInstances => Set<SwarmInstance>();
 
+    public DbSet<SwarmAlert> SwarmAlerts => Set<SwarmAlert>();
+
     public DbSet<SwarmMemoryEntry> SwarmMemory => Set<SwarmMemoryEntry>();
 
     public DbSet<SwarmRecovery> SwarmRecoveries => Set<SwarmRecovery>();
@@ -243,6 +245,19 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             circuit.Property(c => c.OpenUntil).HasColumnName("open_until");
             circuit.HasOne<Team>().WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
+
+        model.Entity<SwarmAlert>(alert =>
+        {
+            alert.ToTable("swarm_alerts");
+            alert.Property(a => a.Id).HasColumnName("id");
+            alert.Property(a => a.TeamId).HasColumnName("team_id");
+            alert.Property(a => a.Alert).HasColumnName("alert").HasMaxLength(40);
+            alert.Property(a => a.Kind).HasColumnName("kind").HasMaxLength(100);
+            alert.Property(a => a.Detail).HasColumnName("detail").HasMaxLength(1000);
+            alert.Property(a => a.RaisedAt).HasColumnName("raised_at");
+            alert.HasIndex(a => new { a.TeamId, a.RaisedAt });
+            alert.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
     }
 
     private static void MapPeople(ModelBuilder model)
@@ -343,7 +358,6 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             delivery.Property(d => d.DeliveredAt).HasColumnName("delivered_at");
             delivery.HasIndex(d => new { d.AlertId, d.WebhookId }).IsUnique();
             delivery.HasIndex(d => d.NextAttemptAt).HasFilter("status = 'Pending'");
-            delivery.HasOne<BudgetAlert>().WithMany().HasForeignKey(d => d.AlertId).OnDelete(DeleteBehavior.Restrict);
             delivery.HasOne<Webhook>().WithMany().HasForeignKey(d => d.WebhookId).OnDelete(DeleteBehavior.Restrict);
         });
 

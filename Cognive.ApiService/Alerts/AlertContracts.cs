@@ -7,9 +7,13 @@ public sealed record WebhookResponse(Guid Id, string Url, DateTimeOffset Created
 /// <summary><see cref="Secret"/> is shown once, here: receivers check each delivery's signature with it.</summary>
 public sealed record CreatedWebhookResponse(Guid Id, string Url, string Secret, DateTimeOffset CreatedAt);
 
-/// <summary>A threshold of a budget crossed in a period, and how its delivery to each of the team's webhooks went.</summary>
-public sealed record AlertResponse(Guid Id, Guid BudgetId, int Threshold, decimal SpentUsd, decimal LimitUsd,
-    DateTimeOffset PeriodStart, DateTimeOffset FiredAt, IReadOnlyList<AlertDeliveryResponse> Deliveries);
+/// <summary>
+/// An alert and how its delivery to each of the team's webhooks went: a budget's threshold crossed in a period
+/// (<see cref="Type"/> <c>budget.threshold_crossed</c>, with the budget's fields), or news of the team's swarm
+/// (<c>swarm.circuit_open</c>, <c>swarm.mass_failure</c>, <c>swarm.instance_failed</c>, with the agent kind and a detail).
+/// </summary>
+public sealed record AlertResponse(Guid Id, string Type, Guid? BudgetId, int? Threshold, decimal? SpentUsd, decimal? LimitUsd,
+    DateTimeOffset? PeriodStart, string? Kind, string? Detail, DateTimeOffset FiredAt, IReadOnlyList<AlertDeliveryResponse> Deliveries);
 
 /// <param name="Status">pending, delivered or dead.</param>
 public sealed record AlertDeliveryResponse(Guid WebhookId, string Status, int Attempts, string? LastError, DateTimeOffset? DeliveredAt);

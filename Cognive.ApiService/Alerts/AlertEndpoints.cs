@@ -3,6 +3,7 @@ using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Cognive.Data.Access;
+using Cognive.Data.Alerts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ public static class AlertEndpoints
         return api;
     }
 
-    /// <summary>The team's budget alerts, newest first, each with its deliveries to the team's webhooks.</summary>
+    /// <summary>The team's alerts (of one budget, with <c>budget_id</c>), newest first, each with its deliveries to the team's webhooks.</summary>
     private static async Task<Results<Ok<AlertPage>, ValidationProblem>> ListAsync([FromQuery(Name = "budget_id")] Guid? budgetId,
         int? limit, ClaimsPrincipal user, CogniveDbContext db, CancellationToken ct)
     {
@@ -30,18 +31,28 @@ public static class AlertEndpoints
         }
 
         var teamId = CogniveClaims.TeamIdOf(user);
-        var query = db.BudgetAlerts.AsNoTracking().Where(a => a.TeamId == teamId);
-        query = budgetId is { } budget ? query.Where(a => a.BudgetId == budget) : query;
-        var alerts = await query.OrderByDescending(a => a.FiredAt).ThenByDescending(a => a.Id).Take(limit ?? DefaultPageSize).ToListAsync(ct);
-        var alertIds = alerts.Select(a => a.Id).ToList();
+        var take = limit ?? DefaultPageSize;
+        var budgetAlerts = db.BudgetAlerts.AsNoTracking().Where(a => a.TeamId == teamId);
+        budgetAlerts = budgetId is { } budget ? budgetAlerts.Where(a => a.BudgetId == budget) : budgetAlerts;
+        var alerts = (await budgetAlerts.OrderByDescending(a => a.FiredAt).ThenByDescending(a => a.Id).Take(take).ToListAsync(ct))
+            .Select(a => new AlertResponse(a.Id, AlertTypes.BudgetThresholdCrossed, a.BudgetId, a.Threshold, a.SpentUsd, a.LimitUsd, a.PeriodStart,
+                null, null, a.FiredAt, []))
+            .ToList();
+        if (budgetId is null)
+        {
+            alerts.AddRange((await db.SwarmAlerts.AsNoTracking().Where(a => a.TeamId == teamId)
+                    .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id).Take(take).ToListAsync(ct))
+                .Select(a => new AlertResponse(a.Id, AlertTypes.OfSwarm(a.Alert), null, null, null, null, null, a.Kind, a.Detail, a.RaisedAt, [])));
+        }
+
+        var page = alerts.OrderByDescending(a => a.FiredAt).ThenByDescending(a => a.Id).Take(take).ToList();
+        var alertIds = page.Select(a => a.Id).ToList();
         var deliveries = (await db.AlertDeliveries.AsNoTracking()
                 .Where(d => d.TeamId == teamId && alertIds.Contains(d.AlertId))
                 .OrderBy(d => d.Id)
                 .ToListAsync(ct))
             .ToLookup(d => d.AlertId, d => new AlertDeliveryResponse(d.WebhookId, d.Status.ToString().ToLowerInvariant(), d.Attempts,
                 d.LastError, d.DeliveredAt));
-        var items = alerts.Select(a => new AlertResponse(a.Id, a.BudgetId, a.Threshold, a.SpentUsd, a.LimitUsd, a.PeriodStart, a.FiredAt,
-            deliveries[a.Id].ToList())).ToList();
-        return TypedResults.Ok(new AlertPage(items));
+        return TypedResults.Ok(new AlertPage(page.Select(a => a with { Deliveries = deliveries[a.Id].ToList() }).ToList()));
     }
 }

@@ -7,6 +7,7 @@ public sealed class AlertDelivery
 
     public Guid TeamId { get; init; }
 
+    /// <summary>A budget alert's or a swarm alert's id (ids are unique across both: version 7 UUIDs).</summary>
     public Guid AlertId { get; init; }
 
     public Guid WebhookId { get; init; }

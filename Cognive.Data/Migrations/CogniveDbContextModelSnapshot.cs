@@ -556,6 +556,46 @@ namespace Cognive.Data.Migrations
                     b.ToTable("model_prices", (string)null);
                 });
 
+            modelBuilder.Entity("Cognive.Data.Swarm.SwarmAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Alert")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("alert");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("raised_at");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("team_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "RaisedAt");
+
+                    b.ToTable("swarm_alerts", (string)null);
+                });
+
             modelBuilder.Entity("Cognive.Data.Swarm.SwarmCircuit", b =>
                 {
                     b.Property<Guid>("TeamId")
@@ -1035,12 +1075,6 @@ namespace Cognive.Data.Migrations
 
             modelBuilder.Entity("Cognive.Data.Alerts.AlertDelivery", b =>
                 {
-                    b.HasOne("Cognive.Data.Budgets.BudgetAlert", null)
-                        .WithMany()
-                        .HasForeignKey("AlertId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
                     b.HasOne("Cognive.Data.Alerts.Webhook", null)
                         .WithMany()
                         .HasForeignKey("WebhookId")
@@ -1105,6 +1139,15 @@ namespace Cognive.Data.Migrations
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Cognive.Data.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cognive.Data.Swarm.SwarmAlert", b =>
+                {
                     b.HasOne("Cognive.Data.Teams.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")

@@ -73,23 +73,21 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
         switch (decision)
         {
             case { Deferral: RecoveryOutcome.CircuitOpen }:
-                await RecordAsync(failure, decision, RecoveryOutcome.CircuitOpen, decision.Detail, history.CircuitOpenUntil, null, ct);
+                await RecordAsync(failure, decision, RecoveryOutcome.CircuitOpen, decision.Detail, history.CircuitOpenUntil, null, null, ct);
                 break;
             case { Deferral: RecoveryOutcome.RateLimited }:
-                await RecordAsync(failure, decision, RecoveryOutcome.RateLimited, decision.Detail, now + RateLimitedRetry, null, ct);
-                await AlertOnMassFailureAsync(failure, ct);
+                await RecordAsync(failure, decision, RecoveryOutcome.RateLimited, decision.Detail, now + RateLimitedRetry, null,
+                    await MassFailureAsync(failure, ct), ct);
                 break;
             case { Action: RecoveryAction.Quarantine }:
-                await RecordAsync(failure, decision, RecoveryOutcome.Succeeded, decision.Detail, now + _options.Cooldown, _options.Cooldown, ct);
-                await alerts.RaiseAsync(failure.TeamId, "circuit_open", failure.Kind, decision.Detail);
+                await RecordAsync(failure, decision, RecoveryOutcome.Succeeded, decision.Detail, now + _options.Cooldown, _options.Cooldown,
+                    new SwarmAlertDraft("circuit_open", failure.Kind, decision.Detail, TimeSpan.Zero), ct);
                 break;
             case { Action: RecoveryAction.AlertOnly or RecoveryAction.Failover }:
-                await RecordAsync(failure, decision, RecoveryOutcome.Succeeded, $"{decision.Detail}: {Describe(decision.Action)}", null, null, ct);
-                if (decision.Action is RecoveryAction.AlertOnly)
-                {
-                    await alerts.RaiseAsync(failure.TeamId, "instance_failed", failure.Kind, $"instance {failure.InstanceId} is {failure.Reason}");
-                }
-
+                await RecordAsync(failure, decision, RecoveryOutcome.Succeeded, $"{decision.Detail}: {Describe(decision.Action)}", null, null,
+                    decision.Action is RecoveryAction.AlertOnly
+                        ? new SwarmAlertDraft("instance_failed", failure.Kind, $"instance {failure.InstanceId} is {failure.Reason}", TimeSpan.Zero)
+                        : null, ct);
                 break;
             default:
                 var started = await ledger.StartAsync(failure, decision, now + _options.Verify, ct);
@@ -118,10 +116,14 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
     };
 
     private async Task RecordAsync(FailedInstance failure, RecoveryDecision decision, RecoveryOutcome outcome, string detail,
-        DateTimeOffset? nextDueAt, TimeSpan? circuitCooldown, CancellationToken ct)
+        DateTimeOffset? nextDueAt, TimeSpan? circuitCooldown, SwarmAlertDraft? alert, CancellationToken ct)
     {
-        await ledger.RecordAsync(failure, decision, outcome, detail, nextDueAt, circuitCooldown, ct);
+        var raised = await ledger.RecordAsync(failure, decision, outcome, detail, nextDueAt, circuitCooldown, alert, ct);
         Report(failure, decision, outcome, detail);
+        if (raised)
+        {
+            await alerts.AnnounceAsync(failure.TeamId, alert!);
+        }
     }
 
     private void Report(FailedInstance failure, RecoveryDecision decision, RecoveryOutcome outcome, string detail)
@@ -131,15 +133,14 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
             failure.InstanceId, failure.Kind, failure.Reason, decision.Action, outcome, detail);
     }
 
-    private async Task AlertOnMassFailureAsync(FailedInstance failure, CancellationToken ct)
+    /// <summary>The mass-failure alert (at most one per team every five minutes) when enough of the team's instances failed within the minute.</summary>
+    private async Task<SwarmAlertDraft?> MassFailureAsync(FailedInstance failure, CancellationToken ct)
     {
         var (failed, total) = await ledger.RecentFailuresAsync(failure.TeamId, ct);
-        if (failed >= 2 && failed >= total * _options.MassFailureShare)
-        {
-            await alerts.RaiseOnceAsync(failure.TeamId, "mass_failure", "*",
-                $"{failed} of {total} instances failed within a minute: recoveries limited to {_options.MaxPerMinute} a minute",
-                TimeSpan.FromMinutes(5));
-        }
+        return failed >= 2 && failed >= total * _options.MassFailureShare
+            ? new SwarmAlertDraft("mass_failure", "*",
+                $"{failed} of {total} instances failed within a minute: recoveries limited to {_options.MaxPerMinute} a minute", TimeSpan.FromMinutes(5))
+            : null;
     }
 
     private static string Describe(RecoveryAction action) => action is RecoveryAction.Failover

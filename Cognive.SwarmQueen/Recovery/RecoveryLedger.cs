@@ -88,9 +88,10 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
     /// Records a decision (a deferral once per failure), audits it, and sets when the instance is looked at again. An
     /// action on an unhealthy instance first declares it dead, so its leases fail over; an opened circuit quarantines
     /// the kind's live instances (their leases fail over too) for <paramref name="circuitCooldown"/> from the record's time.
+    /// An <paramref name="alert"/> the decision raises is stored with it; returns whether it was (not when raised too recently).
     /// </summary>
-    public async Task RecordAsync(FailedInstance failure, RecoveryDecision decision, RecoveryOutcome outcome, string detail,
-        DateTimeOffset? nextDueAt, TimeSpan? circuitCooldown, CancellationToken ct)
+    public async Task<bool> RecordAsync(FailedInstance failure, RecoveryDecision decision, RecoveryOutcome outcome, string detail,
+        DateTimeOffset? nextDueAt, TimeSpan? circuitCooldown, SwarmAlertDraft? alert, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -115,7 +116,9 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
         }
 
         await SettleInstanceAsync(connection, transaction, failure, decision, outcome, nextDueAt, ct);
+        var raised = alert is not null && await SwarmAlerts.StoreAsync(connection, transaction, failure.TeamId, alert, ct);
         await transaction.CommitAsync(ct);
+        return raised;
     }
 
     /// <summary>

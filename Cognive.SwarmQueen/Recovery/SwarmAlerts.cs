@@ -1,30 +1,60 @@
 using System.Text.Json;
 using Cognive.SwarmQueen.Channels;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace Cognive.SwarmQueen.Recovery;
 
 /// <summary>
-/// The queen's alerts go to the team's <c>health-checks</c> channel (a Redis Stream read through consumer groups, so
-/// a subscriber that was away still gets them) and to the log.
+/// The queen's alerts. Stored with the decision that raises them (same transaction) and queued for each of the team's
+/// webhooks, which the workers deliver like budget alerts; then announced on the team's <c>health-checks</c> channel
+/// (a Redis Stream read through consumer groups) and in the log.
 /// </summary>
 public sealed class SwarmAlerts(IConnectionMultiplexer redis, ILogger<SwarmAlerts> logger)
 {
     public const string Channel = "health-checks";
 
-    public async Task RaiseAsync(Guid teamId, string alert, string kind, string detail)
+    // The alert, unless the same one was raised for the team and kind within $6, and one pending delivery per live webhook.
+    private const string RaiseSql = """
+        WITH raised AS (
+            INSERT INTO swarm_alerts (id, team_id, alert, kind, detail, raised_at)
+            SELECT $1, $2, $3, $4, $5, now()
+            WHERE NOT EXISTS (SELECT 1 FROM swarm_alerts WHERE team_id = $2 AND alert = $3 AND kind = $4 AND raised_at > now() - $6)
+            RETURNING id, team_id
+        ), deliveries AS (
+            INSERT INTO alert_deliveries (id, team_id, alert_id, webhook_id, status, attempts, next_attempt_at)
+            SELECT gen_random_uuid(), r.team_id, r.id, w.id, 'Pending', 0, now()
+            FROM raised r JOIN webhooks w ON w.team_id = r.team_id AND w.deleted_at IS NULL
+        )
+        SELECT count(*) FROM raised
+        """;
+
+    /// <summary>Stores the alert and its deliveries in the caller's transaction; false when it was raised too recently.</summary>
+    public static async Task<bool> StoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, SwarmAlertDraft alert,
+        CancellationToken ct)
     {
-        logger.LogWarning("Swarm alert {Alert} for team {TeamId}, kind {Kind}: {Detail}", alert, teamId, kind, detail);
-        var body = JsonSerializer.Serialize(new { type = "swarm.alert", alert, kind, detail, raised_at = DateTimeOffset.UtcNow });
-        await ChannelEndpoints.PublishAsync(redis, teamId, Channel, body);
+        await using var command = new NpgsqlCommand(RaiseSql, connection, transaction);
+        foreach (var value in new object[] { Guid.CreateVersion7(), teamId, alert.Alert, alert.Kind, alert.Detail, alert.AtMostEvery })
+        {
+            command.Parameters.Add(new() { Value = value });
+        }
+
+        return (long)(await command.ExecuteScalarAsync(ct))! == 1;
     }
 
-    /// <summary>Raises an alert at most once per <paramref name="every"/> for its key (across queens).</summary>
-    public async Task RaiseOnceAsync(Guid teamId, string alert, string kind, string detail, TimeSpan every)
+    /// <summary>Tells the channel's subscribers and the log of an alert stored; the webhooks have theirs queued already.</summary>
+    public async Task AnnounceAsync(Guid teamId, SwarmAlertDraft alert)
     {
-        if (await redis.GetDatabase().StringSetAsync($"cognive:swarm-alert:{teamId:N}:{alert}:{kind}", 1, every, When.NotExists))
+        logger.LogWarning("Swarm alert {Alert} for team {TeamId}, kind {Kind}: {Detail}", alert.Alert, teamId, alert.Kind, alert.Detail);
+        var body = JsonSerializer.Serialize(new
         {
-            await RaiseAsync(teamId, alert, kind, detail);
-        }
+            type = "swarm.alert", alert = alert.Alert, kind = alert.Kind, detail = alert.Detail, raised_at = DateTimeOffset.UtcNow,
+        });
+        await ChannelEndpoints.PublishAsync(redis, teamId, Channel, body);
     }
 }
+
+/// <param name="Alert">circuit_open, mass_failure or instance_failed.</param>
+/// <param name="Kind">The agent kind it is about; "*" for the whole swarm.</param>
+/// <param name="AtMostEvery">Not raised again for the same team, alert and kind within this time (zero: every time).</param>
+public sealed record SwarmAlertDraft(string Alert, string Kind, string Detail, TimeSpan AtMostEvery);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Cognive.Tests.Governance;
 using Cognive.Tests.Infrastructure;
 using Cognive.Tests.Telemetry;
 
@@ -76,6 +77,9 @@ public sealed class SwarmRecoveryTests(CrashLoopApp fixture) : IClassFixture<Cra
         var ct = TestContext.Current.CancellationToken;
         using var swarm = await SwarmSession.CreateAsync(_app, ct);
         await ReceiveAlertsAsync(swarm.Queen, ct);
+        await using var receiver = await WebhookReceiver.AlwaysAsync(200, ct);
+        using var webhook = await swarm.Team.Client.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url }, ct);
+        var secret = (await TeamSession.ReadAsync(webhook, ct)).GetProperty("secret").GetString()!;
         var agentId = await swarm.Team.RegisterAgentAsync("fleet", ct);
         // Twenty instances, each its own kind so no kind's circuit interferes: only the team-wide limit stands in the way.
         var instances = Enumerable.Range(0, 20).Select(i => (Id: Guid.NewGuid(), Kind: $"fleet-{i}")).ToList();
@@ -113,6 +117,18 @@ public sealed class SwarmRecoveryTests(CrashLoopApp fixture) : IClassFixture<Cra
         Assert.True(firstMinute.Count(r => r.GetProperty("outcome").GetString() == "rate_limited") >= failing.Count - MaxPerMinute,
             "the rest wait, recorded as rate limited");
         Assert.Contains(await ReceiveAlertsAsync(swarm.Queen, ct), a => a.GetProperty("alert").GetString() == "mass_failure");
+
+        // The alert also reaches the team's webhook, signed, as budget alerts do, and is listed with its delivery.
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Received.Count > 0), "the webhook receives the alert", ct);
+        var delivered = receiver.Received.Single();
+        using var body = JsonDocument.Parse(delivered.Body);
+        var listed = (await swarm.Team.GetJsonAsync("/api/v1/alerts", ct)).GetProperty("items").EnumerateArray().Single();
+        WebhookTests.AssertSigned(delivered, secret);
+        Assert.Equal(("swarm.mass_failure", "*"), (body.RootElement.GetProperty("type").GetString(), body.RootElement.GetProperty("kind").GetString()));
+        Assert.Equal(body.RootElement.GetProperty("id").GetGuid().ToString(), delivered.IdempotencyKey);
+        Assert.Equal((body.RootElement.GetProperty("id").GetGuid(), "swarm.mass_failure"),
+            (listed.GetProperty("id").GetGuid(), listed.GetProperty("type").GetString()));
+        Assert.Contains("instances failed within a minute", listed.GetProperty("detail").GetString());
     }
 
     private static bool Acted(JsonElement recovery) =>

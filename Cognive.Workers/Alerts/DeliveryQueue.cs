@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Cognive.Data.Alerts;
 using Npgsql;
 
@@ -5,8 +6,9 @@ namespace Cognive.Workers.Alerts;
 
 /// <summary>A claimed delivery: one attempt at posting one alert to one webhook.</summary>
 /// <param name="Attempt">This attempt's number; also the claim's fence, so a worker whose claim lapsed cannot record over another's.</param>
+/// <param name="Body">The alert as JSON, the same on every attempt and webhook.</param>
 public sealed record ClaimedDelivery(Guid Id, int Attempt, Guid WebhookId, string Url, string Secret, bool WebhookDeleted,
-    WebhookPayload Alert);
+    Guid AlertId, Guid TeamId, byte[] Body);
 
 /// <summary>
 /// The pending deliveries in PostgreSQL as a work queue shared by every worker. A claim takes due rows with
@@ -23,14 +25,14 @@ public sealed class DeliveryQueue(NpgsqlDataSource db)
         WITH busy AS (
             SELECT * FROM unnest($2::uuid[], $3::integer[]) AS b(team_id, in_flight)
         ), due AS (
-            SELECT d.id, d.team_id, d.next_attempt_at FROM alert_deliveries d
+            SELECT d.id, d.team_id, d.alert_id, d.webhook_id, d.next_attempt_at FROM alert_deliveries d
             WHERE d.status = 'Pending' AND d.next_attempt_at <= now()
               AND d.team_id NOT IN (SELECT team_id FROM busy WHERE in_flight >= $4)
             ORDER BY d.next_attempt_at
             LIMIT $1 * 4
             FOR UPDATE SKIP LOCKED
         ), fair AS (
-            SELECT ranked.id FROM (
+            SELECT ranked.id, ranked.alert_id, ranked.webhook_id FROM (
                 SELECT due.*, row_number() OVER (PARTITION BY due.team_id ORDER BY due.next_attempt_at) AS nth FROM due
             ) ranked
             LEFT JOIN busy ON busy.team_id = ranked.team_id
@@ -39,10 +41,13 @@ public sealed class DeliveryQueue(NpgsqlDataSource db)
             LIMIT $1
         )
         UPDATE alert_deliveries d SET attempts = d.attempts + 1, next_attempt_at = now() + $5
-        FROM fair, budget_alerts a, budgets b, webhooks w
-        WHERE d.id = fair.id AND a.id = d.alert_id AND b.id = a.budget_id AND w.id = d.webhook_id
-        RETURNING d.id, d.attempts, d.webhook_id, w.url, w.secret, w.deleted_at IS NOT NULL,
-            a.id, a.team_id, a.budget_id, b.name, a.threshold, a.spent_usd, a.limit_usd, a.period_start, a.fired_at
+        FROM fair JOIN webhooks w ON w.id = fair.webhook_id
+            LEFT JOIN budget_alerts a ON a.id = fair.alert_id LEFT JOIN budgets b ON b.id = a.budget_id
+            LEFT JOIN swarm_alerts s ON s.id = fair.alert_id
+        WHERE d.id = fair.id
+        RETURNING d.id, d.attempts, d.webhook_id, w.url, w.secret, w.deleted_at IS NOT NULL, d.alert_id, d.team_id,
+            a.budget_id, b.name, a.threshold, a.spent_usd, a.limit_usd, a.period_start, a.fired_at,
+            s.alert, s.kind, s.detail, s.raised_at
         """;
 
     // A delivery is recorded even over a webhook deletion that raced it: it did arrive.
@@ -74,11 +79,15 @@ public sealed class DeliveryQueue(NpgsqlDataSource db)
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var alert = new WebhookPayload(reader.GetGuid(6), WebhookPayload.ThresholdCrossed, reader.GetGuid(7), reader.GetGuid(8),
-                reader.GetString(9), reader.GetInt32(10), reader.GetDecimal(11), reader.GetDecimal(12),
-                reader.GetFieldValue<DateTimeOffset>(13), reader.GetFieldValue<DateTimeOffset>(14));
+            var (alertId, teamId) = (reader.GetGuid(6), reader.GetGuid(7));
+            var body = reader.IsDBNull(8)
+                ? JsonSerializer.SerializeToUtf8Bytes(new SwarmAlertPayload(alertId, AlertTypes.OfSwarm(reader.GetString(15)), teamId,
+                    reader.GetString(16), reader.GetString(17), reader.GetFieldValue<DateTimeOffset>(18)), WebhookJson.Default.SwarmAlertPayload)
+                : JsonSerializer.SerializeToUtf8Bytes(new BudgetAlertPayload(alertId, AlertTypes.BudgetThresholdCrossed, teamId,
+                    reader.GetGuid(8), reader.GetString(9), reader.GetInt32(10), reader.GetDecimal(11), reader.GetDecimal(12),
+                    reader.GetFieldValue<DateTimeOffset>(13), reader.GetFieldValue<DateTimeOffset>(14)), WebhookJson.Default.BudgetAlertPayload);
             claimed.Add(new ClaimedDelivery(reader.GetGuid(0), reader.GetInt32(1), reader.GetGuid(2), reader.GetString(3),
-                reader.GetString(4), reader.GetBoolean(5), alert));
+                reader.GetString(4), reader.GetBoolean(5), alertId, teamId, body));
         }
 
         return claimed;

@@ -29,7 +29,7 @@ public sealed class WebhookDispatcher(DeliveryQueue queue, WebhookSender sender,
                 var claimed = await ClaimAsync(inFlight, settings, stoppingToken);
                 foreach (var delivery in claimed)
                 {
-                    inFlight.Start(delivery.Alert.TeamId, () => DeliverAsync(delivery, settings, stoppingToken));
+                    inFlight.Start(delivery.TeamId, () => DeliverAsync(delivery, settings, stoppingToken));
                 }
 
                 if (claimed.Count == 0)
@@ -84,14 +84,14 @@ public sealed class WebhookDispatcher(DeliveryQueue queue, WebhookSender sender,
                 await queue.FailedAsync(delivery, error, retryIn: null, ct);
                 metrics.Dead();
                 logger.LogWarning("Alert {AlertId} to webhook {WebhookId} is dead after attempt {Attempt}: {Error}",
-                    delivery.Alert.Id, delivery.WebhookId, delivery.Attempt, error);
+                    delivery.AlertId, delivery.WebhookId, delivery.Attempt, error);
             }
             else
             {
                 await queue.FailedAsync(delivery, error, settings.RetryDelay(delivery.Attempt), ct);
                 metrics.Failed();
                 logger.LogInformation("Alert {AlertId} to webhook {WebhookId} failed attempt {Attempt}: {Error}",
-                    delivery.Alert.Id, delivery.WebhookId, delivery.Attempt, error);
+                    delivery.AlertId, delivery.WebhookId, delivery.Attempt, error);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -101,7 +101,7 @@ public sealed class WebhookDispatcher(DeliveryQueue queue, WebhookSender sender,
         catch (Exception e)
         {
             logger.LogError(e, "Alert {AlertId} to webhook {WebhookId}: attempt {Attempt} not recorded; retried when its claim lapses",
-                delivery.Alert.Id, delivery.WebhookId, delivery.Attempt);
+                delivery.AlertId, delivery.WebhookId, delivery.Attempt);
         }
     }
 }

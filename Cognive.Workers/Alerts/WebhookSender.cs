@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace Cognive.Workers.Alerts;
@@ -14,15 +13,14 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider time,
     /// <returns>Null when the receiver answered 2xx; otherwise the failure, in words that never include the secret.</returns>
     public async Task<string?> SendAsync(ClaimedDelivery delivery, CancellationToken ct)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(delivery.Alert, WebhookJson.Default.WebhookPayload);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
             {
-                Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
+                Content = new ByteArrayContent(delivery.Body) { Headers = { ContentType = Json } },
             };
-            request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(delivery.Secret, time.GetUtcNow(), body));
-            request.Headers.Add("Idempotency-Key", delivery.Alert.Id.ToString());
+            request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(delivery.Secret, time.GetUtcNow(), delivery.Body));
+            request.Headers.Add("Idempotency-Key", delivery.AlertId.ToString());
             request.Headers.Add("Cognive-Delivery-Attempt", delivery.Attempt.ToString(CultureInfo.InvariantCulture));
             using var client = clients.CreateClient(ClientName);
             // Only the status line counts: a receiver that trickles its body out holds no one up.
