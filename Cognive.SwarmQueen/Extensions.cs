@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cognive.SwarmQueen.Alerts;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Channels;
 using Cognive.SwarmQueen.Instances;
@@ -37,6 +38,7 @@ public static class Extensions
         swarm.MapMemoryEndpoints();
         swarm.MapChannelEndpoints();
         swarm.MapRecoveryEndpoints();
+        swarm.MapSwarmAlertEndpoints();
         return app;
     }
 }

@@ -16,4 +16,5 @@ public interface ITaskHandler
 }
 
 /// <param name="Api">The control plane's API, with this agent's key.</param>
-public sealed record TaskContext(HttpClient Api, Guid AgentId, Guid RunId);
+/// <param name="Queen">The Swarm Queen's API, with the same key (e.g. <c>POST /api/v1/swarm/alerts</c> to raise an alert).</param>
+public sealed record TaskContext(HttpClient Api, HttpClient Queen, Guid AgentId, Guid RunId);

@@ -176,7 +176,7 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
             string? error = null;
             try
             {
-                result = await handler.RunAsync(payload, new TaskContext(api, agentId, runId), ct);
+                result = await handler.RunAsync(payload, new TaskContext(api, queen, agentId, runId), ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

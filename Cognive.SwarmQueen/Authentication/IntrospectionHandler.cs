@@ -23,6 +23,9 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
     public const string ClientName = "cognive-api";
     public const string TeamIdClaim = "cognive:team_id";
     public const string PermissionClaim = "cognive:permission";
+
+    /// <summary>Who is calling, as the audit trail names them: <c>key:&lt;prefix&gt;</c> or <c>user:&lt;id&gt;</c>.</summary>
+    public const string ActorClaim = "cognive:actor";
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
     private const int MaxEntries = 10_000;
     private const string Unverifiable = "cognive:credential-unverifiable";
@@ -68,7 +71,11 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
         }
 
         var identity = new ClaimsIdentity(
-            [new Claim(TeamIdClaim, caller.TeamId.ToString()), .. caller.Permissions.Select(p => new Claim(PermissionClaim, p))], SchemeName);
+            [
+                new Claim(TeamIdClaim, caller.TeamId.ToString()),
+                new Claim(ActorClaim, caller.KeyPrefix is { } prefix ? $"key:{prefix}" : $"user:{caller.UserId}"),
+                .. caller.Permissions.Select(p => new Claim(PermissionClaim, p)),
+            ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -108,9 +115,12 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
 
         response.EnsureSuccessStatusCode();
         using var me = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(Context.RequestAborted));
-        return new Caller(me.RootElement.GetProperty("team_id").GetGuid(),
-            me.RootElement.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!).ToArray());
+        var caller = me.RootElement;
+        return new Caller(caller.GetProperty("team_id").GetGuid(),
+            caller.GetProperty("user_id").ValueKind == JsonValueKind.Null ? null : caller.GetProperty("user_id").GetGuid(),
+            caller.GetProperty("key_prefix").GetString(),
+            caller.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!).ToArray());
     }
 
-    private sealed record Caller(Guid TeamId, string[] Permissions);
+    private sealed record Caller(Guid TeamId, Guid? UserId, string? KeyPrefix, string[] Permissions);
 }

@@ -24,4 +24,6 @@ public static class SwarmAuthentication
     }
 
     public static Guid TeamIdOf(ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(IntrospectionHandler.TeamIdClaim)!);
+
+    public static string ActorOf(ClaimsPrincipal user) => user.FindFirstValue(IntrospectionHandler.ActorClaim)!;
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Cognive.Data.Swarm;
+using Cognive.SwarmQueen.Alerts;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

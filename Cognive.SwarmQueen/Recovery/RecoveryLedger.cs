@@ -1,4 +1,6 @@
 using Cognive.Data.Swarm;
+using Cognive.SwarmQueen.Alerts;
+using Cognive.SwarmQueen.Audit;
 using Cognive.SwarmQueen.Instances;
 using Npgsql;
 using NpgsqlTypes;
@@ -192,7 +194,7 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
 
         if (await insert.ExecuteNonQueryAsync(ct) == 1)
         {
-            await SwarmAudit.AppendAsync(connection, transaction, failure.TeamId, $"swarm.recovery.{decision.Action.ToString().ToLowerInvariant()}",
+            await SwarmAudit.AppendAsync(connection, transaction, failure.TeamId, SwarmAudit.Actor, $"swarm.recovery.{decision.Action.ToString().ToLowerInvariant()}",
                 "swarm_instance", failure.InstanceId.ToString(), new
                 {
                     recovery_id = id, failure.Kind, failure.Host, failure.Reason, outcome = outcome.ToString(), decision.Attempt, detail,

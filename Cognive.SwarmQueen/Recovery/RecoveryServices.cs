@@ -1,3 +1,4 @@
+using Cognive.SwarmQueen.Alerts;
 using Microsoft.Extensions.Options;
 
 namespace Cognive.SwarmQueen.Recovery;

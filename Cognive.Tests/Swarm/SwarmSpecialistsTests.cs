@@ -8,7 +8,7 @@ namespace Cognive.Tests.Swarm;
 
 /// <summary>
 /// The running agents' specialists find what was seeded into the swarm team's telemetry, summarise it with the local
-/// provider, and report that model call as an LLM call of the task's run.
+/// provider, report that model call as an LLM call of the task's run, and raise an alert for a spend spike.
 /// </summary>
 public sealed class SwarmSpecialistsTests(SharedApp shared)
 {
@@ -68,6 +68,10 @@ public sealed class SwarmSpecialistsTests(SharedApp shared)
 
         var spike = Findings(finished["cost-anomaly"], "spend_spike").Single(f => f.GetProperty("subject").GetString() == spender);
         Assert.Equal(today, spike.GetProperty("day").GetString());
+        // The spike raised the team's alert, which goes to its webhooks like any other.
+        var alerts = (await team.GetJsonAsync("/api/v1/alerts?limit=200", ct)).GetProperty("items").EnumerateArray();
+        Assert.Contains(alerts, a => a.GetProperty("type").GetString() == "swarm.cost_anomaly" && a.GetProperty("kind").GetString() == "agent" &&
+            a.GetProperty("detail").GetString()!.Contains(spender, StringComparison.Ordinal));
         Assert.Contains(Findings(finished["reliability"], "high_error_rate"),
             f => f.GetProperty("model").GetString() == flaky && f.GetProperty("errors").GetInt64() == 8);
         Assert.Contains(Findings(finished["performance"], "latency_regression"), f => f.GetProperty("subject").GetString() == $"openai/{slow}");

@@ -33,7 +33,7 @@ public sealed class LlmClientTests
     {
         var reservation = Guid.NewGuid();
         var api = new FakeApi(HttpStatusCode.OK, new { allowed = true, reservation_id = reservation, estimated_cost_usd = 0 });
-        var context = new TaskContext(api.Client, Guid.NewGuid(), Guid.NewGuid());
+        var context = new TaskContext(api.Client, api.Client, Guid.NewGuid(), Guid.NewGuid());
 
         var answer = await Client().CompleteAsync(Prompt, context, TestContext.Current.CancellationToken);
 
@@ -55,7 +55,7 @@ public sealed class LlmClientTests
         var client = new LlmClient(provider, TimeProvider.System, NullLogger<LlmClient>.Instance);
 
         var refused = await Assert.ThrowsAsync<LlmRefusedException>(() =>
-            client.CompleteAsync(Prompt, new TaskContext(api.Client, Guid.NewGuid(), Guid.NewGuid()), TestContext.Current.CancellationToken));
+            client.CompleteAsync(Prompt, new TaskContext(api.Client, api.Client, Guid.NewGuid(), Guid.NewGuid()), TestContext.Current.CancellationToken));
 
         Assert.Equal("The control plane refused the LLM call (Budget exceeded); the model was not called. Budget 'swarm daily' has no room for 0 USD.",
             refused.Message);

@@ -3,10 +3,10 @@ using System.Text.Json;
 using Cognive.Data.Audit;
 using Npgsql;
 
-namespace Cognive.SwarmQueen.Recovery;
+namespace Cognive.SwarmQueen.Audit;
 
 /// <summary>
-/// The queen's own entries in a team's append-only audit trail (actor <c>swarm-queen</c>), chained like the API's:
+/// The queen's entries in a team's append-only audit trail (its own decisions as actor <c>swarm-queen</c>), chained like the API's:
 /// appended under the team's advisory lock, in the caller's transaction, so a decision commits only with its record.
 /// </summary>
 public static class SwarmAudit
@@ -14,8 +14,8 @@ public static class SwarmAudit
     public const string Actor = "swarm-queen";
     private static readonly JsonSerializerOptions SummaryJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, string action,
-        string targetType, string targetId, object summary, CancellationToken ct)
+    public static async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, string actor,
+        string action, string targetType, string targetId, object summary, CancellationToken ct)
     {
         await using (var lockTeam = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
         {
@@ -34,7 +34,7 @@ public static class SwarmAudit
         {
             TeamId = teamId,
             OccurredAt = AuditChain.StoredPrecision(DateTimeOffset.UtcNow),
-            Actor = Actor,
+            Actor = actor,
             Action = action,
             TargetType = targetType,
             TargetId = targetId,

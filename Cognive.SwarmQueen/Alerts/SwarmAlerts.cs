@@ -1,18 +1,22 @@
 using System.Text.Json;
+using Cognive.SwarmQueen.Audit;
 using Cognive.SwarmQueen.Channels;
 using Npgsql;
 using StackExchange.Redis;
 
-namespace Cognive.SwarmQueen.Recovery;
+namespace Cognive.SwarmQueen.Alerts;
 
 /// <summary>
 /// The queen's alerts. Stored with the decision that raises them (same transaction) and queued for each of the team's
 /// webhooks, which the workers deliver like budget alerts; then announced on the team's <c>health-checks</c> channel
 /// (a Redis Stream read through consumer groups) and in the log.
 /// </summary>
-public sealed class SwarmAlerts(IConnectionMultiplexer redis, ILogger<SwarmAlerts> logger)
+public sealed class SwarmAlerts(NpgsqlDataSource db, IConnectionMultiplexer redis, ILogger<SwarmAlerts> logger)
 {
     public const string Channel = "health-checks";
+
+    /// <summary>The alerts the queen raises itself; agents raise others.</summary>
+    public static readonly IReadOnlySet<string> QueensOwn = new HashSet<string> { "circuit_open", "mass_failure", "instance_failed" };
 
     // The alert, unless the same one was raised for the team and kind within $6, and one pending delivery per live webhook.
     private const string RaiseSql = """
@@ -40,6 +44,26 @@ public sealed class SwarmAlerts(IConnectionMultiplexer redis, ILogger<SwarmAlert
         }
 
         return (long)(await command.ExecuteScalarAsync(ct))! == 1;
+    }
+
+    /// <summary>
+    /// An alert raised by one of the team's agents or people (<paramref name="actor"/>): stored and audited together, then
+    /// announced. False when the same alert was raised for the kind within its quiet time.
+    /// </summary>
+    public async Task<bool> RaiseAsync(Guid teamId, string actor, SwarmAlertDraft alert, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await StoreAsync(connection, transaction, teamId, alert, ct))
+        {
+            return false;
+        }
+
+        await SwarmAudit.AppendAsync(connection, transaction, teamId, actor, "swarm.alert.raised", "swarm_alert", alert.Alert,
+            new { alert.Alert, alert.Kind, alert.Detail }, ct);
+        await transaction.CommitAsync(ct);
+        await AnnounceAsync(teamId, alert);
+        return true;
     }
 
     /// <summary>Tells the channel's subscribers and the log of an alert stored; the webhooks have theirs queued already.</summary>

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cognive.Tests.Infrastructure;
+using Cognive.Tests.Telemetry;
+
+namespace Cognive.Tests.Swarm;
+
+/// <summary>Alerts an agent raises through the queen: the team's alerts, audited, quiet when asked, and checked at the edge.</summary>
+public sealed class SwarmAlertTests(SharedApp shared)
+{
+    private readonly CogniveApp _app = shared.App;
+
+    [Fact]
+    public async Task An_agents_alert_is_listed_for_its_team_only_audited_under_its_key_and_not_repeated_within_its_quiet_time()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var swarm = await SwarmSession.CreateAsync(_app, ct);
+        using var other = await SwarmSession.CreateAsync(_app, ct);
+        var alert = new { alert = "queue_backlog", kind = "ingest", detail = "4,000 tasks waiting", quiet_minutes = 10 };
+
+        using var first = await swarm.Queen.PostAsJsonAsync("/api/v1/swarm/alerts", alert, ct);
+        using var again = await swarm.Queen.PostAsJsonAsync("/api/v1/swarm/alerts", alert, ct);
+        using var otherKind = await swarm.Queen.PostAsJsonAsync("/api/v1/swarm/alerts", alert with { kind = "export" }, ct);
+        var listed = (await swarm.Team.GetJsonAsync("/api/v1/alerts", ct)).GetProperty("items").EnumerateArray().ToList();
+        var othersListed = (await other.Team.GetJsonAsync("/api/v1/alerts", ct)).GetProperty("items").EnumerateArray();
+        var audit = (await swarm.Team.GetJsonAsync("/api/v1/audit", ct)).GetProperty("items").EnumerateArray()
+            .Where(r => r.GetProperty("action").GetString() == "swarm.alert.raised").ToList();
+        var verification = await swarm.Team.GetJsonAsync("/api/v1/audit/verify", ct);
+
+        Assert.Equal((HttpStatusCode.Accepted, true), (first.StatusCode, await RaisedAsync(first, ct)));
+        Assert.Equal((HttpStatusCode.Accepted, false), (again.StatusCode, await RaisedAsync(again, ct)));
+        Assert.True(await RaisedAsync(otherKind, ct));
+        Assert.Equal([("swarm.queue_backlog", "export"), ("swarm.queue_backlog", "ingest")],
+            listed.Select(a => (a.GetProperty("type").GetString(), a.GetProperty("kind").GetString())));
+        Assert.All(listed, a => Assert.Equal("4,000 tasks waiting", a.GetProperty("detail").GetString()));
+        Assert.Empty(othersListed);
+        Assert.Equal(2, audit.Count);
+        Assert.All(audit, r => Assert.StartsWith("key:", r.GetProperty("actor").GetString()));
+        Assert.True(verification.GetProperty("intact").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("""{"alert":"circuit_open","detail":"x"}""", "alert")]
+    [InlineData("""{"alert":"has space","detail":"x"}""", "alert")]
+    [InlineData("""{"detail":"x"}""", "alert")]
+    [InlineData("""{"alert":"ok","kind":"a/b","detail":"x"}""", "kind")]
+    [InlineData("""{"alert":"ok","detail":""}""", "detail")]
+    [InlineData("""{"alert":"ok","detail":"x","quiet_minutes":1441}""", "quiet_minutes")]
+    public async Task A_bad_alert_is_refused_with_the_field_named(string body, string field)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var swarm = await SwarmSession.CreateAsync(_app, ct);
+
+        using var response = await swarm.Queen.PostAsync("/api/v1/swarm/alerts", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), ct);
+        var problem = await TeamSession.ReadAsync(response, ct);
+        var listed = (await swarm.Team.GetJsonAsync("/api/v1/alerts", ct)).GetProperty("items");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.Equal(0, listed.GetArrayLength());
+    }
+
+    private static async Task<bool> RaisedAsync(HttpResponseMessage response, CancellationToken ct) =>
+        (await TeamSession.ReadAsync(response, ct)).GetProperty("raised").GetBoolean();
+}
