@@ -36,3 +36,15 @@ public enum DeliveryStatus
     Delivered,
     Dead,
 }
+
+/// <summary>How every kind of alert queues its deliveries, so budget and swarm alerts reach webhooks alike.</summary>
+public static class AlertDeliveries
+{
+    /// <summary>SQL that queues one pending delivery, due now, per live webhook of the team of each alert just stored.</summary>
+    /// <param name="stored">The statement's name for the stored alerts, with columns <c>id</c> and <c>team_id</c>.</param>
+    public static string QueueSql(string stored) => $"""
+        INSERT INTO alert_deliveries (id, team_id, alert_id, webhook_id, status, attempts, next_attempt_at)
+        SELECT gen_random_uuid(), a.team_id, a.id, w.id, 'Pending', 0, now()
+        FROM {stored} a JOIN webhooks w ON w.team_id = a.team_id AND w.deleted_at IS NULL
+        """;
+}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cognive.Data.Alerts;
 using Cognive.SwarmQueen.Audit;
 using Cognive.SwarmQueen.Channels;
 using Npgsql;
@@ -19,16 +20,14 @@ public sealed class SwarmAlerts(NpgsqlDataSource db, IConnectionMultiplexer redi
     public static readonly IReadOnlySet<string> QueensOwn = new HashSet<string> { "circuit_open", "mass_failure", "instance_failed" };
 
     // The alert, unless the same one was raised for the team and kind within $6, and one pending delivery per live webhook.
-    private const string RaiseSql = """
+    private static readonly string RaiseSql = $"""
         WITH raised AS (
             INSERT INTO swarm_alerts (id, team_id, alert, kind, detail, raised_at)
             SELECT $1, $2, $3, $4, $5, now()
             WHERE NOT EXISTS (SELECT 1 FROM swarm_alerts WHERE team_id = $2 AND alert = $3 AND kind = $4 AND raised_at > now() - $6)
             RETURNING id, team_id
         ), deliveries AS (
-            INSERT INTO alert_deliveries (id, team_id, alert_id, webhook_id, status, attempts, next_attempt_at)
-            SELECT gen_random_uuid(), r.team_id, r.id, w.id, 'Pending', 0, now()
-            FROM raised r JOIN webhooks w ON w.team_id = r.team_id AND w.deleted_at IS NULL
+            {AlertDeliveries.QueueSql("raised")}
         )
         SELECT count(*) FROM raised
         """;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Cognive.Data.Alerts;
 using Cognive.Data.Budgets;
 using Cognive.Ingestion;
 using Npgsql;
@@ -21,7 +22,7 @@ public sealed class BudgetTracker(NpgsqlDataSource db, IConnectionMultiplexer re
         """;
 
     // One alert per crossed threshold not fired before, and one pending delivery per live webhook of its team.
-    private const string FireAlertsSql = """
+    private static readonly string FireAlertsSql = $"""
         WITH crossed AS (
             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::int[], $5::numeric[], $6::numeric[])
                 AS c(team_id, budget_id, period_start, threshold, spent, limit_usd)
@@ -31,9 +32,7 @@ public sealed class BudgetTracker(NpgsqlDataSource db, IConnectionMultiplexer re
             ON CONFLICT (budget_id, period_start, threshold) DO NOTHING
             RETURNING id, team_id
         ), deliveries AS (
-            INSERT INTO alert_deliveries (id, team_id, alert_id, webhook_id, status, attempts, next_attempt_at)
-            SELECT gen_random_uuid(), f.team_id, f.id, w.id, 'Pending', 0, now()
-            FROM fired f JOIN webhooks w ON w.team_id = f.team_id AND w.deleted_at IS NULL
+            {AlertDeliveries.QueueSql("fired")}
         )
         SELECT count(*) FROM fired
         """;
