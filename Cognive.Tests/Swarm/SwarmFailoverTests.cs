@@ -37,8 +37,10 @@ public sealed class SwarmFailoverTests(SharedApp shared)
         Assert.Equal(("done", 1, done.GetProperty("result").GetRawText()),
             (afterStale.GetProperty("state").GetString(), afterStale.GetProperty("stale_outcomes").GetInt32(), afterStale.GetProperty("result").GetRawText()));
         Assert.Equal("dead", dead.GetProperty("failure_reason").GetString());
+        // Dead for its silence, not before the window ends, and at the queen's next sweep (1 s) after it, give or take a
+        // busy machine.
         var silence = dead.GetProperty("failed_at").GetDateTimeOffset() - dead.GetProperty("last_heartbeat_at").GetDateTimeOffset();
-        Assert.True(silence < TimeSpan.FromSeconds(HeartbeatTimeoutSeconds + 3), $"declared dead {silence} after its last heartbeat");
+        Assert.InRange(silence, TimeSpan.FromSeconds(HeartbeatTimeoutSeconds), TimeSpan.FromSeconds(HeartbeatTimeoutSeconds + 5));
 
         // After the grace period the queen restarts the replica through the AppHost; it comes back as the same instance.
         JsonElement restart = default;

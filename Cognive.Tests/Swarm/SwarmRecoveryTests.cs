@@ -152,8 +152,9 @@ public sealed class SwarmRecoveryTests(CrashLoopApp fixture) : IClassFixture<Cra
                     beat.Dispose();
                 }
 
-                // The agents' heartbeat interval in this app (not a wait for anything).
-                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                // Well inside this app's 4 s heartbeat timeout, so a busy machine does not make a survivor look dead
+                // (a pace, not a wait for anything).
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
             }
         }
         catch (OperationCanceledException)
