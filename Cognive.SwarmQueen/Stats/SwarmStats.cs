@@ -1,12 +1,16 @@
 using System.Security.Claims;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
+using Cognive.SwarmQueen.Recovery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace Cognive.SwarmQueen.Stats;
 
-/// <summary><c>GET /api/v1/swarm/stats</c>: the team's tasks by type, priority and state, their wait and run times, and instances by state.</summary>
+/// <summary>
+/// <c>GET /api/v1/swarm/stats</c>: the team's tasks by type, priority and state, their wait and run times, instances by
+/// state, and recovery decisions by action and outcome; one round trip.
+/// </summary>
 public static class SwarmStats
 {
     private const string TasksSql = """
@@ -19,6 +23,10 @@ public static class SwarmStats
         GROUP BY type, priority, state ORDER BY type, priority DESC, state
         """;
 
+    private const string InstancesSql = "SELECT state, count(*) FROM swarm_instances WHERE team_id = $1 GROUP BY state";
+
+    private const string RecoveriesSql = "SELECT action, outcome, count(*) FROM swarm_recoveries WHERE team_id = $1 GROUP BY action, outcome";
+
     public static RouteGroupBuilder MapSwarmStats(this RouteGroupBuilder swarm)
     {
         swarm.MapGet("/stats", GetAsync).WithTags("Swarm").RequireAuthorization(Permissions.AgentRead);
@@ -28,30 +36,41 @@ public static class SwarmStats
     private static async Task<Ok<SwarmStatsResponse>> GetAsync(ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
     {
         var teamId = SwarmAuthentication.TeamIdOf(user);
+        await using var batch = db.CreateBatch();
+        foreach (var sql in new[] { TasksSql, InstancesSql, RecoveriesSql })
+        {
+            batch.BatchCommands.Add(new(sql) { Parameters = { new() { Value = teamId } } });
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
         var groups = new List<TaskGroup>();
-        await using (var tasks = db.CreateCommand(TasksSql))
+        while (await reader.ReadAsync(ct))
         {
-            tasks.Parameters.Add(new() { Value = teamId });
-            await using var reader = await tasks.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                groups.Add(new TaskGroup(reader.GetString(0), reader.GetInt32(1), reader.GetString(2).ToLowerInvariant(), reader.GetInt64(3),
-                    Seconds(reader, 4), Seconds(reader, 5), Seconds(reader, 6), Seconds(reader, 7)));
-            }
+            groups.Add(new TaskGroup(reader.GetString(0), reader.GetInt32(1), reader.GetString(2).ToLowerInvariant(), reader.GetInt64(3),
+                Seconds(reader, 4), Seconds(reader, 5), Seconds(reader, 6), Seconds(reader, 7)));
         }
 
+        await reader.NextResultAsync(ct);
         var instances = new Dictionary<string, long>();
-        await using (var states = db.CreateCommand("SELECT state, count(*) FROM swarm_instances WHERE team_id = $1 GROUP BY state"))
+        while (await reader.ReadAsync(ct))
         {
-            states.Parameters.Add(new() { Value = teamId });
-            await using var reader = await states.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                instances[reader.GetString(0).ToLowerInvariant()] = reader.GetInt64(1);
-            }
+            instances[reader.GetString(0).ToLowerInvariant()] = reader.GetInt64(1);
         }
 
-        return TypedResults.Ok(new SwarmStatsResponse(groups, instances));
+        await reader.NextResultAsync(ct);
+        var recoveries = new Dictionary<string, Dictionary<string, long>>();
+        while (await reader.ReadAsync(ct))
+        {
+            var action = RecoveryLedger.Snake(reader.GetString(0));
+            if (!recoveries.TryGetValue(action, out var outcomes))
+            {
+                recoveries[action] = outcomes = [];
+            }
+
+            outcomes[RecoveryLedger.Snake(reader.GetString(1))] = reader.GetInt64(2);
+        }
+
+        return TypedResults.Ok(new SwarmStatsResponse(groups, instances, recoveries));
     }
 
     private static double? Seconds(NpgsqlDataReader row, int column) => row.IsDBNull(column) ? null : row.GetDouble(column);
@@ -62,4 +81,6 @@ public static class SwarmStats
 public sealed record TaskGroup(string Type, int Priority, string State, long Tasks, double? WaitP50Seconds, double? WaitP95Seconds,
     double? RunP50Seconds, double? RunP95Seconds);
 
-public sealed record SwarmStatsResponse(IReadOnlyList<TaskGroup> Tasks, IReadOnlyDictionary<string, long> Instances);
+/// <param name="Recoveries">The queen's recovery decisions by action, then by outcome.</param>
+public sealed record SwarmStatsResponse(IReadOnlyList<TaskGroup> Tasks, IReadOnlyDictionary<string, long> Instances,
+    IReadOnlyDictionary<string, Dictionary<string, long>> Recoveries);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cognive.Tests.Infrastructure;
+using Cognive.Tests.Telemetry;
 
 namespace Cognive.Tests.Swarm;
 
@@ -55,6 +56,9 @@ public sealed class SwarmFailoverTests(SharedApp shared)
             "the restarted agent joins again as the same instance", ct, TimeSpan.FromMinutes(2));
         Assert.True((await swarm.InstanceAsync(holderId, ct)).GetProperty("recoveries").GetInt32() >= 1);
         Assert.True(await swarm.AuditCountAsync("swarm.recovery.restart", ct) >= 1, "the restart is in the audit trail");
+        using var stats = await swarm.Queen.GetAsync("/api/v1/swarm/stats", ct);
+        Assert.True((await TeamSession.ReadAsync(stats, ct)).GetProperty("recoveries").GetProperty("restart").GetProperty("succeeded").GetInt64() >= 1,
+            "the stats count the restart");
     }
 
     [Fact]
