@@ -72,13 +72,14 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// <summary>The team's instances, idle or busy as their leases stand now.</summary>
     public async Task<List<InstanceView>> ListAsync(Guid teamId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("""
-            SELECT i.id, i.agent_id, i.capabilities, i.version, i.max_concurrency, i.state, i.registered_at, i.last_heartbeat_at,
-                   i.recoveries, (SELECT count(*) FROM swarm_tasks t WHERE t.instance_id = i.id AND t.state = 'Leased'),
-                   i.kind, i.host, i.failure_reason, i.failed_at
-            FROM swarm_instances i WHERE i.team_id = $1 ORDER BY i.registered_at
+        await using var command = db.CreateCommand($"""
+            SELECT i.id, i.agent_id, i.capabilities, i.version, i.max_concurrency, {InstanceStates.Current}, i.registered_at,
+                   i.last_heartbeat_at, i.recoveries, l.load, i.kind, i.host, i.failure_reason, i.failed_at
+            FROM {InstanceStates.WithLoad}
+            WHERE i.team_id = $1 ORDER BY i.registered_at
             """);
         command.Parameters.Add(new() { Value = teamId });
         var instances = new List<InstanceView>();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
+using Cognive.SwarmQueen.Instances;
 using Cognive.SwarmQueen.Recovery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -23,7 +24,8 @@ public static class SwarmStats
         GROUP BY type, priority, state ORDER BY type, priority DESC, state
         """;
 
-    private const string InstancesSql = "SELECT state, count(*) FROM swarm_instances WHERE team_id = $1 GROUP BY state";
+    private const string InstancesSql =
+        $"SELECT {InstanceStates.Current} AS current, count(*) FROM {InstanceStates.WithLoad} WHERE i.team_id = $1 GROUP BY current";
 
     private const string RecoveriesSql = "SELECT action, outcome, count(*) FROM swarm_recoveries WHERE team_id = $1 GROUP BY action, outcome";
 

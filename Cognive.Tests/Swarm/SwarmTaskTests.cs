@@ -105,6 +105,30 @@ public sealed class SwarmTaskTests(SharedApp shared)
     }
 
     [Fact]
+    public async Task An_instance_is_busy_while_it_holds_a_lease_and_idle_once_it_is_done_without_waiting_for_a_heartbeat()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var swarm = await SwarmSession.CreateAsync(_app, ct);
+        var instanceId = await swarm.RegisterInstanceAsync(["noop"], ct);
+        await swarm.SubmitAsync(new { type = "noop" }, ct);
+
+        var leased = (await swarm.LeaseAsync(instanceId, ct))!.Value;
+        var whileLeased = await InstanceStateAsync(swarm, ct);
+        using var done = await swarm.CompleteAsync(leased.GetProperty("id").GetGuid(), leased.GetProperty("fencing_token").GetInt64(), ct);
+        var afterwards = await InstanceStateAsync(swarm, ct);
+
+        Assert.Equal(("busy", 1L), whileLeased);
+        Assert.Equal(("idle", 0L), afterwards);
+    }
+
+    private static async Task<(string? State, long Load)> InstanceStateAsync(SwarmSession swarm, CancellationToken ct)
+    {
+        using var response = await swarm.Queen.GetAsync("/api/v1/swarm/agents", ct);
+        var instance = (await TeamSession.ReadAsync(response, ct)).EnumerateArray().Single();
+        return (instance.GetProperty("state").GetString(), instance.GetProperty("load").GetInt64());
+    }
+
+    [Fact]
     public async Task Instances_gone_for_longer_than_the_retention_are_forgotten_and_no_others()
     {
         var ct = TestContext.Current.CancellationToken;
