@@ -61,7 +61,7 @@ public static class InstanceEndpoints
 
         if (request.ReadinessUrl is not null && !IsReadinessUrl(request.ReadinessUrl))
         {
-            errors["readiness_url"] = ["readiness_url is an absolute http(s) URL ending in /health/readiness."];
+            errors["readiness_url"] = ["readiness_url is an http(s) URL on the loopback interface ending in /health/readiness."];
         }
 
         if (errors.Count > 0)
@@ -87,9 +87,11 @@ public static class InstanceEndpoints
         };
     }
 
-    // Only the readiness path: the queen GETs it and keeps nothing of the answer but its status.
+    // The queen GETs it and keeps nothing of the answer but its status; still, a key holder must not point it anywhere:
+    // only the readiness path, on the loopback interface, where local agents (which share the queen's host) listen.
+    // Pods register none: Kubernetes probes them.
     private static bool IsReadinessUrl(string value) =>
-        value.Length <= 500 && Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" &&
+        value.Length <= 500 && Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.IsLoopback &&
         url.AbsolutePath == "/health/readiness" && url.Query.Length == 0 && url.UserInfo.Length == 0;
 
     private static async Task<Results<NoContent, NotFound>> HeartbeatAsync(Guid instanceId, ClaimsPrincipal user,

@@ -128,6 +128,32 @@ public sealed class SwarmTaskTests(SharedApp shared)
         return (instance.GetProperty("state").GetString(), instance.GetProperty("load").GetInt64());
     }
 
+    [Theory]
+    [InlineData("kind", "a/b")]
+    [InlineData("host", "has space")]
+    [InlineData("readiness_url", "http://10.0.0.7:8080/health/readiness")]
+    [InlineData("readiness_url", "http://169.254.169.254/health/readiness")]
+    [InlineData("readiness_url", "http://127.0.0.1:8080/admin")]
+    [InlineData("readiness_url", "file:///etc/passwd")]
+    public async Task A_bad_registration_is_refused_with_the_field_named(string field, string value)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var swarm = await SwarmSession.CreateAsync(_app, ct);
+        var registration = new Dictionary<string, object>
+        {
+            ["agent_id"] = await swarm.Team.RegisterAgentAsync("registering", ct), ["capabilities"] = new[] { "noop" }, ["version"] = "1",
+            [field] = value,
+        };
+
+        using var response = await swarm.Queen.PutAsJsonAsync($"/api/v1/swarm/agents/{Guid.NewGuid()}", registration, ct);
+        var problem = await TeamSession.ReadAsync(response, ct);
+        using var instances = await swarm.Queen.GetAsync("/api/v1/swarm/agents", ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.Equal(0, (await TeamSession.ReadAsync(instances, ct)).GetArrayLength());
+    }
+
     [Fact]
     public async Task Instances_gone_for_longer_than_the_retention_are_forgotten_and_no_others()
     {
