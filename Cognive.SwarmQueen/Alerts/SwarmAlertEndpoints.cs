@@ -24,7 +24,8 @@ public static class SwarmAlertEndpoints
         var errors = new Dictionary<string, string[]>();
         if (request.Alert is null || !NameLists.IsIdentifier(request.Alert, 40) || SwarmAlerts.QueensOwn.Contains(request.Alert))
         {
-            errors["alert"] = [$"alert has 1 to 40 letters, digits, '-', '_' or '.', and is none of the queen's own ({string.Join(", ", SwarmAlerts.QueensOwn)})."];
+            errors["alert"] =
+                [$"alert has 1 to 40 letters, digits, '-', '_' or '.', and is none of the queen's own ({string.Join(", ", SwarmAlerts.QueensOwn)})."];
         }
 
         if (request.Kind is not null && !NameLists.IsIdentifier(request.Kind, 100))

@@ -1,6 +1,9 @@
 namespace Cognive.SwarmQueen.Instances;
 
-/// <summary>The groups of instance states the queen's SQL asks for, and an instance's current state, so every statement means the same by them.</summary>
+/// <summary>
+/// The groups of instance states the queen's SQL asks for, and an instance's current state, so every statement means the
+/// same by them.
+/// </summary>
 internal static class InstanceStates
 {
     /// <summary>Registered and not given up: heartbeats count, and silence makes them dead.</summary>

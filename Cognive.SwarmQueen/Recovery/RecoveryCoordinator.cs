@@ -8,7 +8,8 @@ namespace Cognive.SwarmQueen.Recovery;
 
 /// <summary>
 /// Once a second, decides on each failed instance whose recovery is due (<see cref="RecoveryPlanner"/>), acts through the
-/// <see cref="IRecoveryPort"/>, and records and audits the decision (an action before it is taken, then how it went). One queen at a time (a PostgreSQL advisory lock).
+/// <see cref="IRecoveryPort"/>, and records and audits the decision (an action before it is taken, then how it went).
+/// One queen at a time (a PostgreSQL advisory lock).
 /// </summary>
 public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort port, SwarmAlerts alerts, NpgsqlDataSource db,
     IOptions<RecoveryOptions> settings, IMeterFactory meters, ILogger<RecoveryCoordinator> logger) : BackgroundService
@@ -134,13 +135,17 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
             failure.InstanceId, failure.Kind, failure.Reason, decision.Action, outcome, detail);
     }
 
-    /// <summary>The mass-failure alert (at most one per team every five minutes) when enough of the team's instances failed within the minute.</summary>
+    /// <summary>
+    /// The mass-failure alert (at most one per team every five minutes) when enough of the team's instances failed
+    /// within the minute.
+    /// </summary>
     private async Task<SwarmAlertDraft?> MassFailureAsync(FailedInstance failure, CancellationToken ct)
     {
         var (failed, total) = await ledger.RecentFailuresAsync(failure.TeamId, ct);
         return failed >= 2 && failed >= total * _options.MassFailureShare
             ? new SwarmAlertDraft("mass_failure", "*",
-                $"{failed} of {total} instances failed within a minute: recoveries limited to {_options.MaxPerMinute} a minute", TimeSpan.FromMinutes(5))
+                $"{failed} of {total} instances failed within a minute: recoveries limited to {_options.MaxPerMinute} a minute",
+                TimeSpan.FromMinutes(5))
             : null;
     }
 

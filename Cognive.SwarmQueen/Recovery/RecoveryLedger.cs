@@ -194,8 +194,8 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
 
         if (await insert.ExecuteNonQueryAsync(ct) == 1)
         {
-            await SwarmAudit.AppendAsync(connection, transaction, failure.TeamId, SwarmAudit.Actor, $"swarm.recovery.{decision.Action.ToString().ToLowerInvariant()}",
-                "swarm_instance", failure.InstanceId.ToString(), new
+            await SwarmAudit.AppendAsync(connection, transaction, failure.TeamId, SwarmAudit.Actor,
+                $"swarm.recovery.{decision.Action.ToString().ToLowerInvariant()}", "swarm_instance", failure.InstanceId.ToString(), new
                 {
                     recovery_id = id, failure.Kind, failure.Host, failure.Reason, outcome = outcome.ToString(), decision.Attempt, detail,
                 }, ct);
