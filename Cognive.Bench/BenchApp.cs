@@ -27,8 +27,10 @@ public sealed class BenchApp : IAsyncDisposable
         var stateFolder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "cognive-bench", Guid.NewGuid().ToString("N")[..12])).FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Cognive_AppHost>(
             ["--Cognive:Servers=processes", $"--Cognive:StateDir={stateFolder}"], (options, _) => options.DisableDashboard = true, ct);
-        // The services' own output would cost the bench process CPU on the same two cores.
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // The services' own output would cost the bench process CPU on the same two cores; health checks fail on purpose
+        // when the dead-agent phase kills an instance and while the app stops.
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct).WaitAsync(BootTimeout, ct);
         foreach (var name in new[] { "api", "workers" })

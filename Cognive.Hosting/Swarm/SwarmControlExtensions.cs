@@ -27,9 +27,11 @@ public static class SwarmControlExtensions
         var control = new SwarmControl(FreeLoopbackPort(), Convert.ToHexString(RandomNumberGenerator.GetBytes(32)), kinds);
         builder.Services.AddSingleton(control);
         builder.Services.AddHostedService<SwarmControlServer>();
+        // By reference to a secret parameter, as the servers' passwords: the dashboard masks it.
+        var token = builder.AddParameter($"{queen.Resource.Name}-control-token", control.Token, secret: true);
         return queen
             .WithEnvironment("Cognive__Swarm__Control__Url", control.Url)
-            .WithEnvironment("Cognive__Swarm__Control__Token", control.Token);
+            .WithEnvironment("Cognive__Swarm__Control__Token", token);
     }
 
     private static int FreeLoopbackPort()
