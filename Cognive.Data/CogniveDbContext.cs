@@ -255,6 +255,7 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             alert.Property(a => a.Kind).HasColumnName("kind").HasMaxLength(100);
             alert.Property(a => a.Detail).HasColumnName("detail").HasMaxLength(1000);
             alert.Property(a => a.RaisedAt).HasColumnName("raised_at");
+            alert.Property(a => a.EmailedAt).HasColumnName("emailed_at");
             alert.HasIndex(a => new { a.TeamId, a.RaisedAt });
             alert.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Restrict);
         });

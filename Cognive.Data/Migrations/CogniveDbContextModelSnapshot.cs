@@ -575,6 +575,10 @@ namespace Cognive.Data.Migrations
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("detail");
 
+                    b.Property<DateTimeOffset?>("EmailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("emailed_at");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(100)

@@ -19,4 +19,7 @@ public sealed class SwarmAlert
     public required string Detail { get; init; }
 
     public DateTimeOffset RaisedAt { get; init; }
+
+    /// <summary>When the team's leads were e-mailed about it; null until then, or when no SMTP server is configured.</summary>
+    public DateTimeOffset? EmailedAt { get; set; }
 }

@@ -40,6 +40,26 @@ public sealed class SwarmAlertTests(SharedApp shared)
         Assert.True(verification.GetProperty("intact").GetBoolean());
     }
 
+    [Fact]
+    public async Task A_swarm_alert_is_emailed_once_to_the_teams_leads_and_admins_only()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var swarm = await SwarmSession.CreateAsync(_app, ct);
+        var lead = await People.RegisterAsync(swarm.Team.Client, "team_lead", ct);
+        await People.RegisterAsync(swarm.Team.Client, "viewer", ct);
+
+        using var raised = await swarm.Queen.PostAsJsonAsync("/api/v1/swarm/alerts",
+            new { alert = "queue_backlog", kind = "ingest", detail = "4,000 tasks waiting" }, ct);
+        var alertId = (await swarm.Team.GetJsonAsync("/api/v1/alerts", ct)).GetProperty("items")[0].GetProperty("id").GetString();
+        await Eventually.HoldsAsync(() => Task.FromResult(shared.Mail.Received.Any(m => m.Header("X-Cognive-Alert-Id") == alertId)),
+            "the alert is e-mailed", ct);
+
+        var mail = Assert.Single(shared.Mail.Received, m => m.Header("X-Cognive-Alert-Id") == alertId);
+        Assert.Equal([lead.Email], mail.Recipients);
+        Assert.Equal("Swarm alert queue_backlog (ingest)", mail.Header("Subject"));
+        Assert.Contains("4,000 tasks waiting", mail.Data);
+    }
+
     [Theory]
     [InlineData("""{"alert":"circuit_open","detail":"x"}""", "alert")]
     [InlineData("""{"alert":"has space","detail":"x"}""", "alert")]

@@ -7,24 +7,44 @@ using Npgsql;
 namespace Cognive.Workers.Alerts;
 
 /// <summary>
-/// E-mails each budget alert to its team's admins and team leads through the SMTP server of <c>Cognive:Smtp</c>;
-/// without <c>Cognive:Smtp:Host</c> it is not registered at all. An alert is claimed in a transaction
-/// (<c>FOR UPDATE SKIP LOCKED</c>) and marked e-mailed in it after the server took the message: a crash mid-send rolls
-/// the claim back and the mail is sent again (at least once). Alerts older than a day are not mailed late.
+/// E-mails each alert (budget thresholds, then the swarm's) to its team's admins and team leads through the SMTP server
+/// of <c>Cognive:Smtp</c>; without <c>Cognive:Smtp:Host</c> it is not registered at all. An alert is claimed in a
+/// transaction (<c>FOR UPDATE SKIP LOCKED</c>) and marked e-mailed in it after the server took the message: a crash
+/// mid-send rolls the claim back and the mail is sent again (at least once). Alerts older than a day are not mailed late.
 /// </summary>
 public sealed class AlertMailer(NpgsqlDataSource db, IOptions<SmtpSettings> options, ILogger<AlertMailer> logger) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(10);
 
-    private const string ClaimSql = """
-        SELECT a.id, a.threshold, a.spent_usd, a.limit_usd, a.period_start, b.name,
-               array(SELECT u.email FROM users u WHERE u.team_id = a.team_id AND u.role IN ('admin', 'team_lead') ORDER BY u.email)
-        FROM budget_alerts a JOIN budgets b ON b.id = a.budget_id
-        WHERE a.emailed_at IS NULL AND a.fired_at > now() - interval '1 day'
-        ORDER BY a.fired_at LIMIT 1
-        FOR UPDATE OF a SKIP LOCKED
-        """;
+    private const string Recipients =
+        "array(SELECT u.email FROM users u WHERE u.team_id = a.team_id AND u.role IN ('admin', 'team_lead') ORDER BY u.email)";
+
+    private static readonly MailedAlerts[] Kinds =
+    [
+        new("budget_alerts", $"""
+            SELECT a.id, {Recipients}, a.threshold, a.spent_usd, a.limit_usd, a.period_start, b.name
+            FROM budget_alerts a JOIN budgets b ON b.id = a.budget_id
+            WHERE a.emailed_at IS NULL AND a.fired_at > now() - interval '1 day'
+            ORDER BY a.fired_at LIMIT 1
+            FOR UPDATE OF a SKIP LOCKED
+            """, DescribeBudgetAlert),
+        new("swarm_alerts", $"""
+            SELECT a.id, {Recipients}, a.alert, a.kind, a.detail
+            FROM swarm_alerts a
+            WHERE a.emailed_at IS NULL AND a.raised_at > now() - interval '1 day'
+            ORDER BY a.raised_at LIMIT 1
+            FOR UPDATE OF a SKIP LOCKED
+            """, alert => ($"Swarm alert {alert.GetString(2)} ({alert.GetString(3)})", alert.GetString(4))),
+    ];
+
+    private static (string Subject, string Body) DescribeBudgetAlert(NpgsqlDataReader alert)
+    {
+        var (threshold, spent, limit, periodStart, budget) = (alert.GetInt32(2), alert.GetDecimal(3), alert.GetDecimal(4),
+            alert.GetFieldValue<DateTimeOffset>(5), alert.GetString(6));
+        return ($"Budget '{budget}' reached {threshold} %", string.Create(CultureInfo.InvariantCulture,
+            $"Budget '{budget}' has spent {spent:0.######} USD of {limit:0.######} USD ({threshold} % threshold) in the period that began {periodStart:u}."));
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,7 +52,13 @@ public sealed class AlertMailer(NpgsqlDataSource db, IOptions<SmtpSettings> opti
         {
             try
             {
-                if (!await MailNextAsync(stoppingToken))
+                var mailed = false;
+                foreach (var kind in Kinds)
+                {
+                    mailed |= await MailNextAsync(kind, stoppingToken);
+                }
+
+                if (!mailed)
                 {
                     await Task.Delay(IdlePoll, stoppingToken);
                 }
@@ -45,12 +71,12 @@ public sealed class AlertMailer(NpgsqlDataSource db, IOptions<SmtpSettings> opti
         }
     }
 
-    private async Task<bool> MailNextAsync(CancellationToken ct)
+    private async Task<bool> MailNextAsync(MailedAlerts kind, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         Guid alertId;
-        await using (var claim = new NpgsqlCommand(ClaimSql, connection, transaction))
+        await using (var claim = new NpgsqlCommand(kind.ClaimSql, connection, transaction))
         await using (var reader = await claim.ExecuteReaderAsync(ct))
         {
             if (!await reader.ReadAsync(ct))
@@ -59,17 +85,17 @@ public sealed class AlertMailer(NpgsqlDataSource db, IOptions<SmtpSettings> opti
             }
 
             alertId = reader.GetGuid(0);
-            var recipients = reader.GetFieldValue<string[]>(6);
+            var recipients = reader.GetFieldValue<string[]>(1);
             if (recipients.Length > 0)
             {
-                using var message = Compose(reader.GetString(5), reader.GetInt32(1), reader.GetDecimal(2), reader.GetDecimal(3),
-                    reader.GetFieldValue<DateTimeOffset>(4), alertId, recipients);
+                var (subject, body) = kind.Describe(reader);
+                using var message = Compose(subject, $"{body}\nAlert {alertId}.", alertId, recipients);
                 using var smtp = Client();
                 await smtp.SendMailAsync(message, ct);
             }
         }
 
-        await using (var mark = new NpgsqlCommand("UPDATE budget_alerts SET emailed_at = now() WHERE id = $1", connection, transaction))
+        await using (var mark = new NpgsqlCommand($"UPDATE {kind.Table} SET emailed_at = now() WHERE id = $1", connection, transaction))
         {
             mark.Parameters.Add(new() { Value = alertId });
             await mark.ExecuteNonQueryAsync(ct);
@@ -79,16 +105,9 @@ public sealed class AlertMailer(NpgsqlDataSource db, IOptions<SmtpSettings> opti
         return true;
     }
 
-    private MailMessage Compose(string budget, int threshold, decimal spent, decimal limit, DateTimeOffset periodStart, Guid alertId,
-        string[] recipients)
+    private MailMessage Compose(string subject, string body, Guid alertId, string[] recipients)
     {
-        var message = new MailMessage
-        {
-            From = new MailAddress(options.Value.From),
-            Subject = $"Budget '{budget}' reached {threshold} %",
-            Body = string.Create(CultureInfo.InvariantCulture,
-                $"Budget '{budget}' has spent {spent:0.######} USD of {limit:0.######} USD ({threshold} % threshold) in the period that began {periodStart:u}.\nAlert {alertId}."),
-        };
+        var message = new MailMessage { From = new MailAddress(options.Value.From), Subject = subject, Body = body };
         message.Headers.Add("X-Cognive-Alert-Id", alertId.ToString());
         foreach (var recipient in recipients)
         {
@@ -97,6 +116,12 @@ public sealed class AlertMailer(NpgsqlDataSource db, IOptions<SmtpSettings> opti
 
         return message;
     }
+
+    /// <summary>
+    /// A table of alerts to mail: the claim of its oldest alert not mailed (its id, then its recipients, then what
+    /// <see cref="Describe"/> reads), and the mail's subject and body.
+    /// </summary>
+    private sealed record MailedAlerts(string Table, string ClaimSql, Func<NpgsqlDataReader, (string Subject, string Body)> Describe);
 
     private SmtpClient Client()
     {
