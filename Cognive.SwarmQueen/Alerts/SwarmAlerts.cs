@@ -32,17 +32,28 @@ public sealed class SwarmAlerts(NpgsqlDataSource db, IConnectionMultiplexer redi
         SELECT count(*) FROM raised
         """;
 
-    /// <summary>Stores the alert and its deliveries in the caller's transaction; false when it was raised too recently.</summary>
+    /// <summary>
+    /// Stores the alert and its deliveries in the caller's transaction; false when it was raised too recently. Raisings of
+    /// the same alert wait for each other (a lock until the transaction ends), so two at once cannot both find none recent.
+    /// </summary>
     public static async Task<bool> StoreAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, SwarmAlertDraft alert,
         CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(RaiseSql, connection, transaction);
+        var raise = new NpgsqlBatchCommand(RaiseSql);
         foreach (var value in new object[] { Guid.CreateVersion7(), teamId, alert.Alert, alert.Kind, alert.Detail, alert.AtMostEvery })
         {
-            command.Parameters.Add(new() { Value = value });
+            raise.Parameters.Add(new() { Value = value });
         }
 
-        return (long)(await command.ExecuteScalarAsync(ct))! == 1;
+        var key = $"swarm-alert:{teamId:N}:{alert.Alert}:{alert.Kind}";
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands = { new("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))") { Parameters = { new() { Value = key } } }, raise },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.GetInt64(0) == 1;
     }
 
     /// <summary>

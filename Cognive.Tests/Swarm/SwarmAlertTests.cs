@@ -41,6 +41,23 @@ public sealed class SwarmAlertTests(SharedApp shared)
     }
 
     [Fact]
+    public async Task Of_the_same_alert_raised_at_once_within_its_quiet_time_exactly_one_is_raised()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var swarm = await SwarmSession.CreateAsync(_app, ct);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+        {
+            using var response = await swarm.Queen.PostAsJsonAsync("/api/v1/swarm/alerts",
+                new { alert = "disk_full", kind = "ingest", detail = "no room", quiet_minutes = 5 }, ct);
+            return await RaisedAsync(response, ct);
+        }));
+
+        Assert.Equal(1, answers.Count(raised => raised));
+        Assert.Equal(1, (await swarm.Team.GetJsonAsync("/api/v1/alerts", ct)).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_swarm_alert_is_emailed_once_to_the_teams_leads_and_admins_only()
     {
         var ct = TestContext.Current.CancellationToken;
