@@ -44,7 +44,7 @@ public sealed class DeliveryQueue(NpgsqlDataSource db)
         FROM fair JOIN webhooks w ON w.id = fair.webhook_id
             LEFT JOIN budget_alerts a ON a.id = fair.alert_id LEFT JOIN budgets b ON b.id = a.budget_id
             LEFT JOIN swarm_alerts s ON s.id = fair.alert_id
-        WHERE d.id = fair.id
+        WHERE d.id = fair.id AND (a.id IS NOT NULL OR s.id IS NOT NULL)
         RETURNING d.id, d.attempts, d.webhook_id, w.url, w.secret, w.deleted_at IS NOT NULL, d.alert_id, d.team_id,
             a.budget_id, b.name, a.threshold, a.spent_usd, a.limit_usd, a.period_start, a.fired_at,
             s.alert, s.kind, s.detail, s.raised_at
