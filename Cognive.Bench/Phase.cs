@@ -26,6 +26,15 @@ public static class Report
     public static void Section(string title) => Console.WriteLine($"\n== {title}");
 
     public static void Line(string text) => Console.WriteLine(text);
+
+    public static void PeakMemory(ProcessSampler sampler)
+    {
+        Section("Peak resident memory per process group (whole run; RSS summed, so PostgreSQL's shared buffers count once per backend)");
+        foreach (var (group, kb) in sampler.PeakRssKb().OrderByDescending(p => p.Value))
+        {
+            Line($"{group,-12} {kb / 1024.0,8:F0} MiB");
+        }
+    }
 }
 
 public sealed record BenchOptions(TimeSpan Duration, int Agents, int BatchSize, int SustainedEventsPerSecond, long TrendCalls)

@@ -18,7 +18,9 @@ if (args.FirstOrDefault() == "swarm")
 {
     Report.Line($"Cognive swarm benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
     await using var swarmApp = await BenchApp.StartAsync(ct);
+    await using var swarmSampler = new ProcessSampler();
     await SwarmBench.RunAsync(swarmApp, options.Duration, ct);
+    Report.PeakMemory(swarmSampler);
     return;
 }
 
@@ -26,7 +28,9 @@ if (args.FirstOrDefault() == "governance")
 {
     Report.Line($"Cognive governance benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
     await using var governanceApp = await BenchApp.StartAsync(ct);
+    await using var governanceSampler = new ProcessSampler();
     await GovernanceBench.RunAsync(governanceApp, options.Duration, ct);
+    Report.PeakMemory(governanceSampler);
     return;
 }
 
@@ -92,11 +96,7 @@ Report.Line($"end to end with batches: {sustained:N0} events/s durable at the pa
 Report.Line($"single-event posts: {single.EventsPerSecond:N0} posts/s (target ≥ 3,000); at 1,000 posts/s p99 {paced.Latencies.Percentile(99):F1} ms (target < 20 ms)");
 Report.Line($"cost trends over {options.TrendCalls:N0} calls, uncached p99: {uncached.Percentile(99):F1} ms (target < 50 ms)");
 
-Report.Section("Peak resident memory per process group (whole run; RSS summed, so PostgreSQL's shared buffers count once per backend)");
-foreach (var (group, kb) in sampler.PeakRssKb().OrderByDescending(p => p.Value))
-{
-    Report.Line($"{group,-12} {kb / 1024.0,8:F0} MiB");
-}
+Report.PeakMemory(sampler);
 
 async Task<double> BatchPhaseAsync(string title, Func<Task<Latencies>> drive)
 {
