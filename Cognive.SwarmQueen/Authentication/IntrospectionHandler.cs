@@ -117,8 +117,8 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
         using var me = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(Context.RequestAborted));
         var caller = me.RootElement;
         return new Caller(caller.GetProperty("team_id").GetGuid(),
-            caller.GetProperty("user_id").ValueKind == JsonValueKind.Null ? null : caller.GetProperty("user_id").GetGuid(),
-            caller.GetProperty("key_prefix").GetString(),
+            caller.TryGetProperty("user_id", out var user) && user.ValueKind == JsonValueKind.String ? user.GetGuid() : null,
+            caller.TryGetProperty("key_prefix", out var prefix) && prefix.ValueKind == JsonValueKind.String ? prefix.GetString() : null,
             caller.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!).ToArray());
     }
 
