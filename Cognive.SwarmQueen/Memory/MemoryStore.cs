@@ -27,19 +27,8 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
     /// <param name="expectedVersion">Null: write whatever is there; 0: only if absent; n: only if the entry is at version n.</param>
     /// <returns>The entry written, or null when the expectation did not hold.</returns>
     public async Task<MemoryEntry?> PutAsync(Guid teamId, string ns, string key, JsonElement value, long? expectedVersion, TimeSpan? ttl,
-        string[] tags, CancellationToken ct)
-    {
-        var (sql, parameters) = PutStatement(teamId, new MemoryWrite(ns, key, value, expectedVersion, ttl, tags));
-        await using var command = db.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
-        var written = await ReadOneAsync(command, ct);
-        if (written is not null)
-        {
-            await CacheAsync(teamId, written);
-        }
-
-        return written;
-    }
+        string[] tags, CancellationToken ct) =>
+        (await ApplyAsync(teamId, [new MemoryWrite(ns, key, value, expectedVersion, ttl, tags)], ct))[0].Entry;
 
     /// <summary>
     /// Many operations in one round trip to each server: the writes (puts and deletes, each with its own compare-and-set)
@@ -69,14 +58,17 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
             foreach (var i in writes)
             {
                 var written = await reader.ReadAsync(ct) ? MemoryEntry.Read(reader) : null;
-                outcomes[i] = operations[i] is MemoryWrite ? new MemoryOutcome(written is null ? 409 : 200, written) : new MemoryOutcome(written is null ? 404 : 204, null);
+                outcomes[i] = operations[i] is MemoryWrite
+                    ? new MemoryOutcome(written is null ? 409 : 200, written)
+                    : new MemoryOutcome(written is null ? 404 : 204, null);
                 await reader.NextResultAsync(ct);
             }
         }
 
+        // A delete drops the cached copy whatever it found: a copy left over from a drop missed earlier goes too.
         await Task.WhenAll(writes.Select(i => (operations[i], outcomes[i]) switch
         {
-            (MemoryDelete, { Status: 204 }) => WithoutRedisAsync(() => redis.GetDatabase().KeyDeleteAsync(CacheKey(teamId, operations[i].Namespace, operations[i].Key))),
+            (MemoryDelete delete, _) => WithoutRedisAsync(() => redis.GetDatabase().KeyDeleteAsync(CacheKey(teamId, delete.Namespace, delete.Key))),
             (_, { Entry: { } written }) => CacheAsync(teamId, written),
             _ => Task.CompletedTask,
         }));
@@ -107,15 +99,8 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
     }
 
     /// <returns>False when there was no such live entry, or not at the expected version.</returns>
-    public async Task<bool> DeleteAsync(Guid teamId, string ns, string key, long? expectedVersion, CancellationToken ct)
-    {
-        var (sql, parameters) = DeleteStatement(teamId, new MemoryDelete(ns, key, expectedVersion));
-        await using var command = db.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
-        var deleted = await ReadOneAsync(command, ct) is not null;
-        await WithoutRedisAsync(() => redis.GetDatabase().KeyDeleteAsync(CacheKey(teamId, ns, key)));
-        return deleted;
-    }
+    public async Task<bool> DeleteAsync(Guid teamId, string ns, string key, long? expectedVersion, CancellationToken ct) =>
+        (await ApplyAsync(teamId, [new MemoryDelete(ns, key, expectedVersion)], ct))[0].Status == 204;
 
     /// <summary>Entries by key (null for each absent or expired one): Redis first, what it lacks from PostgreSQL in one query.</summary>
     private async Task<MemoryEntry?[]> GetManyAsync(Guid teamId, List<(string Namespace, string Key)> keys, CancellationToken ct)
@@ -173,29 +158,20 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
 
     private (string Sql, NpgsqlParameter[] Parameters) PutStatement(Guid teamId, MemoryWrite write)
     {
-        var sql = write.ExpectedVersion switch
-        {
-            null => $"""
+        var sql = write.ExpectedVersion is null or 0
+            ? $"""
                 INSERT INTO swarm_memory AS m (team_id, namespace, key, value, version, tags, expires_at, updated_at)
                 VALUES ($1, $2, $3, $4, 1, $5, $6, now())
                 ON CONFLICT (team_id, namespace, key) DO UPDATE SET value = excluded.value, version = m.version + 1,
                     tags = excluded.tags, expires_at = excluded.expires_at, updated_at = now()
+                {(write.ExpectedVersion == 0 ? "WHERE m.expires_at <= now()" : "")}
                 RETURNING {Columns}
-                """,
-            0 => $"""
-                INSERT INTO swarm_memory AS m (team_id, namespace, key, value, version, tags, expires_at, updated_at)
-                VALUES ($1, $2, $3, $4, 1, $5, $6, now())
-                ON CONFLICT (team_id, namespace, key) DO UPDATE SET value = excluded.value, version = m.version + 1,
-                    tags = excluded.tags, expires_at = excluded.expires_at, updated_at = now()
-                WHERE m.expires_at <= now()
-                RETURNING {Columns}
-                """,
-            _ => $"""
+                """
+            : $"""
                 UPDATE swarm_memory SET value = $4, version = version + 1, tags = $5, expires_at = $6, updated_at = now()
                 WHERE team_id = $1 AND namespace = $2 AND key = $3 AND version = $7 AND (expires_at IS NULL OR expires_at > now())
                 RETURNING {Columns}
-                """,
-        };
+                """;
         NpgsqlParameter[] parameters =
         [
             new() { Value = teamId }, new() { Value = write.Namespace }, new() { Value = write.Key },
@@ -265,12 +241,6 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
         {
             // PostgreSQL has the write; the cache catches up on the next write or read of the entry.
         }
-    }
-
-    private static async Task<MemoryEntry?> ReadOneAsync(NpgsqlCommand command, CancellationToken ct)
-    {
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? MemoryEntry.Read(reader) : null;
     }
 
     private static RedisKey CacheKey(Guid teamId, string ns, string key) => $"cognive:memory:{teamId:N}:{ns.Length}:{ns}:{key}";
