@@ -60,25 +60,12 @@ public static class CogniveServersExtensions
         servers.State is null ? service : service.WithEnvironment(variable, servers.State.Combine(SwarmKeyFileName));
 
     /// <summary>
-    /// Passes the AppHost's <c>Cognive:Smtp</c> server settings (host, port, sender, TLS) to a service, when a host is set.
-    /// Credentials are not passed: they belong in the service's own secret configuration, never in plain environment.
+    /// Passes the AppHost's <c>Cognive:Smtp</c> settings (host, port, sender, TLS, user) to a service when a host is set;
+    /// the password as a secret parameter (<see cref="ServiceSettings"/>).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithSmtpSettings(this IResourceBuilder<ProjectResource> service,
-        IConfiguration configuration)
-    {
-        var smtp = configuration.GetSection("Cognive:Smtp");
-        if (string.IsNullOrWhiteSpace(smtp["Host"]))
-        {
-            return service;
-        }
-
-        foreach (var setting in new[] { "Host", "Port", "From", "EnableSsl" }.Where(s => smtp[s] is not null))
-        {
-            service.WithEnvironment($"Cognive__Smtp__{setting}", smtp[setting]);
-        }
-
-        return service;
-    }
+        IConfiguration configuration) =>
+        string.IsNullOrWhiteSpace(configuration["Cognive:Smtp:Host"]) ? service : service.WithSettings(configuration, "Cognive:Smtp");
 
     /// <summary>
     /// Lets a local run deliver webhooks to receivers on this machine or its network (development, tests); published
@@ -101,7 +88,9 @@ public static class CogniveServersExtensions
 
     private static CogniveServers AddContainerServers(this IDistributedApplicationBuilder builder, StateFolder? state) => new(
         Database: builder.AddPostgres("postgres").WithDataVolume().AddDatabase(DatabaseName).AsConnectionString(),
-        Redis: builder.AddRedis("redis").WithDataVolume().AsConnectionString(),
+        Redis: builder.AddRedis("redis").WithDataVolume()
+            .WithMemoryCeiling(RedisMemory.From(builder.Configuration, inCluster: builder.ExecutionContext.IsPublishMode))
+            .AsConnectionString(),
         Messaging: builder.AddRabbitMQ("rabbitmq").WithDataVolume().AsConnectionString(),
         State: state);
 

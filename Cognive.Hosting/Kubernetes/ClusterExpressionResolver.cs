@@ -1,14 +1,16 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
 
 namespace Cognive.Hosting.Kubernetes;
 
 /// <summary>
 /// Resolves the app model's values (reference expressions, endpoints, parameters, connection strings) to what they
-/// are inside the cluster: a resource's host is its Service name, a port its container port, a secret parameter the
-/// value kept in the output folder. Anything it cannot resolve is an error, so no placeholder ever reaches a manifest.
+/// are inside the cluster: a resource's host is its Service name, a port its container port, a secret setting
+/// (<see cref="ServiceSettings"/>) its configured value, any other secret parameter the value generated and kept in the
+/// output folder. Anything it cannot resolve is an error, so no placeholder ever reaches a manifest.
 /// </summary>
-public sealed class ClusterExpressionResolver(ClusterTopology topology, ClusterSecrets secrets)
+public sealed class ClusterExpressionResolver(ClusterTopology topology, ClusterSecrets secrets, IConfiguration configuration)
 {
     public async ValueTask<ClusterValue> ResolveAsync(object? value, CancellationToken ct) => value switch
     {
@@ -65,9 +67,12 @@ public sealed class ClusterExpressionResolver(ClusterTopology topology, ClusterS
         }, false);
     }
 
+    /// <summary>A secret setting is the operator's value; any other secret parameter is generated for the cluster.</summary>
     private async ValueTask<ClusterValue> ParameterAsync(ParameterResource parameter, CancellationToken ct) =>
         parameter.Secret
-            ? new(secrets.GetOrGenerate(parameter.Name), true)
+            ? new(parameter.Annotations.OfType<ServiceSettings.SettingAnnotation>().SingleOrDefault() is { } setting
+                ? configuration[setting.Key] ?? ""
+                : secrets.GetOrGenerate(parameter.Name), true)
             : new(await parameter.GetValueAsync(ct) ?? "", false);
 
     private async ValueTask<ClusterValue> ConnectionStringAsync(IResourceWithConnectionString resource, CancellationToken ct)

@@ -7,6 +7,13 @@ namespace Cognive.Hosting.Kubernetes;
 /// <summary>What sits around the external service (the api): Traefik ingress, autoscaling, disruption budget.</summary>
 public sealed class EdgeManifests(ClusterTopology topology, KubernetesOptions options)
 {
+    /// <summary>
+    /// What the ingress routes (prefixes by whole path segments): the API, its OpenAPI document and reference. Everything
+    /// else, <c>/metrics</c> and the <c>/health</c> answers (which may name an exception) among it, stays inside the
+    /// cluster: the kubelet probes the pods directly, not through Traefik.
+    /// </summary>
+    public static readonly IReadOnlyList<string> PublicPaths = ["/api", "/openapi", "/docs"];
+
     public IEnumerable<IKubernetesObject> Build(IResource external)
     {
         var name = external.Name;
@@ -25,17 +32,14 @@ public sealed class EdgeManifests(ClusterTopology topology, KubernetesOptions op
                         Host = options.Host,
                         Http = new V1HTTPIngressRuleValue
                         {
-                            Paths =
-                            [
-                                new V1HTTPIngressPath
+                            Paths = PublicPaths.Select(path => new V1HTTPIngressPath
+                            {
+                                Path = path, PathType = "Prefix",
+                                Backend = new V1IngressBackend
                                 {
-                                    Path = "/", PathType = "Prefix",
-                                    Backend = new V1IngressBackend
-                                    {
-                                        Service = new V1IngressServiceBackend { Name = name, Port = new V1ServiceBackendPort { Number = port.Port } },
-                                    },
+                                    Service = new V1IngressServiceBackend { Name = name, Port = new V1ServiceBackendPort { Number = port.Port } },
                                 },
-                            ],
+                            }).ToList(),
                         },
                     },
                 ],

@@ -32,7 +32,7 @@ public static class KubernetesPublishingExtensions
             var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
             try
             {
-                var files = await new KustomizeTreeWriter(context.Model, context.ExecutionContext, options, output)
+                var files = await new KustomizeTreeWriter(context.Model, context.ExecutionContext, options, builder.Configuration, output)
                     .WriteAsync(context.CancellationToken);
                 context.Logger.LogInformation("Wrote {Count} Kubernetes manifests to {Folder}", files.Count, output);
             }

@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using k8s;
+using Microsoft.Extensions.Configuration;
 
 namespace Cognive.Hosting.Kubernetes;
 
@@ -10,14 +11,14 @@ namespace Cognive.Hosting.Kubernetes;
 /// Secrets and the generated passwords they come from, which later publishes keep.
 /// </summary>
 public sealed class KustomizeTreeWriter(DistributedApplicationModel model, DistributedApplicationExecutionContext execution,
-    KubernetesOptions options, string outputFolder)
+    KubernetesOptions options, IConfiguration configuration, string outputFolder)
 {
     public async Task<IReadOnlyList<string>> WriteAsync(CancellationToken ct)
     {
         PrepareOutputFolder();
         var topology = new ClusterTopology(model);
         var secrets = new ClusterSecrets(outputFolder);
-        var resolver = new ClusterExpressionResolver(topology, secrets);
+        var resolver = new ClusterExpressionResolver(topology, secrets, configuration);
         var workloads = new WorkloadManifests(topology, options);
         var files = new List<string>();
 

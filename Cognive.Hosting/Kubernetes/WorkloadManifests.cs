@@ -143,7 +143,7 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
         var primary = topology.Ports(server).First();
         container.LivenessProbe = TcpProbe(primary.Port, initialDelaySeconds: 30);
         container.ReadinessProbe = TcpProbe(primary.Port, initialDelaySeconds: 5);
-        container.Resources = Resources("100m", "256Mi", "1", "1Gi");
+        container.Resources = Resources("100m", "256Mi", "1", server.Annotations.OfType<MemoryLimitAnnotation>().LastOrDefault()?.Limit ?? "1Gi");
         container.SecurityContext = new V1SecurityContext { AllowPrivilegeEscalation = false };
         if (server.Entrypoint is { } entrypoint)
         {

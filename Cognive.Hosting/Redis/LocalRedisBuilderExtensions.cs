@@ -8,7 +8,8 @@ public static class LocalRedisBuilderExtensions
 {
     /// <summary>
     /// redis-server from the installed binaries. The password lives in a configuration file readable by its owner
-    /// only, so it never shows on a command line; the append-only file keeps data across restarts.
+    /// only, so it never shows on a command line; the append-only file keeps data across restarts; its memory has a
+    /// ceiling it never evicts to stay under (<see cref="RedisMemory"/>).
     /// </summary>
     /// <param name="proxyClients">Whether clients reach the server through DCP's proxy; direct is faster.</param>
     public static IResourceBuilder<LocalRedisResource> AddLocalRedis(
@@ -19,7 +20,7 @@ public static class LocalRedisBuilderExtensions
 
         var passwordValue = state.GetOrCreatePassword($"{name}-password");
         var password = builder.AddParameter($"{name}-password", passwordValue, secret: true);
-        var configFile = WriteConfig(state, passwordValue);
+        var configFile = WriteConfig(state, passwordValue, RedisMemory.From(builder.Configuration, inCluster: false));
 
         var redis = new LocalRedisResource(name, executable, state.Path, password.Resource);
 
@@ -42,7 +43,7 @@ public static class LocalRedisBuilderExtensions
             .WithHealthCheck(healthCheckKey);
     }
 
-    private static string WriteConfig(StateFolder state, string password)
+    private static string WriteConfig(StateFolder state, string password, RedisMemory memory)
     {
         var dataFolder = Directory.CreateDirectory(state.Combine("redis")).FullName;
         var configFile = Path.Combine(dataFolder, "redis.conf");
@@ -54,6 +55,7 @@ public static class LocalRedisBuilderExtensions
             appendfsync everysec
             save 60 1000
             requirepass {password}
+            {memory.ConfigLines}
             """);
         return configFile;
     }
