@@ -36,6 +36,30 @@ public sealed class BadSettingsTests
         Assert.Contains($"The state folder '{blocker}/state' is not writable", error.Message);
     }
 
+    [Theory]
+    [InlineData("Cognive:Agents:Llm:Organization")]
+    [InlineData("Cognive:Swarm:WebhookUrl")]
+    [InlineData("Cognive:Smtp:Relay")]
+    public async Task A_setting_nobody_declared_is_refused_rather_than_passed_on(string key)
+    {
+        var error = await BuildFailureAsync($"--{key}=value", "--Cognive:Smtp:Host=127.0.0.1");
+
+        Assert.Contains($"'{key}' is not a setting Cognive knows", error.Message);
+        Assert.Contains("Known settings:", error.Message);
+    }
+
+    [Theory]
+    [InlineData("lots")]
+    [InlineData("0mb")]
+    [InlineData("512")]
+    public async Task A_Redis_memory_ceiling_that_is_not_a_size_of_at_least_16mb_is_named(string value)
+    {
+        var error = await BuildFailureAsync($"--Cognive:Redis:MaxMemory={value}");
+
+        Assert.Contains("Cognive:Redis:MaxMemory", error.Message);
+        Assert.Contains(value, error.Message);
+    }
+
     [Fact]
     public async Task A_busy_service_port_is_named_before_anything_starts()
     {
@@ -67,12 +91,12 @@ public sealed class BadSettingsTests
         }
     }
 
-    private static async Task<Exception> BuildFailureAsync(string setting)
+    private static async Task<Exception> BuildFailureAsync(params string[] settings)
     {
         using var state = new TestStateFolder();
         // A later argument wins, so each case can override the defaults.
         var failure = await Record.ExceptionAsync(() =>
-            CogniveApp.BuildAsync(state.Path, [setting], TestContext.Current.CancellationToken));
+            CogniveApp.BuildAsync(state.Path, settings, TestContext.Current.CancellationToken));
 
         Assert.NotNull(failure);
         return Unwrap(failure);

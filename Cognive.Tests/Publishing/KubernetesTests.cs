@@ -79,7 +79,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     {
         var ingress = Assert.Single(tree.OfType<V1Ingress>());
         Assert.Equal("traefik", ingress.Spec.IngressClassName);
-        Assert.Equal("api", ingress.Spec.Rules.Single().Http.Paths.Single().Backend.Service.Name);
+        Assert.All(ingress.Spec.Rules.Single().Http.Paths, path => Assert.Equal("api", path.Backend.Service.Name));
 
         var autoscaler = Assert.Single(tree.OfType<V2HorizontalPodAutoscaler>());
         Assert.Equal(("api", 3, 20), (autoscaler.Spec.ScaleTargetRef.Name, autoscaler.Spec.MinReplicas, autoscaler.Spec.MaxReplicas));
@@ -99,6 +99,53 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
             entry => entry.Key.Contains("PASSWORD", StringComparison.Ordinal) || entry.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)));
 
         Assert.DoesNotMatch(Placeholder(), tree.Rendered);
+    }
+
+    [Fact]
+    public void Secret_settings_reach_their_services_through_Secrets_and_appear_nowhere_else()
+    {
+        foreach (var file in Directory.EnumerateFiles(tree.Folder, "*", SearchOption.AllDirectories)
+                     .Where(f => !Path.GetRelativePath(tree.Folder, f).StartsWith("secrets/", StringComparison.Ordinal)))
+        {
+            var text = File.ReadAllText(file);
+            Assert.All(SecretCanaries.Values, canary => Assert.DoesNotContain(canary, text, StringComparison.Ordinal));
+        }
+
+        var notSecrets = tree.Objects.Where(o => o is not V1Secret).Select(k8s.KubernetesYaml.Serialize).ToList();
+        Assert.All(SecretCanaries.Values, canary => Assert.DoesNotContain(notSecrets, yaml => yaml.Contains(canary, StringComparison.Ordinal)));
+        Assert.All(SecretCanaries.Destinations, destination => Assert.Equal(destination.Value,
+            tree.OfType<V1Secret>().Single(s => s.Metadata.Name == $"{destination.Workload}-secrets").StringData[destination.Variable]));
+    }
+
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/health/readiness")]
+    [InlineData("/health/liveness")]
+    public void Metrics_and_health_answers_are_not_routed_by_the_public_ingress(string path)
+    {
+        var ingress = Assert.Single(tree.OfType<V1Ingress>());
+        var paths = ingress.Spec.Rules.Single().Http.Paths;
+
+        Assert.DoesNotContain(paths, route => Routes(route, path));
+        Assert.All(["/api/v1/teams", "/openapi/v1.json", "/docs"], (string api) => Assert.Contains(paths, route => Routes(route, api)));
+        // The kubelet probes the pods themselves.
+        Assert.Equal("/health/readiness", tree.OfType<V1Deployment>().Single(d => d.Metadata.Name == "api")
+            .Spec.Template.Spec.Containers.Single().ReadinessProbe.HttpGet.Path);
+    }
+
+    /// <summary>Kubernetes' Prefix match: whole path segments, so <c>/api</c> routes <c>/api/v1</c> but not <c>/apis</c>.</summary>
+    private static bool Routes(V1HTTPIngressPath route, string path) =>
+        route.PathType == "Prefix"
+            ? route.Path == "/" || path == route.Path.TrimEnd('/') || path.StartsWith(route.Path.TrimEnd('/') + "/", StringComparison.Ordinal)
+            : path == route.Path;
+
+    [Fact]
+    public void Redis_has_a_memory_ceiling_it_never_evicts_under_within_its_container_limit()
+    {
+        var redis = tree.OfType<V1StatefulSet>().Single(s => s.Metadata.Name == "redis").Spec.Template.Spec.Containers.Single();
+
+        Assert.Contains("--maxmemory 512mb --maxmemory-policy noeviction", string.Join(" ", redis.Args));
+        Assert.True(redis.Resources.Limits["memory"].ToInt64() >= 2 * 512L * 1024 * 1024, redis.Resources.Limits["memory"].ToString());
     }
 
     [Fact]

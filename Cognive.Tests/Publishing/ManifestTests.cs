@@ -48,6 +48,30 @@ public sealed partial class ManifestTests(SharedApp shared, PublishedManifest ma
     }
 
     [Fact]
+    public void Secret_settings_are_secret_parameters_whose_values_the_manifest_never_holds()
+    {
+        var text = _resources.ToJsonString();
+        Assert.All(SecretCanaries.Values, canary => Assert.DoesNotContain(canary, text, StringComparison.Ordinal));
+
+        foreach (var (workload, variable, _) in SecretCanaries.Destinations)
+        {
+            var reference = ParameterValue().Match((string?)_resources[workload]!["env"]![variable] ?? "");
+            Assert.True(reference.Success, $"{variable} of {workload} is not a parameter's value");
+            var parameter = _resources[reference.Groups["parameter"].Value]!;
+            Assert.Equal("parameter.v0", (string?)parameter["type"]);
+            Assert.True((bool?)parameter["inputs"]?["value"]?["secret"], $"{variable} of {workload} is not a secret parameter");
+        }
+    }
+
+    [Fact]
+    public void Redis_is_published_with_a_memory_ceiling_and_no_eviction()
+    {
+        var args = string.Join(" ", _resources["redis"]!["args"]!.AsArray().Select(a => (string?)a));
+
+        Assert.Contains("--maxmemory 512mb --maxmemory-policy noeviction", args);
+    }
+
+    [Fact]
     public void Services_are_projects_and_only_the_api_is_external()
     {
         foreach (var name in Services)
@@ -93,6 +117,9 @@ public sealed partial class ManifestTests(SharedApp shared, PublishedManifest ma
     private static bool IsConnectionVariable(string name) =>
         name.StartsWith("ConnectionStrings__", StringComparison.Ordinal) ||
         ((string[])["COGNIVE_", "REDIS_", "RABBITMQ_"]).Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
+
+    [GeneratedRegex(@"^\{(?<parameter>[a-z0-9-]+)\.value\}$")]
+    private static partial Regex ParameterValue();
 
     [GeneratedRegex(@"\{(?<resource>[a-z0-9-]+)\.(connectionString|bindings|value|inputs)")]
     private static partial Regex ExpressionReference();

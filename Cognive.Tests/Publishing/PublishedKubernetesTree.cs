@@ -23,10 +23,11 @@ public sealed class PublishedKubernetesTree : IAsyncLifetime
         Objects = KubernetesYaml.LoadAllFromString(Rendered);
     }
 
+    /// <summary>Publishes with the <see cref="SecretCanaries"/> set, as every publish of the tests does.</summary>
     public static async Task PublishAsync(string folder, CancellationToken ct)
     {
         var (exitCode, output) = await AppHostCommand.RunAsync(
-            ["--operation", "publish", "--step", "publish", "--output-path", folder], TimeSpan.FromMinutes(3), ct);
+            ["--operation", "publish", "--step", "publish", "--output-path", folder, .. SecretCanaries.Args], TimeSpan.FromMinutes(3), ct);
         Assert.True(exitCode == 0, output);
     }
 

@@ -3,7 +3,8 @@ using Cognive.Tests.Infrastructure;
 
 namespace Cognive.Tests.Publishing;
 
-/// <summary>The manifest written once by <c>--publisher manifest</c>, shared by the tests that read it.</summary>
+/// <summary>The manifest written once by <c>--publisher manifest</c> (with the <see cref="SecretCanaries"/> set), shared by
+/// the tests that read it.</summary>
 public sealed class PublishedManifest : IAsyncLifetime
 {
     private readonly TestStateFolder _output = new();
@@ -15,7 +16,7 @@ public sealed class PublishedManifest : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         var path = Path.Combine(_output.Path, "aspire-manifest.json");
         var (exitCode, output) = await AppHostCommand.RunAsync(
-            ["--publisher", "manifest", "--output-path", path], TimeSpan.FromMinutes(3), ct);
+            ["--publisher", "manifest", "--output-path", path, .. SecretCanaries.Args], TimeSpan.FromMinutes(3), ct);
         Assert.True(exitCode == 0, output);
         Resources = JsonNode.Parse(await File.ReadAllTextAsync(path, ct))!["resources"]!.AsObject();
     }
