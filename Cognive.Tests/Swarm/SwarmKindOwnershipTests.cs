@@ -108,7 +108,7 @@ public sealed class SwarmKindOwnershipTests(SharedApp shared)
         using var grantedByTenant = await tenant.Queen.PutAsJsonAsync($"/api/v1/swarm/kinds/{kind}", new { team_id = teamId }, ct);
         using var granted = await admins.Queen.PutAsJsonAsync($"/api/v1/swarm/kinds/{kind}", new { team_id = teamId }, ct);
         using var afterGrant = await RegisterAsync(tenant, agentId, kind, $"{kind}-0", ct, instanceId);
-        var owned = await tenant.Team.GetJsonAsync("/api/v1/swarm/kinds", ct);
+        using var owned = await tenant.Queen.GetAsync("/api/v1/swarm/kinds", ct);
         using var left = await tenant.Queen.DeleteAsync($"/api/v1/swarm/agents/{instanceId}", ct);
         using var revoked = await admins.Queen.DeleteAsync($"/api/v1/swarm/kinds/{kind}", ct);
         using var afterRevoke = await RegisterAsync(tenant, agentId, kind, $"{kind}-0", ct, instanceId);
@@ -132,7 +132,7 @@ public sealed class SwarmKindOwnershipTests(SharedApp shared)
         Assert.Single(adminAudit, a => a.Action == "swarm.kind.granted" && a.TargetId == kind && a.Actor.StartsWith("key:", StringComparison.Ordinal));
         Assert.Single(adminAudit, a => a.Action == "swarm.kind.revoked" && a.TargetId == kind);
         Assert.DoesNotContain(tenantAudit, a => a.Action == "swarm.kind.granted" && a.Actor == tenantActor);
-        Assert.Contains(owned.EnumerateArray(), k => k.GetProperty("kind").GetString() == kind);
+        Assert.Contains((await TeamSession.ReadAsync(owned, ct)).EnumerateArray(), k => k.GetProperty("kind").GetString() == kind);
     }
 
     private static Task<HttpResponseMessage> RegisterAsync(SwarmSession swarm, Guid agentId, string? kind, string? host, CancellationToken ct,
