@@ -56,6 +56,9 @@ var agents = Agents("agents").WithReplicas(builder.Configuration.GetValue("Cogni
 var spareAgents = builder.ExecutionContext.IsRunMode
     ? Agents("agents-spare").WithExplicitStart().WithEndpoint("http", endpoint => endpoint.Port = null)
     : null;
-swarmQueen.WithSwarmControl(new SwarmKind("agents", agents.Resource, spareAgents?.Resource));
+var agentKind = new SwarmKind("agents", agents.Resource, spareAgents?.Resource);
+swarmQueen.WithSwarmControl(agentKind);
+// The installation's own kinds belong to the swarm team the migrations keep; an operator grants others.
+migrations.WithSwarmKinds(agentKind);
 
 builder.Build().Run();

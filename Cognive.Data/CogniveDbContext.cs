@@ -50,6 +50,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
 
     public DbSet<SwarmCircuit> SwarmCircuits => Set<SwarmCircuit>();
 
+    public DbSet<SwarmKind> SwarmKinds => Set<SwarmKind>();
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.Entity<Team>(team =>
@@ -244,6 +246,19 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             circuit.Property(c => c.OpenedAt).HasColumnName("opened_at");
             circuit.Property(c => c.OpenUntil).HasColumnName("open_until");
             circuit.HasOne<Team>().WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<SwarmKind>(kind =>
+        {
+            kind.ToTable("swarm_kinds");
+            kind.HasKey(k => k.Kind);
+            kind.Property(k => k.Kind).HasColumnName("kind").HasMaxLength(100);
+            kind.Property(k => k.TeamId).HasColumnName("team_id");
+            kind.Property(k => k.AddedReplicas).HasColumnName("added_replicas");
+            kind.Property(k => k.GrantedAt).HasColumnName("granted_at");
+            kind.Property(k => k.GrantedBy).HasColumnName("granted_by").HasMaxLength(100);
+            kind.HasIndex(k => k.TeamId);
+            kind.HasOne<Team>().WithMany().HasForeignKey(k => k.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
 
         model.Entity<SwarmAlert>(alert =>

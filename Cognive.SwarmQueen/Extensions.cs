@@ -3,6 +3,7 @@ using Cognive.SwarmQueen.Alerts;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Channels;
 using Cognive.SwarmQueen.Instances;
+using Cognive.SwarmQueen.Kinds;
 using Cognive.SwarmQueen.Memory;
 using Cognive.SwarmQueen.Recovery;
 using Cognive.SwarmQueen.Stats;
@@ -22,6 +23,7 @@ public static class Extensions
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton<TaskQueue>();
         builder.Services.AddSingleton<InstanceRegistry>();
+        builder.Services.AddSingleton<KindOwners>();
         builder.Services.AddSingleton<MemoryStore>();
         builder.Services.AddHostedService<SwarmSweeper>();
         builder.Services.AddSwarmRecovery(builder.Configuration);
@@ -33,6 +35,7 @@ public static class Extensions
     {
         var swarm = app.MapGroup("/api/v1/swarm").RequireAuthorization();
         swarm.MapInstanceEndpoints();
+        swarm.MapKindEndpoints();
         swarm.MapTaskEndpoints();
         swarm.MapSwarmStats();
         swarm.MapMemoryEndpoints();

@@ -719,6 +719,38 @@ namespace Cognive.Data.Migrations
                     b.ToTable("swarm_instances", (string)null);
                 });
 
+            modelBuilder.Entity("Cognive.Data.Swarm.SwarmKind", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("AddedReplicas")
+                        .HasColumnType("integer")
+                        .HasColumnName("added_replicas");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("granted_at");
+
+                    b.Property<string>("GrantedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("granted_by");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("team_id");
+
+                    b.HasKey("Kind");
+
+                    b.HasIndex("TeamId");
+
+                    b.ToTable("swarm_kinds", (string)null);
+                });
+
             modelBuilder.Entity("Cognive.Data.Swarm.SwarmMemoryEntry", b =>
                 {
                     b.Property<Guid>("TeamId")
@@ -1176,6 +1208,15 @@ namespace Cognive.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Cognive.Data.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cognive.Data.Swarm.SwarmKind", b =>
+                {
                     b.HasOne("Cognive.Data.Teams.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")

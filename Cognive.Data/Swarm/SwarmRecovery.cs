@@ -1,6 +1,9 @@
 namespace Cognive.Data.Swarm;
 
-/// <summary>One decision of the queen about a failed instance: what it did (or why it did nothing), and how that went.</summary>
+/// <summary>
+/// One decision of the queen about a failed instance: what it did (or why it did nothing), and how that went; or the
+/// removal of a replica its scale-up added (the instance is the scale-up's).
+/// </summary>
 public sealed class SwarmRecovery
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
@@ -39,6 +42,9 @@ public enum RecoveryAction
     Failover,
     AlertOnly,
     Quarantine,
+
+    /// <summary>A replica a scale-up added is removed after the kind's healthy period.</summary>
+    ScaleDown,
 }
 
 public enum RecoveryOutcome

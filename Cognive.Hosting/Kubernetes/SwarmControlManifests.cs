@@ -7,8 +7,10 @@ namespace Cognive.Hosting.Kubernetes;
 
 /// <summary>
 /// What the queen needs to recover agents in the cluster (its Kubernetes recovery port): a service account of its own,
-/// bound to a Role that may read and delete pods (the port checks a pod's kind label before deleting it: RBAC cannot
-/// select pods by label) and read and scale only the agent kinds' Deployments — nothing else in the namespace.
+/// bound to a Role that may get and delete pods, get ReplicaSets, and get and scale only the agent kinds' Deployments —
+/// no list, watch, create or update of anything, and no Secret. RBAC can narrow neither pods nor ReplicaSets by name
+/// (theirs are generated) nor by label, so the port proves a pod is its kind's before deleting it: the pod's controller
+/// is a ReplicaSet whose controller is one of the kinds' Deployments, and the delete is preconditioned on the pod's uid.
 /// </summary>
 public static class SwarmControlManifests
 {
@@ -29,6 +31,7 @@ public static class SwarmControlManifests
             Rules =
             [
                 new V1PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = ["get", "delete"] },
+                new V1PolicyRule { ApiGroups = ["apps"], Resources = ["replicasets"], Verbs = ["get"] },
                 new V1PolicyRule { ApiGroups = ["apps"], Resources = ["deployments/scale"], ResourceNames = kinds.ToList(), Verbs = ["get", "patch"] },
             ],
         };

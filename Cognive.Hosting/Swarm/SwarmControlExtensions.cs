@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -19,6 +20,7 @@ public static class SwarmControlExtensions
         params SwarmKind[] kinds)
     {
         var builder = queen.ApplicationBuilder;
+        queen.WithSwarmKinds(kinds);
         if (!builder.ExecutionContext.IsRunMode)
         {
             return queen.WithAnnotation(new SwarmControlAnnotation(kinds.Select(k => k.Name).ToList()));
@@ -33,6 +35,21 @@ public static class SwarmControlExtensions
             .WithEnvironment("Cognive__Swarm__Control__Url", control.Url)
             .WithEnvironment("Cognive__Swarm__Control__Token", token);
     }
+
+    /// <summary>
+    /// The kinds, each with its published replica count (<c>Cognive:Swarm:Control:Kinds:{i}:Name|Replicas</c>): the queen's
+    /// recovery ports act on these kinds only, and never scale one below its count; the migrations make them the swarm team's.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSwarmKinds(this IResourceBuilder<ProjectResource> service, params SwarmKind[] kinds) =>
+        service.WithEnvironment(context =>
+        {
+            foreach (var (kind, i) in kinds.Select((k, i) => (k, i)))
+            {
+                context.EnvironmentVariables[$"Cognive__Swarm__Control__Kinds__{i}__Name"] = kind.Name;
+                context.EnvironmentVariables[$"Cognive__Swarm__Control__Kinds__{i}__Replicas"] =
+                    (kind.Pool.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1).ToString(CultureInfo.InvariantCulture);
+            }
+        });
 
     private static int FreeLoopbackPort()
     {

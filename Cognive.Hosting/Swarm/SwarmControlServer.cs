@@ -12,7 +12,7 @@ namespace Cognive.Hosting.Swarm;
 
 /// <summary>
 /// The AppHost's control endpoint for the queen (see <see cref="SwarmControlExtensions.WithSwarmControl"/>):
-/// <c>POST /kinds/{kind}/replicas/{replica}/restart|recreate</c> and <c>POST /kinds/{kind}/scale-up</c>, with the run's
+/// <c>POST /kinds/{kind}/replicas/{replica}/restart|recreate</c> and <c>POST /kinds/{kind}/scale-up|scale-down</c>, with the run's
 /// bearer token, on 127.0.0.1 only. It acts through Aspire's resource commands, as the dashboard would.
 /// </summary>
 internal sealed class SwarmControlServer(SwarmControl control, ResourceNotificationService notifications, ResourceCommandService commands,
@@ -79,6 +79,7 @@ internal sealed class SwarmControlServer(SwarmControl control, ResourceNotificat
         return segments switch
         {
             [_, _, "scale-up"] => await ScaleUpAsync(kind, ct),
+            [_, _, "scale-down"] => await ScaleDownAsync(kind, ct),
             [_, _, "replicas", var replica, "restart"] when IsReplicaOf(kind, replica) => await RestartAsync(replica, ct),
             [_, _, "replicas", var replica, "recreate"] when IsReplicaOf(kind, replica) => await RecreateAsync(replica, ct),
             _ => (HttpStatusCode.NotFound, "no such replica or command"),
@@ -134,6 +135,20 @@ internal sealed class SwarmControlServer(SwarmControl control, ResourceNotificat
         return idle is null
             ? (HttpStatusCode.Conflict, $"'{kind.Name}' has no spare replica left to start")
             : await StartAsync(idle, $"spare {idle} started", ct);
+    }
+
+    /// <summary>Stops a running spare (never a replica of the pool); 404 when none runs: nothing is left to take back.</summary>
+    private async Task<(HttpStatusCode, string)> ScaleDownAsync(SwarmKind kind, CancellationToken ct)
+    {
+        var running = _replicas.Values.Where(e => e.Resource == kind.Spare && IsRunning(e.ResourceId))
+            .Select(e => e.ResourceId).Order().FirstOrDefault();
+        if (running is null)
+        {
+            return (HttpStatusCode.NotFound, $"'{kind.Name}' has no spare replica running");
+        }
+
+        var stopped = await commands.ExecuteCommandAsync(running, KnownResourceCommands.StopCommand, ct);
+        return stopped.Success ? Done($"spare {running} stopped") : (HttpStatusCode.BadGateway, $"{running} could not be stopped: {stopped.Message}");
     }
 
     private async Task<(HttpStatusCode, string)> StartAsync(string replica, string done, CancellationToken ct)

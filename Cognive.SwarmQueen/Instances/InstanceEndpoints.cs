@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
+using Cognive.SwarmQueen.Kinds;
 using Cognive.SwarmQueen.Tasks;
 using Cognive.SwarmQueen.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,8 +28,8 @@ public static class InstanceEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RegisterAsync(Guid instanceId,
-        RegisterInstanceRequest request, ClaimsPrincipal user, InstanceRegistry registry, NpgsqlDataSource db, HttpResponse response,
-        CancellationToken ct)
+        RegisterInstanceRequest request, ClaimsPrincipal user, InstanceRegistry registry, KindOwners kinds, NpgsqlDataSource db,
+        HttpResponse response, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var teamId = SwarmAuthentication.TeamIdOf(user);
@@ -69,7 +70,14 @@ public static class InstanceEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var registration = await registry.RegisterAsync(teamId, instanceId, request, ct);
+        if (await kinds.RefusalAsync(teamId, instanceId, request.DeclaredKind, request.Host, ct) is var (field, detail))
+        {
+            return TypedResults.Problem(type: $"https://cognive.dev/problems/{field}-not-owned", title: $"Not the team's {field}",
+                statusCode: StatusCodes.Status403Forbidden, detail: detail,
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
+        }
+
+        var registration = await registry.RegisterAsync(teamId, SwarmAuthentication.ActorOf(user), instanceId, request, ct);
         if (registration.QuarantinedUntil is not null)
         {
             // Asking again before the cooldown ends gets the same answer: the agent waits this long.
@@ -100,7 +108,9 @@ public static class InstanceEndpoints
 
     private static async Task<Results<NoContent, NotFound>> DeregisterAsync(Guid instanceId, ClaimsPrincipal user,
         InstanceRegistry registry, CancellationToken ct) =>
-        await registry.DeregisterAsync(SwarmAuthentication.TeamIdOf(user), instanceId, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        await registry.DeregisterAsync(SwarmAuthentication.TeamIdOf(user), SwarmAuthentication.ActorOf(user), instanceId, ct)
+            ? TypedResults.NoContent()
+            : TypedResults.NotFound();
 
     /// <summary>The next task for this instance (200), or none (204). <paramref name="leaseSeconds"/>: 1 to 600, 30 by default.</summary>
     private static async Task<Results<Ok<TaskView>, NoContent, ValidationProblem>> LeaseAsync(Guid instanceId,

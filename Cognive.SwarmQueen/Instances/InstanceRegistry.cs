@@ -1,3 +1,5 @@
+using Cognive.SwarmQueen.Audit;
+using Cognive.SwarmQueen.Kinds;
 using Cognive.SwarmQueen.Tasks;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,11 +11,14 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
 {
     /// <summary>
     /// Registers (or registers again, after a restart) an instance; registering clears what the queen had found wrong
-    /// with it. Refused when the id belongs to another team or the kind is quarantined.
+    /// with it. Refused when the id belongs to another team or the kind is quarantined. Audited in the team's chain as
+    /// done by <paramref name="actor"/>.
     /// </summary>
-    public async Task<Registration> RegisterAsync(Guid teamId, Guid instanceId, RegisterInstanceRequest request, CancellationToken ct)
+    public async Task<Registration> RegisterAsync(Guid teamId, string actor, Guid instanceId, RegisterInstanceRequest request, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var command = new NpgsqlCommand("""
             WITH quarantine AS (
                 SELECT open_until FROM swarm_circuits WHERE team_id = $2 AND kind = $7 AND open_until > now()
             ), registered AS (
@@ -29,7 +34,7 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
             )
             SELECT (SELECT count(*) FROM registered), open_until, ceil(extract(epoch FROM open_until - now()))::int
             FROM (SELECT 1) one LEFT JOIN quarantine ON true
-            """);
+            """, connection, transaction);
         command.Parameters.Add(new() { Value = instanceId });
         command.Parameters.Add(new() { Value = teamId });
         command.Parameters.Add(new() { Value = request.AgentId!.Value });
@@ -39,11 +44,23 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
         command.Parameters.Add(new() { Value = request.KindOrDefault });
         command.Parameters.Add(new() { Value = (object?)request.Host ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
         command.Parameters.Add(new() { Value = (object?)request.ReadinessUrl ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return reader.GetInt64(0) == 1 ? Registration.Accepted
-            : reader.IsDBNull(1) ? Registration.IdTaken
-            : new Registration(false, reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt32(2));
+        Registration registration;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            registration = reader.GetInt64(0) == 1 ? Registration.Accepted
+                : reader.IsDBNull(1) ? Registration.IdTaken
+                : new Registration(false, reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt32(2));
+        }
+
+        if (registration.Succeeded)
+        {
+            await SwarmAudit.AppendAsync(connection, transaction, teamId, actor, "swarm.instance.registered", "swarm_instance", instanceId.ToString(),
+                new { request.AgentId, kind = request.KindOrDefault, request.Host, request.Version }, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return registration;
     }
 
     /// <summary>False when the team has no live instance with that id (never registered, left, or declared dead).</summary>
@@ -61,15 +78,33 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    /// <summary>A clean exit: the instance leaves, and its leases go back to the queue at the next sweep.</summary>
-    public async Task<bool> DeregisterAsync(Guid teamId, Guid instanceId, CancellationToken ct)
+    /// <summary>A clean exit: the instance leaves, and its leases go back to the queue at the next sweep. Audited.</summary>
+    public async Task<bool> DeregisterAsync(Guid teamId, string actor, Guid instanceId, CancellationToken ct)
     {
-        await using var command = db.CreateCommand($"""
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var command = new NpgsqlCommand($"""
             UPDATE swarm_instances SET state = 'Left', left_at = now() WHERE team_id = $1 AND id = $2 AND state IN {InstanceStates.Live}
-            """);
+            RETURNING kind, host
+            """, connection, transaction);
         command.Parameters.Add(new() { Value = teamId });
         command.Parameters.Add(new() { Value = instanceId });
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        string kind;
+        string? host;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                return false;
+            }
+
+            (kind, host) = (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        }
+
+        await SwarmAudit.AppendAsync(connection, transaction, teamId, actor, "swarm.instance.deregistered", "swarm_instance", instanceId.ToString(),
+            new { kind, host }, ct);
+        await transaction.CommitAsync(ct);
+        return true;
     }
 
     /// <summary>The team's instances, idle or busy as their leases stand now.</summary>
@@ -146,13 +181,17 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
 
 /// <param name="AgentId">The control plane's agent this instance runs as (an agent of the caller's team).</param>
 /// <param name="Capabilities">The task types and specialties it takes.</param>
-/// <param name="Kind">Its kind (deployment or AppHost resource; "default" when left out): recovery works per kind.</param>
+/// <param name="Kind">Its kind (deployment or AppHost resource, one its team owns; "default" when left out, which no team
+/// owns): recovery acts on the processes of owned kinds only.</param>
 /// <param name="Host">The replica or pod it runs in, so the queen can restart it.</param>
 /// <param name="ReadinessUrl">Its <c>/health/readiness</c> endpoint, which the queen probes.</param>
 public sealed record RegisterInstanceRequest(Guid? AgentId, string[]? Capabilities, string? Version, int? MaxConcurrency, string? Kind,
     string? Host, string? ReadinessUrl)
 {
-    public string KindOrDefault => Kind ?? "default";
+    public string KindOrDefault => DeclaredKind ?? KindOwners.Undeclared;
+
+    /// <summary>The kind it declared; "default" is the same as none.</summary>
+    public string? DeclaredKind => Kind is KindOwners.Undeclared ? null : Kind;
 }
 
 /// <param name="QuarantinedUntil">Set when refused because the instance's kind is quarantined.</param>

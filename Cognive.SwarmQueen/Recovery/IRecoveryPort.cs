@@ -15,6 +15,9 @@ public interface IRecoveryPort
 
     /// <summary>Adds one instance of the kind.</summary>
     Task<PortResult> ScaleUpAsync(RecoveryTarget target, CancellationToken ct);
+
+    /// <summary>Removes one instance a scale-up added (never one the kind was published with); Gone when none is left to remove.</summary>
+    Task<PortResult> ScaleDownAsync(RecoveryTarget target, CancellationToken ct);
 }
 
 /// <param name="Kind">The agent kind: the AppHost resource or the Kubernetes deployment.</param>
@@ -40,4 +43,6 @@ public sealed class NoProcessControl : IRecoveryPort
     public Task<PortResult> RecreateAsync(RecoveryTarget target, CancellationToken ct) => Refusal;
 
     public Task<PortResult> ScaleUpAsync(RecoveryTarget target, CancellationToken ct) => Refusal;
+
+    public Task<PortResult> ScaleDownAsync(RecoveryTarget target, CancellationToken ct) => Refusal;
 }

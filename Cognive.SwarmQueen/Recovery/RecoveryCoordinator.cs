@@ -8,7 +8,8 @@ namespace Cognive.SwarmQueen.Recovery;
 
 /// <summary>
 /// Once a second, decides on each failed instance whose recovery is due (<see cref="RecoveryPlanner"/>), acts through the
-/// <see cref="IRecoveryPort"/>, and records and audits the decision (an action before it is taken, then how it went).
+/// <see cref="IRecoveryPort"/>, and records and audits the decision (an action before it is taken, then how it went);
+/// then takes back one replica a scale-up added to each kind that has stayed healthy since (<see cref="RecoveryOptions.ScaleDownAfter"/>).
 /// One queen at a time (a PostgreSQL advisory lock).
 /// </summary>
 public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort port, SwarmAlerts alerts, NpgsqlDataSource db,
@@ -40,6 +41,11 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
                     {
                         await TryRecoverAsync(failure, stoppingToken);
                     }
+
+                    foreach (var scaledUp in await ledger.ScaleDownDueAsync(_options.ScaleDownAfter, stoppingToken))
+                    {
+                        await TryRecoverAsync(scaledUp, ScaleDownAsync, stoppingToken);
+                    }
                 }
                 finally
                 {
@@ -54,11 +60,13 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
     }
 
     /// <summary>One instance's recovery failing (a database error mid-way) must not hold up the others': it is retried next pass.</summary>
-    private async Task TryRecoverAsync(FailedInstance failure, CancellationToken ct)
+    private async Task TryRecoverAsync(FailedInstance failure, CancellationToken ct) => await TryRecoverAsync(failure, RecoverAsync, ct);
+
+    private async Task TryRecoverAsync(FailedInstance failure, Func<FailedInstance, CancellationToken, Task> recover, CancellationToken ct)
     {
         try
         {
-            await RecoverAsync(failure, ct);
+            await recover(failure, ct);
         }
         catch (Exception e) when (e is NpgsqlException or StackExchange.Redis.RedisException)
         {
@@ -97,18 +105,32 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
                 // A replacement (scale-up) or a process that no longer exists ends this instance's story; after a restart it
                 // has a while to come back, or the next attempt escalates.
                 var ended = result.Gone || (result.Succeeded && decision.Action is RecoveryAction.ScaleUp);
-                var outcome = result switch
-                {
-                    { Gone: true } => RecoveryOutcome.Gone,
-                    { Succeeded: true } => RecoveryOutcome.Succeeded,
-                    _ => RecoveryOutcome.Failed,
-                };
+                var outcome = OutcomeOf(result);
                 var detail = $"{decision.Detail}: {result.Detail}";
                 await ledger.FinishAsync(started, failure, decision, outcome, detail, ended ? null : now + _options.Verify, ct);
                 Report(failure, decision, outcome, detail);
                 break;
         }
     }
+
+    /// <summary>Removes the replica a scale-up added; found none to remove (a rollout or a new AppHost run took it), it is settled too.</summary>
+    private async Task ScaleDownAsync(FailedInstance scaledUp, CancellationToken ct)
+    {
+        var result = await port.ScaleDownAsync(new RecoveryTarget(scaledUp.Kind, null), ct);
+        var decision = new RecoveryDecision(RecoveryAction.ScaleDown, null, 0,
+            $"'{scaledUp.Kind}' has had no failure for {_options.ScaleDownAfter}: the replica recovery added goes");
+        var outcome = OutcomeOf(result);
+        var detail = $"{decision.Detail}: {result.Detail}";
+        await ledger.RecordScaleDownAsync(scaledUp, decision, outcome, detail, ct);
+        Report(scaledUp, decision, outcome, detail);
+    }
+
+    private static RecoveryOutcome OutcomeOf(PortResult result) => result switch
+    {
+        { Gone: true } => RecoveryOutcome.Gone,
+        { Succeeded: true } => RecoveryOutcome.Succeeded,
+        _ => RecoveryOutcome.Failed,
+    };
 
     private Task<PortResult> ActAsync(RecoveryAction action, RecoveryTarget target, CancellationToken ct) => action switch
     {

@@ -10,13 +10,16 @@ namespace Cognive.SwarmQueen.Recovery;
 /// <summary>The recovery records and circuits in PostgreSQL: what is due, each kind's history, and each decision with its audit record.</summary>
 public sealed class RecoveryLedger(NpgsqlDataSource db)
 {
-    private const string Attempted = "outcome IN ('Succeeded', 'Failed', 'Started') AND action <> 'Quarantine'";
+    /// <summary>What counts toward a kind's escalation and circuit: actions taken, but no failover (it acts on no process).</summary>
+    private const string Attempted = "outcome IN ('Succeeded', 'Failed', 'Started') AND action NOT IN ('Quarantine', 'Failover', 'ScaleDown')";
 
-    /// <summary>Failed instances whose recovery is due, oldest first.</summary>
+    /// <summary>Failed instances whose recovery is due, oldest first, and whether their team owns their kind now.</summary>
     public async Task<List<FailedInstance>> DueAsync(CancellationToken ct)
     {
         await using var command = db.CreateCommand("""
-            SELECT team_id, id, kind, host, coalesce(failure_reason, 'dead'), coalesce(failed_at, now()), state FROM swarm_instances
+            SELECT team_id, id, kind, host, coalesce(failure_reason, 'dead'), coalesce(failed_at, now()), state,
+                   EXISTS (SELECT 1 FROM swarm_kinds k WHERE k.kind = i.kind AND k.team_id = i.team_id)
+            FROM swarm_instances i
             WHERE recovery_due_at <= now() AND state IN ('Dead', 'Unhealthy', 'Quarantined')
             ORDER BY recovery_due_at LIMIT 100
             """);
@@ -25,10 +28,66 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
         while (await reader.ReadAsync(ct))
         {
             due.Add(new FailedInstance(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6)));
+                reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), reader.GetBoolean(7)));
         }
 
         return due;
+    }
+
+    /// <summary>
+    /// Kinds with a replica recovery added that have gone <paramref name="healthy"/> without a failure of their instances,
+    /// a recovery decision (a scale-down included: one per period) or an open circuit, each with the scale-up it takes back.
+    /// </summary>
+    public async Task<List<FailedInstance>> ScaleDownDueAsync(TimeSpan healthy, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT k.team_id, r.instance_id, k.kind, r.failed_at
+            FROM swarm_kinds k
+            CROSS JOIN LATERAL (SELECT instance_id, failed_at FROM swarm_recoveries
+                                WHERE team_id = k.team_id AND kind = k.kind AND action = 'ScaleUp' AND outcome = 'Succeeded'
+                                ORDER BY decided_at DESC LIMIT 1) r
+            WHERE k.added_replicas > 0
+              AND NOT EXISTS (SELECT 1 FROM swarm_recoveries x WHERE x.team_id = k.team_id AND x.kind = k.kind AND x.decided_at > now() - $1)
+              AND NOT EXISTS (SELECT 1 FROM swarm_instances i WHERE i.team_id = k.team_id AND i.kind = k.kind
+                              AND (i.failed_at > now() - $1 OR i.recovery_due_at IS NOT NULL OR i.state IN ('Unhealthy', 'Quarantined')))
+              AND NOT EXISTS (SELECT 1 FROM swarm_circuits c WHERE c.team_id = k.team_id AND c.kind = k.kind AND c.open_until > now() - $1)
+            """);
+        command.Parameters.Add(new() { Value = healthy });
+        var due = new List<FailedInstance>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            due.Add(new FailedInstance(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), null, "healthy",
+                reader.GetFieldValue<DateTimeOffset>(3), "", Owned: true));
+        }
+
+        return due;
+    }
+
+    /// <summary>Records and audits a scale-down; one that removed a replica (or found none left to remove) settles it.</summary>
+    public async Task RecordScaleDownAsync(FailedInstance scaledUp, RecoveryDecision decision, RecoveryOutcome outcome, string detail,
+        CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await InsertAsync(connection, transaction, scaledUp, decision, outcome, detail, ct);
+        if (outcome is RecoveryOutcome.Succeeded or RecoveryOutcome.Gone)
+        {
+            await AddReplicasAsync(connection, transaction, scaledUp, -1, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    private static async Task AddReplicasAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, FailedInstance failure, int by,
+        CancellationToken ct)
+    {
+        await using var add = new NpgsqlCommand(
+            "UPDATE swarm_kinds SET added_replicas = greatest(added_replicas + $3, 0) WHERE kind = $1 AND team_id = $2", connection, transaction);
+        add.Parameters.Add(new() { Value = failure.Kind });
+        add.Parameters.Add(new() { Value = failure.TeamId });
+        add.Parameters.Add(new() { Value = by });
+        await add.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>
@@ -42,7 +101,8 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
             SELECT (SELECT count(*) FROM swarm_recoveries
                     WHERE team_id = $1 AND kind = $2 AND {Attempted}
                       AND decided_at > greatest(now() - $3, coalesce((SELECT open_until FROM circuit), '-infinity'))),
-                   (SELECT open_until FROM circuit), now()
+                   (SELECT open_until FROM circuit), now(),
+                   coalesce((SELECT added_replicas FROM swarm_kinds WHERE kind = $2 AND team_id = $1), 0)
             """);
         command.Parameters.Add(new() { Value = teamId });
         command.Parameters.Add(new() { Value = kind });
@@ -50,7 +110,7 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return new KindHistory((int)reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
-            reader.GetFieldValue<DateTimeOffset>(2));
+            reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt32(3));
     }
 
     /// <summary>
@@ -159,6 +219,11 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
         }
 
         await SettleInstanceAsync(connection, transaction, failure, decision, outcome, nextDueAt, ct);
+        if (decision.Action is RecoveryAction.ScaleUp && outcome is RecoveryOutcome.Succeeded)
+        {
+            await AddReplicasAsync(connection, transaction, failure, +1, ct);
+        }
+
         await transaction.CommitAsync(ct);
     }
 

@@ -29,8 +29,18 @@ public sealed class RecoveryOptions
     public double MassFailureShare { get; set; } = 0.3;
 
     /// <summary>
+    /// A replica recovery added is removed once the kind has gone this long without a failure (nor a recovery, nor an
+    /// open circuit); then the next after as long again.
+    /// </summary>
+    public int ScaleDownAfterSeconds { get; set; } = 600;
+
+    /// <summary>At most this many replicas added by recovery per kind at once; at the cap a scale-up recreates instead.</summary>
+    public int MaxAddedReplicas { get; set; } = 1;
+
+    /// <summary>
     /// Each kind's policy: the actions of its successive attempts within a window, e.g. <c>Restart,Recreate,ScaleUp</c>
-    /// (the default), <c>Failover</c> (move its tasks, leave the process alone) or <c>AlertOnly</c>.
+    /// (the default), or alone <c>Failover</c> (move its tasks, leave the process alone) or <c>AlertOnly</c>. A failover
+    /// is no attempt: it never moves a kind toward a scale-up.
     /// </summary>
     public Dictionary<string, string> Policies { get; set; } = [];
 
@@ -40,13 +50,17 @@ public sealed class RecoveryOptions
     public IReadOnlyList<RecoveryAction> PolicyOf(string kind) =>
         Policies.TryGetValue(kind, out var text) && TryParsePolicy(text, out var actions) ? actions : DefaultPolicy;
 
-    /// <summary>A comma-separated list of at least one action that acts on failures (not Quarantine, the circuit's own).</summary>
+    /// <summary>
+    /// A comma-separated list of process actions (Restart, Recreate, ScaleUp), or Failover or AlertOnly alone: a failover
+    /// does not count as an attempt, so nothing after one in a list would ever be reached.
+    /// </summary>
     public static bool TryParsePolicy(string text, out RecoveryAction[] actions)
     {
         var names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         actions = names.Select(name => Enum.TryParse<RecoveryAction>(name, ignoreCase: true, out var action) ? action : RecoveryAction.Quarantine)
             .ToArray();
-        return actions.Length > 0 && !actions.Contains(RecoveryAction.Quarantine);
+        return actions is [RecoveryAction.Failover or RecoveryAction.AlertOnly] ||
+            (actions.Length > 0 && actions.All(RecoveryPlanner.ActsOnProcesses));
     }
 
     public TimeSpan Grace => TimeSpan.FromSeconds(GraceSeconds);
@@ -56,4 +70,6 @@ public sealed class RecoveryOptions
     public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
 
     public TimeSpan Cooldown => TimeSpan.FromSeconds(CooldownSeconds);
+
+    public TimeSpan ScaleDownAfter => TimeSpan.FromSeconds(ScaleDownAfterSeconds);
 }

@@ -9,8 +9,10 @@ public static class RecoveryServices
     public static IServiceCollection AddSwarmRecovery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RecoveryOptions>().BindConfiguration(RecoveryOptions.Section)
-            .Validate(o => o.Policies.Values.All(text => RecoveryOptions.TryParsePolicy(text, out _)), "Every Cognive:Swarm:Recovery:Policies entry lists actions: Restart, Recreate, ScaleUp, Failover, AlertOnly.")
+            .Validate(o => o.Policies.Values.All(text => RecoveryOptions.TryParsePolicy(text, out _)),
+                "Every Cognive:Swarm:Recovery:Policies entry lists process actions (Restart, Recreate, ScaleUp) or is Failover or AlertOnly alone.")
             .ValidateOnStart();
+        services.AddSingleton(ControlledKinds.From(configuration));
         services.AddSingleton<RecoveryLedger>();
         services.AddSingleton<SwarmAlerts>();
         services.AddHttpClient(ReadinessProber.ClientName, http => http.Timeout = TimeSpan.FromSeconds(2))

@@ -193,6 +193,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     [Fact]
     public void Only_the_queen_gets_a_service_account_token_allowed_to_delete_pods_and_scale_the_agents()
     {
+        var queenSettings = tree.OfType<V1ConfigMap>().Single(c => c.Metadata.Name == "swarm-queen-config").Data;
         var deployments = tree.OfType<V1Deployment>().ToDictionary(d => d.Metadata.Name);
         var role = Assert.Single(tree.OfType<V1Role>());
         var binding = Assert.Single(tree.OfType<V1RoleBinding>());
@@ -204,11 +205,15 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         Assert.All(deployments.Values.Where(d => d.Metadata.Name != "swarm-queen"),
             d => Assert.False(d.Spec.Template.Spec.AutomountServiceAccountToken ?? true, $"{d.Metadata.Name} mounts no token"));
         Assert.Equal("swarm-queen", account.Metadata.Name);
-        Assert.Equal([("", "pods", "delete,get", ""), ("apps", "deployments/scale", "get,patch", "agents")],
+        // Pods and ReplicaSets have generated names RBAC cannot list: the port follows pod → ReplicaSet → Deployment instead.
+        Assert.Equal([("", "pods", "delete,get", ""), ("apps", "replicasets", "get", ""), ("apps", "deployments/scale", "get,patch", "agents")],
             role.Rules.Select(r => (string.Join(",", r.ApiGroups), string.Join(",", r.Resources), string.Join(",", r.Verbs.Order()),
                 string.Join(",", r.ResourceNames ?? []))));
         Assert.Equal((role.Metadata.Name, "swarm-queen"), (binding.RoleRef.Name, Assert.Single(binding.Subjects).Name));
         Assert.Contains(queenEgress, rule => rule.To is null && rule.Ports.Select(p => p.Port.Value).Order().SequenceEqual(["443", "6443"]));
+        // The port's allow-list: the kinds it may act on, and the replica count it never scales them below.
+        Assert.Equal(("agents", "2"), (queenSettings["Cognive__Swarm__Control__Kinds__0__Name"], queenSettings["Cognive__Swarm__Control__Kinds__0__Replicas"]));
+        Assert.DoesNotContain(queenSettings.Keys, k => k.StartsWith("Cognive__Swarm__Control__Kinds__1", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -4,11 +4,13 @@ namespace Cognive.Tests.Swarm;
 
 /// <summary>
 /// A Cognive of its own for recovery under repeated failure (it quarantines its agent kind, which would starve the
-/// shared app's agents): one agent replica and its spare, fast heartbeats, a short grace and a 30-second cooldown.
+/// shared app's agents): one agent replica and its spare, fast heartbeats, a short grace, a 30-second cooldown, and a
+/// replica added by recovery taken back after 15 healthy seconds.
 /// </summary>
 public sealed class CrashLoopApp : IAsyncLifetime
 {
     public const int CooldownSeconds = 30;
+    public const int ScaleDownAfterSeconds = 15;
     private readonly TestStateFolder _state = new();
     private CogniveApp? _app;
 
@@ -18,6 +20,7 @@ public sealed class CrashLoopApp : IAsyncLifetime
     [
         "--Cognive:AgentReplicas=1", "--Cognive:Agents:HeartbeatSeconds=1", "--Cognive:Swarm:HeartbeatTimeoutSeconds=4",
         "--Cognive:Swarm:Recovery:GraceSeconds=1", $"--Cognive:Swarm:Recovery:CooldownSeconds={CooldownSeconds}",
+        $"--Cognive:Swarm:Recovery:ScaleDownAfterSeconds={ScaleDownAfterSeconds}",
     ], TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()

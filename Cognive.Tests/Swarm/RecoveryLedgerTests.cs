@@ -22,7 +22,8 @@ public sealed class RecoveryLedgerTests(SharedApp shared)
         var ledger = new RecoveryLedger(db);
         var options = new RecoveryOptions();
         // An instance the shared app's queen knows nothing of, so only this test decides about it.
-        var failure = new FailedInstance(teamId, Guid.NewGuid(), $"kind-{Guid.NewGuid():N}", "replica-1", "dead", DateTimeOffset.UtcNow, "Dead");
+        var failure = new FailedInstance(teamId, Guid.NewGuid(), $"kind-{Guid.NewGuid():N}", "replica-1", "dead", DateTimeOffset.UtcNow, "Dead",
+            Owned: true);
 
         var before = await ledger.HistoryAsync(teamId, failure.Kind, options.Window, ct);
         var first = RecoveryPlanner.Decide(failure, before, await ledger.ActionsLastMinuteAsync(teamId, ct), options);

@@ -7,7 +7,7 @@ namespace Cognive.Tests.Swarm;
 public sealed class RecoveryPlannerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
-    private static readonly RecoveryOptions Options = new() { Policies = { ["watched"] = "AlertOnly", ["stateless"] = "Failover, ScaleUp" } };
+    private static readonly RecoveryOptions Options = new() { Policies = { ["watched"] = "AlertOnly", ["stateless"] = "Failover" } };
 
     [Theory]
     [InlineData(0, RecoveryAction.Restart, 1)]
@@ -55,15 +55,49 @@ public sealed class RecoveryPlannerTests
     [Fact]
     public void A_policy_repeats_its_last_action_and_an_instance_without_a_host_fails_over_instead_of_restarting()
     {
-        var stateless = RecoveryPlanner.Decide(Failure("stateless"), new KindHistory(2, null, Now), 0, Options);
+        var patient = new RecoveryOptions { MaxAttempts = 10 };
+        var repeated = RecoveryPlanner.Decide(Failure("agents"), new KindHistory(5, null, Now), 0, patient);
         var nowhere = RecoveryPlanner.Decide(Failure("agents") with { Host = null }, new KindHistory(0, null, Now), 0, Options);
         var scaleUpNowhere = RecoveryPlanner.Decide(Failure("agents") with { Host = null }, new KindHistory(2, null, Now), 0, Options);
 
-        Assert.Equal(RecoveryAction.ScaleUp, stateless.Action);
-        Assert.Equal(RecoveryAction.Failover, nowhere.Action);
+        Assert.Equal(RecoveryAction.ScaleUp, repeated.Action);
+        Assert.Equal((RecoveryAction.Failover, 0), (nowhere.Action, nowhere.Attempt));
         Assert.Equal(RecoveryAction.ScaleUp, scaleUpNowhere.Action);
     }
 
+    [Fact]
+    public void An_instance_of_a_kind_its_team_does_not_own_is_only_failed_over_whatever_its_history()
+    {
+        foreach (var attempts in new[] { 0, 1, 2 })
+        {
+            var decision = RecoveryPlanner.Decide(Failure("agents") with { Owned = false }, new KindHistory(attempts, null, Now), 0, Options);
+
+            Assert.Equal((RecoveryAction.Failover, (RecoveryOutcome?)null, 0), (decision.Action, decision.Deferral, decision.Attempt));
+        }
+    }
+
+    [Fact]
+    public void With_a_replica_already_added_a_scale_up_recreates_instead_so_failures_cannot_ratchet_the_kind_up()
+    {
+        var first = RecoveryPlanner.Decide(Failure("agents"), new KindHistory(2, null, Now, AddedReplicas: 0), 0, Options);
+        var capped = RecoveryPlanner.Decide(Failure("agents"), new KindHistory(2, null, Now, AddedReplicas: 1), 0, Options);
+        var cappedNowhere = RecoveryPlanner.Decide(Failure("agents") with { Host = null }, new KindHistory(2, null, Now, AddedReplicas: 1), 0, Options);
+
+        Assert.Equal(RecoveryAction.ScaleUp, first.Action);
+        Assert.Equal((RecoveryAction.Recreate, 3), (capped.Action, capped.Attempt));
+        Assert.Equal(RecoveryAction.Failover, cappedNowhere.Action);
+    }
+
+    [Theory]
+    [InlineData("Restart, Recreate, ScaleUp", true)]
+    [InlineData("Failover", true)]
+    [InlineData("AlertOnly", true)]
+    [InlineData("Failover, ScaleUp", false)]
+    [InlineData("Restart, Failover", false)]
+    [InlineData("ScaleDown", false)]
+    public void A_failover_is_a_policy_alone_never_a_step_toward_a_scale_up(string policy, bool valid) =>
+        Assert.Equal(valid, RecoveryOptions.TryParsePolicy(policy, out _));
+
     private static FailedInstance Failure(string kind) =>
-        new(Guid.NewGuid(), Guid.NewGuid(), kind, $"{kind}-abc", "dead", Now.AddSeconds(-20), "Dead");
+        new(Guid.NewGuid(), Guid.NewGuid(), kind, $"{kind}-abc", "dead", Now.AddSeconds(-20), "Dead", Owned: true);
 }

@@ -32,6 +32,13 @@ public sealed class SwarmAgentProcesses(CogniveApp app) : IDisposable
         return (await TeamSession.ReadAsync(response, ct)).EnumerateArray().Reverse().ToList();
     }
 
+    /// <summary>The kinds the swarm team owns, with the replicas recovery added to each.</summary>
+    public async Task<List<JsonElement>> KindsAsync(CancellationToken ct)
+    {
+        using var response = await Queen.GetAsync("/api/v1/swarm/kinds", ct);
+        return (await TeamSession.ReadAsync(response, ct)).EnumerateArray().ToList();
+    }
+
     public Task<JsonElement> TaskAsync(Guid taskId, CancellationToken ct) => _session.TaskAsync(taskId, ct);
 
     public Task<Guid> SubmitAsync(object task, CancellationToken ct) => _session.SubmitAsync(task, ct);

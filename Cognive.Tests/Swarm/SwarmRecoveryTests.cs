@@ -9,7 +9,8 @@ namespace Cognive.Tests.Swarm;
 
 /// <summary>
 /// Recovery under repeated and mass failure: a crash-looping kind escalates, then its circuit opens (quarantine and
-/// alert) and stays open for the cooldown; a third of a team's instances failing at once is recovered at a bounded rate.
+/// alert) and stays open for the cooldown, and the replica its scale-up added goes once it is healthy again; a third of
+/// a team's instances failing at once is recovered at a bounded rate.
 /// </summary>
 public sealed class SwarmRecoveryTests(CrashLoopApp fixture) : IClassFixture<CrashLoopApp>
 {
@@ -17,7 +18,7 @@ public sealed class SwarmRecoveryTests(CrashLoopApp fixture) : IClassFixture<Cra
     private readonly CogniveApp _app = fixture.App;
 
     [Fact]
-    public async Task A_crash_looping_kind_is_restarted_at_most_three_times_then_quarantined_with_an_alert_until_the_cooldown_ends()
+    public async Task A_crash_looping_kind_is_restarted_at_most_three_times_then_quarantined_with_an_alert_until_the_cooldown_ends_and_scaled_back_down()
     {
         var ct = TestContext.Current.CancellationToken;
         using var swarm = new SwarmAgentProcesses(_app);
@@ -69,6 +70,22 @@ public sealed class SwarmRecoveryTests(CrashLoopApp fixture) : IClassFixture<Cra
         Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, CrashLoopApp.CooldownSeconds);
         Assert.Contains(alerts, a => a.GetProperty("alert").GetString() == "circuit_open" && a.GetProperty("kind").GetString() == "agents");
         Assert.True(await swarm.AuditCountAsync("swarm.recovery.quarantine", ct) >= 1, "the quarantine is in the audit trail");
+
+        // Healthy again for the scale-down period: the spare the scale-up started is stopped (or found stopped), once.
+        JsonElement scaleDown = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            scaleDown = (await swarm.RecoveriesAsync(ct)).FirstOrDefault(r => r.GetProperty("action").GetString() == "scale_down");
+            return scaleDown.ValueKind == JsonValueKind.Object;
+        }, "the replica the scale-up added is taken back", ct, TimeSpan.FromMinutes(3));
+        await Eventually.HoldsAsync(async () => !(await swarm.LiveAsync("agents", ct)).Any(i => i.GetProperty("host").GetString()!.StartsWith("agents-spare", StringComparison.Ordinal)),
+            "no spare replica runs", ct, TimeSpan.FromMinutes(1));
+        var kinds = await swarm.KindsAsync(ct);
+        Assert.Contains(scaleDown.GetProperty("outcome").GetString(), new[] { "succeeded", "gone" });
+        Assert.True(scaleDown.GetProperty("decided_at").GetDateTimeOffset() >= openedAt.AddSeconds(CrashLoopApp.CooldownSeconds + CrashLoopApp.ScaleDownAfterSeconds),
+            "no scale-down before the kind has been healthy for the period after its circuit closed");
+        Assert.Equal(0, kinds.Single(k => k.GetProperty("kind").GetString() == "agents").GetProperty("added_replicas").GetInt32());
+        Assert.True(await swarm.AuditCountAsync("swarm.recovery.scaledown", ct) >= 1, "the scale-down is in the audit trail");
     }
 
     [Fact]
@@ -81,10 +98,13 @@ public sealed class SwarmRecoveryTests(CrashLoopApp fixture) : IClassFixture<Cra
         using var webhook = await swarm.Team.Client.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url }, ct);
         var secret = (await TeamSession.ReadAsync(webhook, ct)).GetProperty("secret").GetString()!;
         var agentId = await swarm.Team.RegisterAgentAsync("fleet", ct);
-        // Twenty instances, each its own kind so no kind's circuit interferes: only the team-wide limit stands in the way.
+        // Twenty instances, each its own kind (granted to the team) so no kind's circuit interferes: only the team-wide
+        // limit stands in the way.
         var instances = Enumerable.Range(0, 20).Select(i => (Id: Guid.NewGuid(), Kind: $"fleet-{i}")).ToList();
+        var teamId = await swarm.Team.TeamIdAsync(ct);
         foreach (var (id, kind) in instances)
         {
+            await SwarmSession.GrantKindAsync(_app, kind, teamId, ct);
             using var registered = await swarm.Queen.PutAsJsonAsync($"/api/v1/swarm/agents/{id}",
                 new { agent_id = agentId, capabilities = new[] { "noop" }, version = "1", kind, host = $"{kind}-host" }, ct);
             Assert.Equal(HttpStatusCode.NoContent, registered.StatusCode);
@@ -109,8 +129,7 @@ public sealed class SwarmRecoveryTests(CrashLoopApp fixture) : IClassFixture<Cra
             await survivors;
         }
 
-        // Their hosts are no replicas of the AppHost: each action finds its process gone (and retires the instance),
-        // and still counts toward the team's rate.
+        // Their kinds are none the AppHost recovers: the port refuses each action, which still counts toward the team's rate.
         var firstMinute = decided.Where(r => r.GetProperty("decided_at").GetDateTimeOffset() < decided.Min(d => d.GetProperty("decided_at").GetDateTimeOffset()).AddMinutes(1)).ToList();
         Assert.All(decided, r => Assert.Contains(r.GetProperty("instance_id").GetGuid(), failing));
         Assert.True(firstMinute.Count(Acted) <= MaxPerMinute, $"at most {MaxPerMinute} recoveries a minute: {firstMinute.Count(Acted)}");

@@ -19,6 +19,17 @@ public sealed class SwarmSession(HttpClient queen, TeamSession team) : IDisposab
     public static SwarmSession OfTheAgents(CogniveApp app) =>
         For(app, File.ReadAllText(Path.Combine(app.StateFolder, Cognive.Hosting.CogniveServersExtensions.SwarmKeyFileName)).Trim());
 
+    /// <summary>The installation's admin team, which grants agent kinds to teams.</summary>
+    public static SwarmSession OfTheAdmins(CogniveApp app) => For(app, app.AdminApiKey);
+
+    /// <summary>Makes <paramref name="teamId"/> the owner of <paramref name="kind"/>, as an operator would.</summary>
+    public static async Task GrantKindAsync(CogniveApp app, string kind, Guid teamId, CancellationToken ct)
+    {
+        using var admins = OfTheAdmins(app);
+        using var granted = await admins.Queen.PutAsJsonAsync($"/api/v1/swarm/kinds/{kind}", new { team_id = teamId }, ct);
+        Assert.Equal(HttpStatusCode.NoContent, granted.StatusCode);
+    }
+
     private static SwarmSession For(CogniveApp app, string key)
     {
         var queen = app.App.CreateHttpClient("swarm-queen", "http");
