@@ -35,10 +35,13 @@ public static class RefreshTokens
             ? db.RefreshTokens.SingleOrDefaultAsync(t => t.TokenHash == HashOf(token), ct)
             : Task.FromResult<RefreshToken?>(null);
 
-    /// <summary>Marks the token used; false when it was used or revoked already (concurrent refreshes: one wins).</summary>
+    /// <summary>
+    /// Marks the token used; false when it was used or revoked already (concurrent refreshes: one wins), expired, or its
+    /// login reached its absolute end.
+    /// </summary>
     public static async Task<bool> TryRotateAsync(CogniveDbContext db, RefreshToken token, DateTimeOffset now, CancellationToken ct) =>
         await db.RefreshTokens
-            .Where(t => t.Id == token.Id && t.RotatedAt == null && t.RevokedAt == null && t.ExpiresAt > now)
+            .Where(t => t.Id == token.Id && t.RotatedAt == null && t.RevokedAt == null && t.ExpiresAt > now && t.SessionEndsAt > now)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.RotatedAt, now), ct) == 1;
 
     public static Task<int> RevokeFamilyAsync(CogniveDbContext db, Guid familyId, DateTimeOffset now, CancellationToken ct) =>
