@@ -11,10 +11,13 @@ namespace Cognive.Tests.Governance;
 /// at once (access and refresh tokens alike); each change is audited. A login ends at its absolute lifetime however
 /// often it is refreshed.
 /// </summary>
-public sealed class OffboardingTests(SharedApp shared)
+public sealed class OffboardingTests(SharedApp shared) : IDisposable
 {
     private const string NewPassword = "a-new-password-4d2e8f1c";
     private readonly CogniveApp _app = shared.App;
+    private readonly List<HttpClient> _teams = [];
+
+    public void Dispose() => _teams.ForEach(team => team.Dispose());
 
     [Fact]
     public async Task A_disabled_person_is_refused_at_once_and_gets_in_again_once_enabled()
@@ -177,12 +180,12 @@ public sealed class OffboardingTests(SharedApp shared)
 
         using var fromOtherTeam = await otherTeam.DeleteAsync($"/api/v1/users/{person.Id}", ct);
         using var byLesserKey = await adminOnly.PostAsync($"/api/v1/users/{person.Id}/sessions/revoke", null, ct);
-        using var promoteBeyond = await adminOnly.PatchAsJsonAsync($"/api/v1/users/{person.Id}", new { disabled = true }, ct);
+        using var disableBeyond = await adminOnly.PatchAsJsonAsync($"/api/v1/users/{person.Id}", new { disabled = true }, ct);
         var users = await team.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/users", ct);
 
         Assert.Equal(NotFound, fromOtherTeam.StatusCode);
         Assert.Equal(Forbidden, byLesserKey.StatusCode);
-        Assert.Equal(Forbidden, promoteBeyond.StatusCode);
+        Assert.Equal(Forbidden, disableBeyond.StatusCode);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, Assert.Single(users.EnumerateArray()).GetProperty("disabled_at").ValueKind);
     }
 
@@ -221,6 +224,7 @@ public sealed class OffboardingTests(SharedApp shared)
     private async Task<(HttpClient Team, Person Person, LoginTokens Login)> PersonWithLoginAsync(string role, CancellationToken ct)
     {
         var team = _app.CreateApiClient(await Tenants.CreateTeamAsync(_app, ct));
+        _teams.Add(team);
         var person = await People.RegisterAsync(team, role, ct);
         return (team, person, await People.LoginAsync(_app, person, ct));
     }
