@@ -32,7 +32,7 @@ public static class Extensions
         builder.AddRedisClient("redis");
         builder.AddRabbitMQClient("rabbitmq");
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddCogniveAuthentication();
+        builder.Services.AddCogniveAuthentication(builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -76,10 +76,21 @@ public static class Extensions
         api.MapAnalyticsEndpoints();
         api.MapAuditEndpoints();
         api.MapAuthEndpoints();
+        api.MapUserEndpoints();
         api.MapWebhookEndpoints();
         api.MapAlertEndpoints();
         api.MapBudgetEndpoints();
         api.MapPolicyEndpoints();
+        return app;
+    }
+
+    /// <summary>
+    /// The client's address from <c>X-Forwarded-For</c> when a trusted proxy sent it (<see cref="TrustedProxies"/>), before
+    /// anything reads it: authentication, rate limits, audit.
+    /// </summary>
+    public static WebApplication UseTrustedProxies(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
         return app;
     }
 

@@ -7,6 +7,7 @@ builder.AddApiServices();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseProblemDetailsForErrors();
 app.MapDefaultEndpoints();
 app.UseAuthentication();

@@ -287,7 +287,10 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             user.Property(u => u.PasswordHash).HasColumnName("password_hash").HasMaxLength(200);
             user.Property(u => u.Role).HasColumnName("role").HasMaxLength(20);
             user.Property(u => u.CreatedAt).HasColumnName("created_at");
-            user.HasIndex(u => u.Email).IsUnique();
+            user.Property(u => u.LoginSelector).HasColumnName("login_selector");
+            user.Property(u => u.DisabledAt).HasColumnName("disabled_at");
+            user.HasIndex(u => new { u.TeamId, u.Email }).IsUnique();
+            user.HasIndex(u => u.Email);
             user.HasIndex(u => u.TeamId);
             user.HasOne<Team>().WithMany().HasForeignKey(u => u.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -301,6 +304,7 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             token.Property(t => t.TokenHash).HasColumnName("token_hash");
             token.Property(t => t.CreatedAt).HasColumnName("created_at");
             token.Property(t => t.ExpiresAt).HasColumnName("expires_at");
+            token.Property(t => t.SessionEndsAt).HasColumnName("session_ends_at");
             token.Property(t => t.RotatedAt).HasColumnName("rotated_at");
             token.Property(t => t.RevokedAt).HasColumnName("revoked_at");
             token.HasIndex(t => t.TokenHash).IsUnique();

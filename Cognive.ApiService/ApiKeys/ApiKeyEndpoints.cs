@@ -60,9 +60,16 @@ public static class ApiKeyEndpoints
             errors["scopes"] = [$"A key cannot be given '{beyond}', which its creator lacks."];
         }
 
-        if (request.ExpiresAt is { } expiry && expiry <= time.GetUtcNow())
+        // A key that expires cannot outlive itself through a key it makes: the new one expires no later (by default, with it).
+        var mintingKeyExpiry = CogniveClaims.KeyExpiresAtOf(user);
+        var expiresAt = request.ExpiresAt ?? mintingKeyExpiry;
+        if (expiresAt is { } expiry && expiry <= time.GetUtcNow())
         {
             errors["expires_at"] = ["expires_at is in the future."];
+        }
+        else if (expiresAt > mintingKeyExpiry)
+        {
+            errors["expires_at"] = [$"The calling key expires at {mintingKeyExpiry:O}; a key it makes cannot expire later."];
         }
 
         if (errors.Count > 0)
@@ -73,7 +80,7 @@ public static class ApiKeyEndpoints
         var created = await AuditLog.InTransactionAsync(db, async () =>
         {
             var created = await IssueAsync(db, CogniveClaims.TeamIdOf(user), request.Name!.Trim(), scopes, time, ct,
-                request.RateLimitPerMinute, request.ExpiresAt);
+                request.RateLimitPerMinute, expiresAt);
             await audit.RecordAsync(db, http, "api_key.create", "api_key", created.Id,
                 new { after = new { created.Name, created.Prefix, created.RateLimitPerMinute, created.Scopes, created.ExpiresAt } }, ct);
             return created;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Cognive.ApiService.Caching;
 using Cognive.Data.Access;
@@ -10,9 +11,10 @@ namespace Cognive.ApiService.Authentication;
 /// <summary>
 /// Short-lived JWT access tokens for people. A token names the user, team and role; the role's permissions are
 /// added when the token is checked, so they follow the code rather than the token. Logging out revokes the token's
-/// id until it would have expired anyway.
+/// id until it would have expired anyway; ending a person's sessions (disabled, deleted, role or password changed)
+/// refuses every token of theirs issued before that moment, checked in the same Redis round trip.
 /// </summary>
-public sealed class AccessTokens(JwtSettings settings, IConnectionMultiplexer redis, TimeProvider time)
+public sealed class AccessTokens(JwtSettings settings, IConnectionMultiplexer redis, TimeProvider time, ILogger<AccessTokens> logger)
 {
     private readonly JsonWebTokenHandler _handler = new();
 
@@ -35,6 +37,8 @@ public sealed class AccessTokens(JwtSettings settings, IConnectionMultiplexer re
                 [CogniveClaims.Role] = role,
                 [CogniveClaims.TokenId] = Guid.NewGuid().ToString("N"),
                 [CogniveClaims.InstallationAdmin] = installationAdmin ? "true" : "false",
+                // iat counts seconds; a session ended and a new login within one second must still be told apart.
+                [CogniveClaims.IssuedAtMs] = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
             },
         });
         return (token, (int)JwtSettings.AccessTokenLifetime.TotalSeconds);
@@ -50,9 +54,16 @@ public sealed class AccessTokens(JwtSettings settings, IConnectionMultiplexer re
 
         try
         {
-            if (await redis.GetDatabase().KeyExistsAsync(RevokedKey(tokenId)))
+            var stamps = await redis.GetDatabase().StringGetAsync(
+                [RevokedKey(tokenId), SessionsEndedKey(principal.FindFirstValue(CogniveClaims.UserId) ?? "")]);
+            if (stamps[0].HasValue)
             {
                 return "The token was revoked.";
+            }
+
+            if (stamps[1].HasValue && IssuedAtMs(principal) < (long)stamps[1])
+            {
+                return "The person's sessions were ended; log in again.";
             }
         }
         catch (Exception e) when (RedisReadThrough.IsUnavailable(e))
@@ -93,6 +104,29 @@ public sealed class AccessTokens(JwtSettings settings, IConnectionMultiplexer re
             // Without Redis every bearer token is refused anyway (see AcceptAsync); the login's refresh tokens are revoked.
         }
     }
+
+    /// <summary>
+    /// Refuses every access token of the person issued until now. Kept for an access token's lifetime: older tokens have
+    /// expired by then. Without Redis bearer tokens are refused anyway (see <see cref="AcceptAsync"/>).
+    /// </summary>
+    public async Task EndSessionsAsync(Guid userId)
+    {
+        try
+        {
+            await redis.GetDatabase().StringSetAsync(SessionsEndedKey(userId.ToString()), time.GetUtcNow().ToUnixTimeMilliseconds(),
+                JwtSettings.AccessTokenLifetime + JwtSettings.ClockSkew);
+        }
+        catch (Exception e) when (RedisReadThrough.IsUnavailable(e))
+        {
+            logger.LogWarning("Sessions of {UserId} not ended in Redis, it did not answer: {Reason}", userId, e.Message);
+        }
+    }
+
+    private static long IssuedAtMs(ClaimsPrincipal principal) =>
+        long.TryParse(principal.FindFirstValue(CogniveClaims.IssuedAtMs), CultureInfo.InvariantCulture, out var ms) ? ms
+        : long.Parse(principal.FindFirstValue("iat") ?? "0", CultureInfo.InvariantCulture) * 1000;
+
+    private static RedisKey SessionsEndedKey(string userId) => $"cognive:sessions-ended:{userId}";
 
     private static RedisKey RevokedKey(string tokenId) => $"cognive:revoked-token:{tokenId}";
 }

@@ -44,6 +44,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             new Claim(CogniveClaims.TeamId, key.TeamId.ToString()),
             new Claim(CogniveClaims.KeyPrefix, token.Prefix),
             .. key.IsAdmin ? [new Claim(CogniveClaims.InstallationAdmin, "true")] : Array.Empty<Claim>(),
+            .. key.ExpiresAt is { } expires ? [new Claim(CogniveClaims.KeyExpiresAt, expires.ToString("O", CultureInfo.InvariantCulture))] : Array.Empty<Claim>(),
             .. key.RateLimitPerMinute is { } rate ? [new Claim(CogniveClaims.RateLimit, rate.ToString(CultureInfo.InvariantCulture))] : Array.Empty<Claim>(),
             .. key.Scopes.Select(scope => new Claim(CogniveClaims.Permission, scope)),
         ], SchemeName);

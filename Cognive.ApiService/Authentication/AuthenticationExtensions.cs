@@ -1,3 +1,5 @@
+using Cognive.ApiService.RateLimits;
+using Cognive.ApiService.Users;
 using Cognive.Data.Access;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -13,11 +15,18 @@ public static class AuthenticationExtensions
     /// Agents authenticate with API keys (<c>X-API-Key</c>), people with bearer JWTs; one policy per permission, and
     /// the installation-admin policy for teams and prices.
     /// </summary>
-    public static IServiceCollection AddCogniveAuthentication(this IServiceCollection services)
+    public static IServiceCollection AddCogniveAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ApiKeyDirectory>();
         services.AddSingleton<JwtSettings>();
         services.AddSingleton<AccessTokens>();
+        services.AddSingleton<LoginSelectors>();
+        services.AddSingleton<AccountLocks>();
+        services.AddOptions<SignInSettings>().BindConfiguration(SignInSettings.Section).ValidateDataAnnotations()
+            .Validate(settings => settings.IsValid(), "Cognive:SignIn: locks and lifetimes are positive, MaxLock >= FirstLock, "
+                + "SessionLifetime at least an access token's lifetime.")
+            .ValidateOnStart();
+        services.AddTrustedProxies(configuration);
         services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, "API key or bearer token", scheme => scheme.ForwardDefaultSelector = http =>
                 http.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 
 namespace Cognive.ApiService.Authentication;
@@ -15,11 +16,19 @@ public static class CogniveClaims
     public const string Email = "email";
     public const string Role = "role";
     public const string TokenId = "jti";
+    public const string IssuedAtMs = "cognive:iat_ms";
+    /// <summary>When the calling API key expires (ISO-8601); absent for keys that never do.</summary>
+    public const string KeyExpiresAt = "cognive:key_expires_at";
     public const string InstallationAdminPolicy = "installation-admin";
 
     public static Guid TeamIdOf(ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(TeamId)!);
 
     public static Guid? UserIdOf(ClaimsPrincipal user) => Guid.TryParse(user.FindFirstValue(UserId), out var id) ? id : null;
+
+    /// <summary>When the calling key expires; null for people and for keys that never expire.</summary>
+    public static DateTimeOffset? KeyExpiresAtOf(ClaimsPrincipal user) =>
+        DateTimeOffset.TryParse(user.FindFirstValue(KeyExpiresAt), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
+            ? at : null;
 
     public static bool Has(ClaimsPrincipal user, string permission) => user.HasClaim(Permission, permission);
 

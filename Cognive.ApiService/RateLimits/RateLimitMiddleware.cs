@@ -18,21 +18,25 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limi
     private const int SignInPerMinute = 300;
 
     /// <summary>
-    /// Login and refresh come before any credential: they are counted per client address, which bounds both password
-    /// guessing and the CPU the slow password hash can be made to burn.
+    /// Login and refresh are counted per client address whatever credential they carry (a key's own, much larger rate
+    /// must not pay for password guessing), which bounds both guessing and the CPU the slow password hash can be made to
+    /// burn; the address is the connection's, or the one a trusted proxy forwarded (<see cref="TrustedProxies"/>).
+    /// Other calls under /auth without a credential count the same way.
     /// </summary>
     private (string? Subject, int Limit) SignInSubject(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/api/v1/auth")
-            ? ($"ip:{context.Connection.RemoteIpAddress}", configuration.GetValue(SignInSetting, SignInPerMinute))
-            : (null, 0);
+        ($"ip:{context.Connection.RemoteIpAddress}", configuration.GetValue(SignInSetting, SignInPerMinute));
+
+    private static bool IsSignIn(PathString path) =>
+        path.StartsWithSegments("/api/v1/auth/login") || path.StartsWithSegments("/api/v1/auth/refresh");
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var (subject, limit) = CogniveClaims.RateSubjectOf(context.User) is { } caller
-            ? (caller, int.TryParse(context.User.FindFirst(CogniveClaims.RateLimit)?.Value, CultureInfo.InvariantCulture, out var own)
-                ? own
-                : configuration.GetValue(DefaultSetting, DefaultPerMinute))
-            : SignInSubject(context);
+        var (subject, limit) = IsSignIn(context.Request.Path) ? SignInSubject(context)
+            : CogniveClaims.RateSubjectOf(context.User) is { } caller
+                ? (caller, int.TryParse(context.User.FindFirst(CogniveClaims.RateLimit)?.Value, CultureInfo.InvariantCulture, out var own)
+                    ? own
+                    : configuration.GetValue(DefaultSetting, DefaultPerMinute))
+                : context.Request.Path.StartsWithSegments("/api/v1/auth") ? SignInSubject(context) : (null, 0);
         if (subject is null)
         {
             await next(context);

@@ -48,7 +48,9 @@ public static class TeamEndpoints
             var team = new Team { Name = name, CreatedAt = time.GetUtcNow() };
             db.Teams.Add(team);
             await db.SaveChangesAsync(ct);
-            var key = await ApiKeyEndpoints.IssueAsync(db, team.Id, "first key", [.. Permissions.All], time, ct);
+            // An expiring admin key's team keys expire with it, as the keys it makes directly do.
+            var key = await ApiKeyEndpoints.IssueAsync(db, team.Id, "first key", [.. Permissions.All], time, ct,
+                expiresAt: CogniveClaims.KeyExpiresAtOf(http.User));
             await audit.RecordAsync(db, http, "team.create", "team", team.Id, new { after = new { team.Name, first_key = key.Prefix } }, ct);
             return (team, key);
         }, ct);

@@ -5,7 +5,9 @@ using Cognive.Data;
 using Cognive.Data.Access;
 using Cognive.Data.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Cognive.ApiService.RateLimits;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Cognive.ApiService.Users;
@@ -16,8 +18,6 @@ namespace Cognive.ApiService.Users;
 /// </summary>
 public static class AuthEndpoints
 {
-    private const int MinPasswordLength = 12;
-    private const int MaxPasswordLength = 256;
     private const int MaxEmailLength = 254;
 
     public static RouteGroupBuilder MapAuthEndpoints(this RouteGroupBuilder api)
@@ -28,13 +28,16 @@ public static class AuthEndpoints
         auth.MapPost("/refresh", RefreshAsync).AllowAnonymous();
         auth.MapPost("/logout", LogoutAsync);
         auth.MapGet("/me", Me);
-        api.MapGet("/users", ListUsersAsync).WithTags("Authentication").RequirePermission(Permissions.Admin);
         return api;
     }
 
+    /// <summary>
+    /// An address in use in another team is registered like a free one (this team gets its own person with it): the
+    /// answer never tells a team who exists elsewhere. Only this team's own people, which it can list anyway, conflict.
+    /// </summary>
     private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, ClaimsPrincipal caller, CogniveDbContext db, AuditLog audit, HttpContext http, TimeProvider time,
-        CancellationToken ct)
+        RegisterRequest request, ClaimsPrincipal caller, CogniveDbContext db, AuditLog audit, LoginSelectors selectors, HttpContext http,
+        TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var email = request.Email?.Trim().ToLowerInvariant();
@@ -43,9 +46,9 @@ public static class AuthEndpoints
             errors["email"] = [$"email is an address of at most {MaxEmailLength} characters."];
         }
 
-        if (request.Password is not { Length: >= MinPasswordLength and <= MaxPasswordLength })
+        if (PasswordHasher.Refusal(request.Password, "password") is { } refusal)
         {
-            errors["password"] = [$"password is {MinPasswordLength} to {MaxPasswordLength} characters."];
+            errors["password"] = [refusal];
         }
 
         if (request.Role is null || !Roles.All.Contains(request.Role))
@@ -65,15 +68,15 @@ public static class AuthEndpoints
                 statusCode: StatusCodes.Status403Forbidden, detail: $"The role {request.Role} holds '{beyond}', which the caller lacks.");
         }
 
-        if (await db.Users.AnyAsync(u => u.Email == email, ct))
+        var teamId = CogniveClaims.TeamIdOf(caller);
+        if (await db.Users.AnyAsync(u => u.TeamId == teamId && u.Email == email, ct))
         {
             return UserExists();
         }
 
-        var passwordHash = PasswordHasher.Hash(request.Password!);
         try
         {
-            var user = await RegisterUserAsync(db, audit, http, caller, email!, passwordHash, request.Role!, time, ct);
+            var user = await RegisterUserAsync(db, audit, selectors, http, teamId, email!, request.Password!, request.Role!, time, ct);
             return TypedResults.Created($"/api/v1/users/{user.Id}", ToResponse(user));
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
@@ -83,39 +86,54 @@ public static class AuthEndpoints
     }
 
     private static ProblemHttpResult UserExists() => TypedResults.Problem(type: "https://cognive.dev/problems/user-exists",
-        title: "User exists", statusCode: StatusCodes.Status409Conflict, detail: "A user with this e-mail exists.");
+        title: "User exists", statusCode: StatusCodes.Status409Conflict, detail: "A person of this team has this e-mail.");
 
-    private static Task<User> RegisterUserAsync(CogniveDbContext db, AuditLog audit, HttpContext http, ClaimsPrincipal caller,
-        string email, string passwordHash, string role, TimeProvider time, CancellationToken ct) =>
+    private static Task<User> RegisterUserAsync(CogniveDbContext db, AuditLog audit, LoginSelectors selectors, HttpContext http,
+        Guid teamId, string email, string password, string role, TimeProvider time, CancellationToken ct) =>
         AuditLog.InTransactionAsync(db, async () =>
         {
-            var user = new User
-            {
-                TeamId = CogniveClaims.TeamIdOf(caller), Email = email, PasswordHash = passwordHash, Role = role,
-                CreatedAt = time.GetUtcNow(),
-            };
+            var user = new User { TeamId = teamId, Email = email, PasswordHash = "", Role = role, CreatedAt = time.GetUtcNow() };
+            selectors.SetPassword(user, password);
             db.Users.Add(user);
             await db.SaveChangesAsync(ct);
             await audit.RecordAsync(db, http, "user.register", "user", user.Id, new { after = new { user.Email, user.Role } }, ct);
             return user;
         }, ct);
 
+    /// <summary>
+    /// Checks one slow hash whatever the e-mail (see <see cref="LoginSelectors"/>), after the account's lock
+    /// (<see cref="AccountLocks"/>), which treats every e-mail alike so that neither tells who exists.
+    /// </summary>
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> LoginAsync(LoginRequest request, CogniveDbContext db,
-        AccessTokens tokens, AuditLog audit, HttpContext http, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+        AccessTokens tokens, LoginSelectors selectors, AccountLocks locks, IOptions<SignInSettings> settings, AuditLog audit,
+        HttpContext http, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
-        var email = request.Email?.Trim().ToLowerInvariant();
-        var user = email is { Length: <= MaxEmailLength } ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email == email, ct) : null;
-        var password = request.Password is { Length: <= MaxPasswordLength } given ? given : "";
+        var email = request.Email?.Trim().ToLowerInvariant() is { Length: > 0 and <= MaxEmailLength } given ? given : null;
+        var address = http.Connection.RemoteIpAddress;
+        if (email is not null && await locks.LockedForAsync(email, address) is { } locked)
+        {
+            return SignInProblems.Locked(http, locked);
+        }
+
+        var password = request.Password is { Length: <= PasswordHasher.MaxLength } typed ? typed : "";
+        var selector = selectors.Of(email ?? "", password);
+        var user = email is null ? null
+            : selectors.Pick(await db.Users.AsNoTracking().Where(u => u.Email == email).OrderBy(u => u.CreatedAt).ToListAsync(ct), selector);
         // A wrong e-mail costs a hash too, so response times do not tell which e-mails exist.
-        var valid = PasswordHasher.Verify(password, user?.PasswordHash ?? PasswordHasher.DecoyHash) && user is not null;
+        var valid = PasswordHasher.Verify(password, user?.PasswordHash ?? PasswordHasher.DecoyHash) && user is { DisabledAt: null };
         if (!valid)
         {
+            if (email is not null)
+            {
+                await locks.FailedAsync(email, address);
+            }
+
             if (user is not null)
             {
                 await AuditLog.InTransactionAsync(db, async () =>
                 {
                     await audit.RecordAsync(db, http, user.TeamId, CogniveClaims.UserActor(user.Id), "auth.login_failed", "user", user.Id,
-                        new { reason = "wrong password" }, ct);
+                        new { reason = user.DisabledAt is null ? "wrong password" : "disabled" }, ct);
                     return true;
                 }, ct);
             }
@@ -124,10 +142,17 @@ public static class AuthEndpoints
             return InvalidCredentials("The e-mail or password is wrong.");
         }
 
+        await locks.SucceededAsync(email!, address);
         var issued = await AuditLog.InTransactionAsync(db, async () =>
         {
-            var issued = await IssueTokensAsync(db, tokens, user!, Guid.CreateVersion7(), time.GetUtcNow(), ct);
-            await audit.RecordAsync(db, http, user!.TeamId, CogniveClaims.UserActor(user.Id), "auth.login", "user", user.Id, new { }, ct);
+            if (user!.LoginSelector is null || !user.LoginSelector.SequenceEqual(selector))
+            {
+                await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set.SetProperty(u => u.LoginSelector, selector), ct);
+            }
+
+            var now = time.GetUtcNow();
+            var issued = await IssueTokensAsync(db, tokens, user, Guid.CreateVersion7(), now, now + settings.Value.SessionLifetime, ct);
+            await audit.RecordAsync(db, http, user.TeamId, CogniveClaims.UserActor(user.Id), "auth.login", "user", user.Id, new { }, ct);
             return issued;
         }, ct);
         return TypedResults.Ok(issued);
@@ -141,14 +166,14 @@ public static class AuthEndpoints
         {
             var stored = await RefreshTokens.FindAsync(db, request.RefreshToken, ct);
             var user = stored is null ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == stored.UserId, ct);
-            if (stored is null || user is null)
+            if (stored is null || user is null || user.DisabledAt is not null)
             {
                 return ((TokenResponse?)null, false);
             }
 
             if (await RefreshTokens.TryRotateAsync(db, stored, now, ct))
             {
-                return (await IssueTokensAsync(db, tokens, user, stored.FamilyId, now, ct), false);
+                return (await IssueTokensAsync(db, tokens, user, stored.FamilyId, now, stored.SessionEndsAt, ct), false);
             }
 
             // Used before, revoked or expired. A used token coming back means someone else holds a copy: end the login.
@@ -165,7 +190,7 @@ public static class AuthEndpoints
         return issued is null
             ? InvalidCredentials(reused
                 ? "This refresh token was used before; every token of its login is now revoked. Log in again."
-                : "The refresh token is unknown, expired or revoked.")
+                : "The refresh token is unknown, expired or revoked, or its login reached its absolute lifetime. Log in again.")
             : TypedResults.Ok(issued);
     }
 
@@ -197,25 +222,16 @@ public static class AuthEndpoints
         CogniveClaims.TeamIdOf(caller), CogniveClaims.UserIdOf(caller), caller.FindFirstValue(CogniveClaims.Email),
         caller.FindFirstValue(CogniveClaims.Role), caller.FindFirstValue(CogniveClaims.KeyPrefix), CogniveClaims.PermissionsOf(caller)));
 
-    private static async Task<Ok<List<UserResponse>>> ListUsersAsync(ClaimsPrincipal caller, CogniveDbContext db, CancellationToken ct)
-    {
-        var teamId = CogniveClaims.TeamIdOf(caller);
-        var users = await db.Users.AsNoTracking().Where(u => u.TeamId == teamId).OrderBy(u => u.CreatedAt).ToListAsync(ct);
-        return TypedResults.Ok(users.Select(ToResponse).ToList());
-    }
-
     private static async Task<TokenResponse> IssueTokensAsync(CogniveDbContext db, AccessTokens tokens, User user, Guid familyId,
-        DateTimeOffset now, CancellationToken ct)
+        DateTimeOffset now, DateTimeOffset sessionEndsAt, CancellationToken ct)
     {
         var installationAdmin = await db.Teams.Where(t => t.Id == user.TeamId).Select(t => t.IsAdmin).SingleAsync(ct);
         var (access, expiresIn) = tokens.Issue(user.Id, user.Email, user.TeamId, user.Role, installationAdmin);
-        var (refresh, refreshExpiresAt) = await RefreshTokens.IssueAsync(db, user.Id, familyId, now, ct);
+        var (refresh, refreshExpiresAt) = await RefreshTokens.IssueAsync(db, user.Id, familyId, now, sessionEndsAt, ct);
         return new TokenResponse(access, "Bearer", expiresIn, refresh, refreshExpiresAt);
     }
 
-    private static ProblemHttpResult InvalidCredentials(string detail) => TypedResults.Problem(
-        type: "https://cognive.dev/problems/invalid-credentials", title: "Invalid credentials",
-        statusCode: StatusCodes.Status401Unauthorized, detail: detail);
+    private static ProblemHttpResult InvalidCredentials(string detail) => SignInProblems.InvalidCredentials(detail);
 
-    private static UserResponse ToResponse(User user) => new(user.Id, user.TeamId, user.Email, user.Role, user.CreatedAt);
+    internal static UserResponse ToResponse(User user) => new(user.Id, user.TeamId, user.Email, user.Role, user.CreatedAt, user.DisabledAt);
 }

@@ -11,12 +11,18 @@ namespace Cognive.ApiService.Users;
 public static class PasswordHasher
 {
     public const int Iterations = 600_000;
+    public const int MinLength = 12;
+    public const int MaxLength = 256;
     private const string Scheme = "pbkdf2-sha256";
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
     /// <summary>Verified against when no user has the e-mail, so that a wrong e-mail takes as long as a wrong password.</summary>
     public static readonly string DecoyHash = Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
+
+    /// <summary>Why <paramref name="password"/> cannot be a password, or null when it can.</summary>
+    public static string? Refusal(string? password, string field) =>
+        password is { Length: >= MinLength and <= MaxLength } ? null : $"{field} is {MinLength} to {MaxLength} characters.";
 
     public static string Hash(string password)
     {

@@ -2,7 +2,16 @@ namespace Cognive.ApiService.Users;
 
 public sealed record RegisterRequest(string? Email, string? Password, string? Role);
 
-public sealed record UserResponse(Guid Id, Guid TeamId, string Email, string Role, DateTimeOffset CreatedAt);
+public sealed record UserResponse(Guid Id, Guid TeamId, string Email, string Role, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);
+
+/// <summary>A change of a person: a new <see cref="Role"/>, and/or <see cref="Disabled"/> true (disable) or false (enable).</summary>
+public sealed record UpdateUserRequest(string? Role, bool? Disabled);
+
+/// <summary>A new password an admin sets for a person.</summary>
+public sealed record SetPasswordRequest(string? Password);
+
+/// <summary>A person changing their own password proves they know the current one.</summary>
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
 public sealed record LoginRequest(string? Email, string? Password);
 

@@ -1036,6 +1036,10 @@ namespace Cognive.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("rotated_at");
 
+                    b.Property<DateTimeOffset>("SessionEndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("session_ends_at");
+
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -1068,11 +1072,19 @@ namespace Cognive.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disabled_at");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
+
+                    b.Property<byte[]>("LoginSelector")
+                        .HasColumnType("bytea")
+                        .HasColumnName("login_selector");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
@@ -1092,10 +1104,12 @@ namespace Cognive.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Email")
-                        .IsUnique();
+                    b.HasIndex("Email");
 
                     b.HasIndex("TeamId");
+
+                    b.HasIndex("TeamId", "Email")
+                        .IsUnique();
 
                     b.ToTable("users", (string)null);
                 });

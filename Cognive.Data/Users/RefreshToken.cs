@@ -19,6 +19,9 @@ public sealed class RefreshToken
 
     public DateTimeOffset ExpiresAt { get; init; }
 
+    /// <summary>The login's absolute end: no token of the family outlives it, however often it is refreshed.</summary>
+    public DateTimeOffset SessionEndsAt { get; init; }
+
     public DateTimeOffset? RotatedAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }

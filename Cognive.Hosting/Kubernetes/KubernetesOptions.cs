@@ -6,8 +6,14 @@ namespace Cognive.Hosting.Kubernetes;
 /// Settings of the Kubernetes publish step (<c>Cognive:Kubernetes:*</c>): the namespace, and where the services'
 /// images come from. The same can be changed afterwards with kustomize (<c>namespace:</c>, <c>images:</c>).
 /// </summary>
-public sealed record KubernetesOptions(string Namespace, string Registry, string Tag, string Host)
+/// <param name="TrustedProxies">
+/// Who may forward a client's address to the services behind the ingress (the API's <c>Cognive:Network:TrustedProxies</c>):
+/// k3s runs Traefik as a pod, so its default pod network, 10.42.0.0/16.
+/// </param>
+public sealed record KubernetesOptions(string Namespace, string Registry, string Tag, string Host, string TrustedProxies)
 {
+    public const string TrustedProxiesVariable = "Cognive__Network__TrustedProxies";
+
     public static KubernetesOptions From(IConfiguration configuration)
     {
         var section = configuration.GetSection("Cognive:Kubernetes");
@@ -15,7 +21,8 @@ public sealed record KubernetesOptions(string Namespace, string Registry, string
             Namespace: section["Namespace"] ?? "cognive",
             Registry: section["Registry"] ?? "",
             Tag: section["Tag"] ?? BuildVersion(),
-            Host: section["Host"] ?? "cognive.local");
+            Host: section["Host"] ?? "cognive.local",
+            TrustedProxies: section["TrustedProxies"] ?? "10.42.0.0/16");
     }
 
     /// <summary>The solution's version (Directory.Build.props), which is also the tag of the images it builds.</summary>

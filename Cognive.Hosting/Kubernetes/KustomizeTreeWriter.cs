@@ -30,6 +30,12 @@ public sealed class KustomizeTreeWriter(DistributedApplicationModel model, Distr
         foreach (var workload in topology.Workloads)
         {
             var spec = await WorkloadSpec.ResolveAsync(workload, execution, resolver, ct);
+            if (topology.IsExternal(workload))
+            {
+                // Behind the ingress every connection comes from Traefik: only it may say who the client is.
+                spec.Settings.TryAdd(KubernetesOptions.TrustedProxiesVariable, options.TrustedProxies);
+            }
+
             files.Add(Write($"{workload.Name}.yaml", workloads.Build(spec)));
             if (spec.Secrets.Count > 0)
             {

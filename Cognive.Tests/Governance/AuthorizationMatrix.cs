@@ -107,6 +107,31 @@ public static class AuthorizationMatrix
             ByKey = BadRequest, EndsSession = true,
         },
         new("GET", "/users", Admin, "admin", OK, null, (_, _) => Call("/users")),
+        // Each acts on a new viewer of the team: a key with admin alone lacks the viewer's permissions, so it may not.
+        new("PATCH", "/users/{id}", Admin, "admin", OK, NotFound, async (w, ct) => new($"/users/{await NewViewerAsync(w, ct)}", new { role = "developer" }))
+        {
+            ByKeyWithOnlyThePermission = Forbidden,
+        },
+        new("DELETE", "/users/{id}", Admin, "admin", NoContent, NotFound, async (w, ct) => new($"/users/{await NewViewerAsync(w, ct)}"))
+        {
+            ByKeyWithOnlyThePermission = Forbidden,
+        },
+        new("POST", "/users/{id}/sessions/revoke", Admin, "admin", NoContent, NotFound,
+            async (w, ct) => new($"/users/{await NewViewerAsync(w, ct)}/sessions/revoke"))
+        {
+            ByKeyWithOnlyThePermission = Forbidden,
+        },
+        new("POST", "/users/{id}/password", Admin, "admin", NoContent, NotFound,
+            async (w, ct) => new($"/users/{await NewViewerAsync(w, ct)}/password", new { password = People.Password }))
+        {
+            ByKeyWithOnlyThePermission = Forbidden,
+        },
+        // Only a person has a password; changing it to the same keeps the matrix' people able to log in.
+        new("POST", "/auth/password", Viewer, null, NoContent, null,
+            (_, _) => Call("/auth/password", new { current_password = People.Password, new_password = People.Password }))
+        {
+            ByKey = BadRequest, EndsSession = true,
+        },
 
         new("POST", "/budgets", TeamLead, "budget:write", Created, null, (_, _) => Call("/budgets", Budget())),
         new("GET", "/budgets", Viewer, "cost:read", OK, null, (_, _) => Call("/budgets")),
@@ -142,6 +167,9 @@ public static class AuthorizationMatrix
 
     /// <summary>Nothing listens there; no alert is ever sent to it (the matrix's budgets stay far from their thresholds).</summary>
     private static object Webhook() => new { url = "http://127.0.0.1:9/matrix" };
+
+    private static Task<Guid> NewViewerAsync(AuthorizationMatrixWorld world, CancellationToken ct) =>
+        world.NewObjectAsync("/auth/register", new { email = People.NewEmail("viewer"), password = People.Password, role = "viewer" }, ct);
 
     private static Task<MatrixRequest> Call(string path, object? body = null) => Task.FromResult(new MatrixRequest(path, body));
 

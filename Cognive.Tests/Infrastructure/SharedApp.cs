@@ -17,8 +17,15 @@ public sealed class SharedApp : IAsyncLifetime
     public SmtpReceiver Mail { get; } = new();
 
     public async ValueTask InitializeAsync() =>
-        _app = await CogniveApp.StartAsync(_state.Path, ["--Cognive:Smtp:Host=127.0.0.1", $"--Cognive:Smtp:Port={Mail.Port}"],
+        _app = await CogniveApp.StartAsync(_state.Path, ["--Cognive:Smtp:Host=127.0.0.1", $"--Cognive:Smtp:Port={Mail.Port}", .. SignIn],
             TestContext.Current.CancellationToken);
+
+    /// <summary>
+    /// Sign-in locks short enough to watch end; and IPv6 loopback as the trusted proxy, so a test connecting there may
+    /// forward client addresses while every other caller (IPv4 loopback, through DCP's proxy) is an untrusted peer.
+    /// </summary>
+    public static readonly string[] SignIn =
+        ["--Cognive:SignIn:FirstLock=00:00:05", "--Cognive:SignIn:MaxLock=00:00:10", "--Cognive:Network:TrustedProxies=::1"];
 
     public async ValueTask DisposeAsync()
     {
