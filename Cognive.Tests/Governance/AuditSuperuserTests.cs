@@ -97,7 +97,7 @@ public sealed class AuditSuperuserTests(SharedApp shared)
         var othersCheckpoint = await CheckpointAsync(other, ct);
         var signature = saved.GetProperty("signature").GetString()!;
         var forgedSignature = With(saved, "signature", (signature[0] == '0' ? "1" : "0") + signature[1..]);
-        var recounted = With(saved, "count", saved.GetProperty("count").GetInt64() - 1);
+        var recounted = With(saved, "count", saved.GetProperty("count").GetInt64() + 1);
         var teamId = await team.TeamIdAsync(ct);
 
         var answers = new List<(HttpStatusCode, string?)>();
