@@ -4,8 +4,11 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Cognive.Data;
+using Cognive.Data.Audit;
 using Cognive.Tests.Infrastructure;
 using Cognive.Tests.Telemetry;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Cognive.Tests.Governance;
@@ -152,6 +155,40 @@ public sealed class AuditSuperuserTests(SharedApp shared)
         Assert.Equal(JsonValueKind.Null, whole.GetProperty("checked_after_id").ValueKind);
     }
 
+    [Fact]
+    public async Task Records_sealed_before_the_key_existed_hold_once_anchored_and_nowhere_after_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var team = await TeamSession.CreateAsync(_app, ct);
+        var teamId = await team.TeamIdAsync(ct);
+        await using var db = await SuperuserAsync(ct);
+        // The chain as the previous version of Cognive left it: plain SHA-256 seals.
+        var (first, head) = await AppendTheOldWayAsync(db, teamId, AuditChain.Genesis, ct);
+        await AppendTheOldWayAsync(db, teamId, head, ct);
+        var unanchored = await team.GetJsonAsync("/api/v1/audit/verify?full=true", ct);
+
+        // What the migrations do once, with the key, before any service appends.
+        await using var context = new CogniveDbContext(new DbContextOptionsBuilder<CogniveDbContext>()
+            .UseNpgsql(await _app.GetConnectionStringAsync("cognive", ct)).Options);
+        var key = AuditKey.From(await _app.Resources.OfType<ParameterResource>().Single(p => p.Name == "audit-signing-key").GetValueAsync(ct));
+        var toAnchor = await AuditCheckpoints.UnanchoredAsync(context, ct);
+        var anchor = await AuditCheckpoints.SealHeadAsync(context, key, teamId, DateTimeOffset.UtcNow, ct, anchorUnkeyed: true);
+        await team.RegisterAgentAsync("after-the-key", ct);
+        var anchored = await team.GetJsonAsync("/api/v1/audit/verify?full=true", ct);
+        var (late, _) = await AppendTheOldWayAsync(db, teamId, await NewestSealAsync(db, teamId, ct), ct);
+        var afterTheKey = await team.GetJsonAsync("/api/v1/audit/verify?full=true", ct);
+
+        Assert.False(unanchored.GetProperty("intact").GetBoolean());
+        Assert.Equal(first, unanchored.GetProperty("first_broken_id").GetInt64());
+        Assert.Contains(teamId, toAnchor);
+        Assert.True(anchor.Created);
+        Assert.Equal(2, anchor.Checkpoint!.Count);
+        Assert.True(anchored.GetProperty("intact").GetBoolean());
+        Assert.Equal(3, anchored.GetProperty("records_checked").GetInt64());
+        Assert.False(afterTheKey.GetProperty("intact").GetBoolean());
+        Assert.Equal(late, afterTheKey.GetProperty("first_broken_id").GetInt64());
+    }
+
     private static async Task PatchAsync(TeamSession team, Guid agentId, int times, CancellationToken ct)
     {
         for (var i = 0; i < times; i++)
@@ -194,6 +231,39 @@ public sealed class AuditSuperuserTests(SharedApp shared)
         return connection;
     }
 
+    private static byte[] OldHash(byte[] previous, Guid teamId, DateTimeOffset at, IEnumerable<string> fields, string? sourceIp) =>
+        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
+            new[] { Convert.ToHexString(previous), teamId.ToString("N"), at.UtcTicks.ToString(CultureInfo.InvariantCulture) }
+                .Concat(fields).Append(sourceIp ?? ""))));
+
+    /// <summary>A record sealed the way Cognive did before the audit key: its id and seal.</summary>
+    private static async Task<(long Id, byte[] Hash)> AppendTheOldWayAsync(NpgsqlConnection db, Guid teamId, byte[] previous, CancellationToken ct)
+    {
+        var at = AuditChain.StoredPrecision(DateTimeOffset.UtcNow);
+        string[] fields = ["key:old", "agent.update", "agent", "42", "{}", "old-request"];
+        var hash = OldHash(previous, teamId, at, fields, null);
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO audit_records (team_id, occurred_at, actor, action, target_type, target_id, summary, request_id,
+                                       previous_hash, hash, seal_version)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1) RETURNING id
+            """, db);
+        foreach (var value in new object[] { teamId, at }.Concat(fields).Concat([previous, hash]))
+        {
+            insert.Parameters.Add(new() { Value = value });
+        }
+
+        return ((long)(await insert.ExecuteScalarAsync(ct))!, hash);
+    }
+
+    private static async Task<byte[]> NewestSealAsync(NpgsqlConnection db, Guid teamId, CancellationToken ct)
+    {
+        await using var newest = new NpgsqlCommand("SELECT hash FROM audit_records WHERE team_id = $1 ORDER BY id DESC LIMIT 1", db)
+        {
+            Parameters = { new() { Value = teamId } },
+        };
+        return (byte[])(await newest.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>
     /// What a superuser without the audit key can do: change a record, mark it sealed the old way, and recompute that plain
     /// SHA-256 over the fields joined with newlines for it and every later record, each linked to the one before.
@@ -223,9 +293,7 @@ public sealed class AuditSuperuserTests(SharedApp shared)
         await using var batch = new NpgsqlBatch(db) { BatchCommands = { new("SET session_replication_role = replica") } };
         foreach (var row in rows)
         {
-            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
-                new[] { Convert.ToHexString(previous), teamId.ToString("N"), row.At.UtcTicks.ToString(CultureInfo.InvariantCulture) }
-                    .Concat(row.Fields).Append(row.SourceIp ?? ""))));
+            var hash = OldHash(previous, teamId, row.At, row.Fields, row.SourceIp);
             batch.BatchCommands.Add(new("UPDATE audit_records SET summary = $2, previous_hash = $3, hash = $4, seal_version = 1 WHERE id = $1")
             {
                 Parameters = { new() { Value = row.Id }, new() { Value = row.Fields[4] }, new() { Value = previous }, new() { Value = hash } },
