@@ -170,7 +170,7 @@ public sealed class AuditSuperuserTests(SharedApp shared)
         // What the migrations do once, with the key, before any service appends.
         await using var context = new CogniveDbContext(new DbContextOptionsBuilder<CogniveDbContext>()
             .UseNpgsql(await _app.GetConnectionStringAsync("cognive", ct)).Options);
-        var key = AuditKey.From(await _app.Resources.OfType<ParameterResource>().Single(p => p.Name == "audit-signing-key").GetValueAsync(ct));
+        var key = await AuditKeys.OfAsync(_app, ct);
         var toAnchor = await AuditCheckpoints.UnanchoredAsync(context, ct);
         var anchor = await AuditCheckpoints.SealHeadAsync(context, key, teamId, DateTimeOffset.UtcNow, ct, anchorUnkeyed: true);
         await team.RegisterAgentAsync("after-the-key", ct);

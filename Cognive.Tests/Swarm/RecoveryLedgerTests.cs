@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Cognive.Data.Audit;
 using Cognive.Data.Swarm;
 using Cognive.SwarmQueen.Audit;
 using Cognive.SwarmQueen.Recovery;
@@ -22,7 +21,7 @@ public sealed class RecoveryLedgerTests(SharedApp shared)
         var teamId = await swarm.Team.TeamIdAsync(ct);
         await using var db = NpgsqlDataSource.Create(await _app.GetConnectionStringAsync("cognive", ct));
         // The ledger runs here as in the queen, sealing its audit records with the app's audit key.
-        SwarmAudit.UseKey(AuditKey.From(await _app.Resources.OfType<ParameterResource>().Single(p => p.Name == "audit-signing-key").GetValueAsync(ct)));
+        SwarmAudit.UseKey(await AuditKeys.OfAsync(_app, ct));
         var ledger = new RecoveryLedger(db);
         var options = new RecoveryOptions();
         // An instance the shared app's queen knows nothing of, so only this test decides about it.
