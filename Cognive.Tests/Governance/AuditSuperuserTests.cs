@@ -156,6 +156,22 @@ public sealed class AuditSuperuserTests(SharedApp shared)
     }
 
     [Fact]
+    public async Task A_checkpoint_is_published_to_the_log_with_its_signature()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var team = await TeamSession.CreateAsync(_app, ct);
+        await team.RegisterAgentAsync("logged", ct);
+        var saved = await CheckpointAsync(team, ct);
+        var api = await _app.App.ResourceNotifications.WaitForResourceAsync("api", e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
+        var signature = $"signature {saved.GetProperty("signature").GetString()}";
+
+        var log = await ResourceLog.ReadAsync(_app.App, api.ResourceId, signature, TimeSpan.FromSeconds(30), ct);
+
+        Assert.Contains(log.Split('\n'), line => line.Contains(signature, StringComparison.Ordinal) &&
+            line.Contains($"team {saved.GetProperty("team_id").GetGuid()}, last id {saved.GetProperty("last_id").GetInt64()}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Records_sealed_before_the_key_existed_hold_once_anchored_and_nowhere_after_it()
     {
         var ct = TestContext.Current.CancellationToken;
