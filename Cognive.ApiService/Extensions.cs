@@ -33,6 +33,7 @@ public static class Extensions
         builder.AddRabbitMQClient("rabbitmq");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddCogniveAuthentication(builder.Configuration);
+        builder.AddAuditTrail();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -47,7 +48,6 @@ public static class Extensions
         builder.Services.AddSingleton<CallStore>();
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddSingleton<AnalyticsQueries>();
-        builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<RateLimiter>();
         builder.Services.AddSingleton<TeamRulesCache>();
         builder.Services.AddSingleton<BudgetLedger>();

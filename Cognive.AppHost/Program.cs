@@ -11,7 +11,11 @@ var servers = builder.AddCogniveServers();
 builder.AddCognivePublishing();
 builder.FailFastOnBusyPorts();
 
+// Seals audit records and signs their checkpoints; outside the database, so a database superuser cannot reseal a change.
+var auditSigningKey = builder.AddSharedSecret(servers, "audit-signing-key");
+
 var migrations = builder.AddProject<Projects.Cognive_MigrationService>("migrations")
+    .WithEnvironment("Cognive__Audit__SigningKey", auditSigningKey)
     .WithReference(servers.Database).WaitFor(servers.Database)
     .WithBootstrapKeyFile(servers)
     .WithSwarmKeyFile(servers, "Cognive__SwarmKeyFile");
@@ -24,6 +28,7 @@ var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithEnvironment("Cognive__Jwt__SigningKey", jwtSigningKey)
     .WithSettings(builder.Configuration, "Cognive:SignIn")
     .WithSettings(builder.Configuration, "Cognive:Network")
+    .WithEnvironment("Cognive__Audit__SigningKey", auditSigningKey)
     .WithReference(servers.Database).WaitForCompletion(migrations)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
@@ -39,6 +44,7 @@ builder.AddProject<Projects.Cognive_Workers>("workers")
 
 var swarmQueen = builder.AddProject<Projects.Cognive_SwarmQueen>("swarm-queen")
     .WithSettings(builder.Configuration, "Cognive:Swarm")
+    .WithEnvironment("Cognive__Audit__SigningKey", auditSigningKey)
     .WithReference(servers.Database).WaitForCompletion(migrations)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(api)

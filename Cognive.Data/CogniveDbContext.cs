@@ -24,6 +24,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
 
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
 
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+
     public DbSet<User> Users => Set<User>();
 
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
@@ -130,9 +132,24 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             audit.Property(a => a.RequestId).HasColumnName("request_id").HasMaxLength(128);
             audit.Property(a => a.SourceIp).HasColumnName("source_ip").HasMaxLength(64);
             audit.Property(a => a.PreviousHash).HasColumnName("previous_hash");
+            audit.Property(a => a.SealVersion).HasColumnName("seal_version");
             audit.Property(a => a.Hash).HasColumnName("hash");
             audit.HasIndex(a => new { a.TeamId, a.Id });
             audit.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<AuditCheckpoint>(checkpoint =>
+        {
+            checkpoint.ToTable("audit_checkpoints");
+            checkpoint.Property(c => c.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            checkpoint.Property(c => c.TeamId).HasColumnName("team_id");
+            checkpoint.Property(c => c.LastId).HasColumnName("last_id");
+            checkpoint.Property(c => c.Hash).HasColumnName("hash");
+            checkpoint.Property(c => c.Count).HasColumnName("record_count");
+            checkpoint.Property(c => c.CreatedAt).HasColumnName("created_at");
+            checkpoint.Property(c => c.Signature).HasColumnName("signature");
+            checkpoint.HasIndex(c => new { c.TeamId, c.LastId });
+            checkpoint.HasOne<Team>().WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
 
         MapPeople(model);

@@ -9,7 +9,7 @@ namespace Cognive.MigrationService;
 /// Applies the schema once, before the services start (they wait for this process to finish), then exits:
 /// 0 when the database is ready, 1 when it is not, so nothing starts on a half-migrated schema.
 /// </summary>
-internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, AdminBootstrap bootstrap, SwarmBootstrap swarm,
+internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, AdminBootstrap bootstrap, SwarmBootstrap swarm, AuditAnchors audit,
     IHostApplicationLifetime lifetime, ILogger<DatabaseMigrator> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,6 +26,7 @@ internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, AdminBootstr
             await db.Database.ExecuteSqlRawAsync(TelemetrySchema.EnsurePartitionsSql, stoppingToken);
             await bootstrap.EnsureAdminAsync(db, stoppingToken);
             await swarm.EnsureSwarmKeyAsync(db, stoppingToken);
+            await audit.AnchorAsync(db, stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

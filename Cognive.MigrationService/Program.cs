@@ -8,6 +8,7 @@ builder.AddNpgsqlDbContext<CogniveDbContext>("cognive");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<AdminBootstrap>();
 builder.Services.AddSingleton<SwarmBootstrap>();
+builder.Services.AddSingleton<AuditAnchors>();
 builder.Services.AddHostedService<DatabaseMigrator>();
 
 builder.Build().Run();

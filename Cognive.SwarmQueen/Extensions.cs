@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Cognive.Data.Audit;
 using Cognive.SwarmQueen.Alerts;
+using Cognive.SwarmQueen.Audit;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Channels;
 using Cognive.SwarmQueen.Instances;
@@ -19,6 +21,7 @@ public static class Extensions
         builder.AddNpgsqlDataSource("cognive");
         builder.AddRedisClient("redis");
         builder.Services.AddSingleton(TimeProvider.System);
+        SwarmAudit.UseKey(AuditKey.From(builder.Configuration[AuditKey.Setting]));
         builder.Services.AddSwarmAuthentication();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton<TaskQueue>();

@@ -21,9 +21,6 @@ public sealed record AuditRecordResponse(long Id, DateTimeOffset OccurredAt, str
 
 public sealed record AuditPage(IReadOnlyList<AuditRecordResponse> Items, long? NextCursor);
 
-/// <summary>The outcome of walking a team's chain: intact, or the first record whose hash or link does not hold.</summary>
-public sealed record AuditVerification(bool Intact, long RecordsChecked, long? FirstBrokenId, string? Reason);
-
 public static class AuditEndpoints
 {
     private const int DefaultPageSize = 50;
@@ -34,6 +31,7 @@ public static class AuditEndpoints
         var audit = api.MapGroup("/audit").WithTags("Audit");
         audit.MapGet("/", ListAsync).RequirePermission(Permissions.AuditRead);
         audit.MapGet("/verify", VerifyAsync).RequirePermission(Permissions.AuditRead);
+        audit.MapAuditCheckpointEndpoints();
         return api;
     }
 
@@ -59,29 +57,11 @@ public static class AuditEndpoints
         return TypedResults.Ok(new AuditPage(items, page.Count > size ? items[^1].Id : null));
     }
 
-    /// <summary>Walks the team's chain from its first record, recomputing every hash and link.</summary>
-    private static async Task<Ok<AuditVerification>> VerifyAsync(ClaimsPrincipal user, CogniveDbContext db, CancellationToken ct)
-    {
-        var teamId = CogniveClaims.TeamIdOf(user);
-        var previous = AuditChain.Genesis;
-        long checkedCount = 0;
-        await foreach (var record in db.AuditRecords.AsNoTracking().Where(r => r.TeamId == teamId).OrderBy(r => r.Id).AsAsyncEnumerable()
-                           .WithCancellation(ct))
-        {
-            checkedCount++;
-            if (!record.PreviousHash.AsSpan().SequenceEqual(previous))
-            {
-                return TypedResults.Ok(new AuditVerification(false, checkedCount, record.Id, "previous_hash does not match the record before it"));
-            }
-
-            if (!AuditChain.HashOf(record).AsSpan().SequenceEqual(record.Hash))
-            {
-                return TypedResults.Ok(new AuditVerification(false, checkedCount, record.Id, "the record's content does not match its hash"));
-            }
-
-            previous = record.Hash;
-        }
-
-        return TypedResults.Ok(new AuditVerification(true, checkedCount, null, null));
-    }
+    /// <summary>
+    /// Checks the records after the team's newest signed checkpoint, and that the chain still holds that checkpoint's
+    /// record at its position; <c>full=true</c> walks the whole chain.
+    /// </summary>
+    private static async Task<Ok<AuditVerification>> VerifyAsync(bool? full, ClaimsPrincipal user, CogniveDbContext db, AuditKey key,
+        CancellationToken ct) =>
+        TypedResults.Ok(await AuditVerifier.VerifyAsync(db, key, CogniveClaims.TeamIdOf(user), full ?? false, ct));
 }

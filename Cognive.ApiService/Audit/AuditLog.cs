@@ -1,22 +1,18 @@
-using System.Text.Json;
 using Cognive.ApiService.Authentication;
 using Cognive.Data;
 using Cognive.Data.Audit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Cognive.ApiService.Audit;
 
 /// <summary>
 /// Appends the audit record of a mutating call, in the transaction that made the change: the change commits only with
-/// its record. Records are chained per team; appends of one team are serialised by a transaction-scoped advisory lock.
+/// its record. Records are chained and sealed per team by <see cref="AuditAppender"/>, as the Swarm Queen's are.
 /// </summary>
-public sealed class AuditLog(TimeProvider time)
+public sealed class AuditLog(TimeProvider time, AuditKey key)
 {
-    private static readonly JsonSerializerOptions SummaryJson = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
-
     /// <summary>
     /// Runs a change and the audit records it writes as one transaction, retried whole on a transient failure (the
     /// database connection retries, so a transaction must be a unit it can repeat). Each attempt starts from an empty
@@ -41,29 +37,15 @@ public sealed class AuditLog(TimeProvider time)
     public async Task RecordAsync(CogniveDbContext db, HttpContext http, Guid teamId, string actor, string action, string targetType,
         object targetId, object summary, CancellationToken ct)
     {
-        if (db.Database.CurrentTransaction is null)
+        if (db.Database.CurrentTransaction?.GetDbTransaction() is not NpgsqlTransaction transaction)
         {
             throw new InvalidOperationException($"An audit record is written inside {nameof(InTransactionAsync)}, with its change.");
         }
 
-        var lockKey = AuditChain.LockKey(teamId);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({lockKey}, 0))", ct);
-        var previous = await db.AuditRecords.Where(r => r.TeamId == teamId).OrderByDescending(r => r.Id)
-            .Select(r => r.Hash).FirstOrDefaultAsync(ct) ?? AuditChain.Genesis;
-        var record = new AuditRecord
-        {
-            TeamId = teamId,
-            OccurredAt = AuditChain.StoredPrecision(time.GetUtcNow()),
-            Actor = actor,
-            Action = action,
-            TargetType = targetType,
-            TargetId = targetId.ToString()!,
-            Summary = JsonSerializer.Serialize(summary, SummaryJson),
-            RequestId = http.RequestId(),
-            SourceIp = http.Connection.RemoteIpAddress?.ToString(),
-            PreviousHash = previous,
-        };
-        db.AuditRecords.Add(AuditChain.Seal(record));
+        // What the change left pending is saved first, as before the record, so the record follows its change.
         await db.SaveChangesAsync(ct);
+        await AuditAppender.AppendAsync((NpgsqlConnection)db.Database.GetDbConnection(), transaction, key, new AuditEntry(teamId,
+            time.GetUtcNow(), actor, action, targetType, targetId.ToString()!, summary, http.RequestId(),
+            http.Connection.RemoteIpAddress?.ToString()), ct);
     }
 }

@@ -2,7 +2,7 @@ namespace Cognive.Data.Audit;
 
 /// <summary>
 /// One mutating call, as the audit trail keeps it: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE) and
-/// chained per team, each record carrying the hash of its team's previous one (see <see cref="AuditChain"/>).
+/// chained per team, each record carrying the seal of its team's previous one (see <see cref="AuditChain"/>).
 /// </summary>
 public sealed class AuditRecord
 {
@@ -30,6 +30,8 @@ public sealed class AuditRecord
 
     public required byte[] PreviousHash { get; init; }
 
-    /// <summary>Set once, by <see cref="AuditChain.Seal"/>, before the record is stored.</summary>
+    public AuditSealVersion SealVersion { get; init; } = AuditSealVersion.HmacSha256;
+
+    /// <summary>The record's seal (named hash since its first version): set once, by <see cref="AuditChain.Seal"/>, before the record is stored.</summary>
     public byte[] Hash { get; set; } = [];
 }

@@ -237,6 +237,48 @@ namespace Cognive.Data.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Cognive.Data.Audit.AuditCheckpoint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("record_count");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<long>("LastId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_id");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("signature");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("team_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "LastId");
+
+                    b.ToTable("audit_checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("Cognive.Data.Audit.AuditRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -277,6 +319,10 @@ namespace Cognive.Data.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("request_id");
+
+                    b.Property<short>("SealVersion")
+                        .HasColumnType("smallint")
+                        .HasColumnName("seal_version");
 
                     b.Property<string>("SourceIp")
                         .HasMaxLength(64)
@@ -1142,6 +1188,15 @@ namespace Cognive.Data.Migrations
                 });
 
             modelBuilder.Entity("Cognive.Data.ApiKeys.ApiKey", b =>
+                {
+                    b.HasOne("Cognive.Data.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cognive.Data.Audit.AuditCheckpoint", b =>
                 {
                     b.HasOne("Cognive.Data.Teams.Team", null)
                         .WithMany()

@@ -1,58 +1,28 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Cognive.Data.Audit;
 using Npgsql;
 
 namespace Cognive.SwarmQueen.Audit;
 
 /// <summary>
-/// The queen's entries in a team's append-only audit trail (its own decisions as actor <c>swarm-queen</c>), chained like the API's:
-/// appended under the team's advisory lock, in the caller's transaction, so a decision commits only with its record.
+/// The queen's entries in a team's append-only audit trail (its own decisions as actor <c>swarm-queen</c>), linked and
+/// sealed by <see cref="AuditAppender"/> exactly as the API's: in the caller's transaction, so a decision commits only with
+/// its record.
 /// </summary>
 public static class SwarmAudit
 {
     public const string Actor = "swarm-queen";
-    private static readonly JsonSerializerOptions SummaryJson = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, string actor,
-        string action, string targetType, string targetId, object summary, CancellationToken ct)
-    {
-        await using (var lockTeam = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
-        {
-            lockTeam.Parameters.Add(new() { Value = AuditChain.LockKey(teamId) });
-            await lockTeam.ExecuteNonQueryAsync(ct);
-        }
+    // The queen's stores append through this static entry point from their own transactions; the key it seals with is the
+    // process's one audit key, set once at start (UseKey) from Cognive:Audit:SigningKey.
+    private static AuditKey? _key;
 
-        byte[] previous;
-        await using (var last = new NpgsqlCommand("SELECT hash FROM audit_records WHERE team_id = $1 ORDER BY id DESC LIMIT 1", connection, transaction))
-        {
-            last.Parameters.Add(new() { Value = teamId });
-            previous = await last.ExecuteScalarAsync(ct) as byte[] ?? AuditChain.Genesis;
-        }
+    public static void UseKey(AuditKey key) => _key = key;
 
-        var record = AuditChain.Seal(new AuditRecord
-        {
-            TeamId = teamId,
-            OccurredAt = AuditChain.StoredPrecision(DateTimeOffset.UtcNow),
-            Actor = actor,
-            Action = action,
-            TargetType = targetType,
-            TargetId = targetId,
-            Summary = JsonSerializer.Serialize(summary, SummaryJson),
-            RequestId = Activity.Current?.TraceId.ToString() ?? "",
-            PreviousHash = previous,
-        });
-        await using var insert = new NpgsqlCommand("""
-            INSERT INTO audit_records (team_id, occurred_at, actor, action, target_type, target_id, summary, request_id, source_ip,
-                                       previous_hash, hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10)
-            """, connection, transaction);
-        foreach (var value in new object[] { record.TeamId, record.OccurredAt, record.Actor, record.Action, record.TargetType, record.TargetId,
-                     record.Summary, record.RequestId, record.PreviousHash, record.Hash })
-        {
-            insert.Parameters.Add(new() { Value = value });
-        }
-
-        await insert.ExecuteNonQueryAsync(ct);
-    }
+    public static Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, string actor,
+        string action, string targetType, string targetId, object summary, CancellationToken ct) =>
+        AuditAppender.AppendAsync(connection, transaction,
+            _key ?? throw new InvalidOperationException($"{nameof(SwarmAudit)}.{nameof(UseKey)} was not called: the queen has no audit key."),
+            new AuditEntry(teamId, DateTimeOffset.UtcNow, actor, action, targetType, targetId, summary,
+                Activity.Current?.TraceId.ToString() ?? "", SourceIp: null), ct);
 }

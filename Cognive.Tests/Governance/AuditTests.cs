@@ -30,7 +30,7 @@ public sealed class AuditTests(SharedApp shared)
         using var listing = await team.Client.GetAsync("/api/v1/audit", ct);
         var trail = await listing.Content.ReadAsStringAsync(ct);
         var records = (await TeamSession.ReadAsync(listing, ct)).GetProperty("items").EnumerateArray().ToList();
-        var verification = await team.GetJsonAsync("/api/v1/audit/verify", ct);
+        var verification = await team.GetJsonAsync("/api/v1/audit/verify?full=true", ct);
 
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, archived.StatusCode);
@@ -84,7 +84,7 @@ public sealed class AuditTests(SharedApp shared)
             await tamper.ExecuteNonQueryAsync(ct);
         }
 
-        var tampered = await team.GetJsonAsync("/api/v1/audit/verify", ct);
+        var tampered = await team.GetJsonAsync("/api/v1/audit/verify?full=true", ct);
         var newest = (await team.GetJsonAsync("/api/v1/audit", ct)).GetProperty("items")[0].GetProperty("id").GetInt64();
         var othersTrail = await other.GetJsonAsync($"/api/v1/audit?target_id={agentId}", ct);
 

@@ -92,7 +92,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     public void No_secret_value_appears_outside_Secrets_and_no_placeholder_survives()
     {
         var secrets = tree.SecretValues();
-        Assert.Equal(4, secrets.Count); // the three servers' passwords and the JWT signing key
+        Assert.Equal(5, secrets.Count); // the three servers' passwords, the JWT signing key and the audit signing key
         var notSecrets = tree.Objects.Where(o => o is not V1Secret).Select(k8s.KubernetesYaml.Serialize).ToList();
         Assert.All(secrets, secret => Assert.DoesNotContain(notSecrets, yaml => yaml.Contains(secret, StringComparison.Ordinal)));
         Assert.All(tree.OfType<V1ConfigMap>(), map => Assert.DoesNotContain(map.Data ?? new Dictionary<string, string>(),
@@ -146,6 +146,16 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
 
         Assert.Contains("--maxmemory 512mb --maxmemory-policy noeviction", string.Join(" ", redis.Args));
         Assert.True(redis.Resources.Limits["memory"].ToInt64() >= 2 * 512L * 1024 * 1024, redis.Resources.Limits["memory"].ToString());
+    }
+
+    [Fact]
+    public void The_audit_signing_key_reaches_exactly_the_services_that_seal_or_verify_and_only_as_a_Secret()
+    {
+        const string variable = "Cognive__Audit__SigningKey";
+        var holders = tree.OfType<V1Secret>().Where(s => s.StringData?.ContainsKey(variable) == true).Select(s => s.Metadata.Name).Order();
+
+        Assert.Equal(["api-secrets", "migrations-secrets", "swarm-queen-secrets"], holders);
+        Assert.DoesNotContain(tree.OfType<V1ConfigMap>(), map => map.Data?.ContainsKey(variable) == true);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed partial class ManifestTests(SharedApp shared, PublishedManifest ma
     [Fact]
     public void Every_password_is_a_secret_parameter()
     {
-        foreach (var name in new[] { "postgres-password", "redis-password", "rabbitmq-password" })
+        foreach (var name in new[] { "postgres-password", "redis-password", "rabbitmq-password", "jwt-signing-key", "audit-signing-key" })
         {
             var parameter = _resources[name]!;
             Assert.Equal("parameter.v0", (string?)parameter["type"]);

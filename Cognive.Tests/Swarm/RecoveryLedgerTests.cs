@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cognive.Data.Swarm;
+using Cognive.SwarmQueen.Audit;
 using Cognive.SwarmQueen.Recovery;
 using Cognive.Tests.Infrastructure;
 using Cognive.Tests.Telemetry;
@@ -19,6 +20,8 @@ public sealed class RecoveryLedgerTests(SharedApp shared)
         using var swarm = await SwarmSession.CreateAsync(_app, ct);
         var teamId = await swarm.Team.TeamIdAsync(ct);
         await using var db = NpgsqlDataSource.Create(await _app.GetConnectionStringAsync("cognive", ct));
+        // The ledger runs here as in the queen, sealing its audit records with the app's audit key.
+        SwarmAudit.UseKey(await AuditKeys.OfAsync(_app, ct));
         var ledger = new RecoveryLedger(db);
         var options = new RecoveryOptions();
         // An instance the shared app's queen knows nothing of, so only this test decides about it.

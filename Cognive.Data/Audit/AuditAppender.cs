@@ -1,0 +1,46 @@
+using Npgsql;
+
+namespace Cognive.Data.Audit;
+
+/// <summary>
+/// The one way a record joins a team's chain, for the API (through EF's connection) and the Swarm Queen alike: under the
+/// team's advisory lock, in the caller's transaction, so a change commits only with its record and appends never race.
+/// </summary>
+public static class AuditAppender
+{
+    public static async Task<AuditRecord> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditKey key,
+        AuditEntry entry, CancellationToken ct)
+    {
+        byte[] previous;
+        await using (var head = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))") { Parameters = { new() { Value = AuditChain.LockKey(entry.TeamId) } } },
+                new("SELECT hash FROM audit_records WHERE team_id = $1 ORDER BY id DESC LIMIT 1") { Parameters = { new() { Value = entry.TeamId } } },
+            },
+        })
+        {
+            await using var reader = await head.ExecuteReaderAsync(ct);
+            await reader.NextResultAsync(ct);
+            previous = await reader.ReadAsync(ct) ? reader.GetFieldValue<byte[]>(0) : AuditChain.Genesis;
+        }
+
+        var record = AuditChain.Seal(entry.Link(previous), key);
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO audit_records (team_id, occurred_at, actor, action, target_type, target_id, summary, request_id, source_ip,
+                                       previous_hash, seal_version, hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            """, connection, transaction);
+        foreach (var value in new object?[] { record.TeamId, record.OccurredAt, record.Actor, record.Action, record.TargetType, record.TargetId,
+                     record.Summary, record.RequestId, record.SourceIp, record.PreviousHash, (short)record.SealVersion, record.Hash })
+        {
+            insert.Parameters.Add(value is null
+                ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar }
+                : new NpgsqlParameter { Value = value });
+        }
+
+        await insert.ExecuteNonQueryAsync(ct);
+        return record;
+    }
+}
