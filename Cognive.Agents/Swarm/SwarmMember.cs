@@ -192,10 +192,10 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
                 logger.LogWarning("Task {TaskId} was taken over before it finished here; its outcome was refused", taskId);
             }
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // The lease lapses and the task goes back to the queue.
-            logger.LogWarning("Task {TaskId} could not be run or reported: {Reason}", taskId, e.Message);
+            // The lease lapses and the task goes back to the queue; this instance goes on with its next task.
+            logger.LogWarning(e, "Task {TaskId} could not be run or reported", taskId);
         }
         finally
         {
