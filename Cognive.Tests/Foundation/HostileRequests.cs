@@ -23,6 +23,12 @@ public sealed record HostileRequest(string Case, HttpMethod Method, string Url, 
 public static class HostileRequests
 {
     private const string ControlText = "x\u0000\r\nInjected: 1\u001b[31m\u2028y";
+
+    /// <summary>
+    /// In a path, without the NUL: Kestrel itself refuses an encoded NUL in the request target with an empty 400 before
+    /// any middleware runs (as it answers 414 to an overlong request line).
+    /// </summary>
+    private const string ControlPathText = "x\r\nInjected: 1\u001b[31m\u2028y";
     private const int HugeBodyString = 100_000;
 
     /// <summary>A query value stays short enough for the request line (Kestrel answers 414 before any middleware).</summary>
@@ -95,14 +101,14 @@ public static class HostileRequests
         {
             var name = parameter.GetProperty("name").GetString()!;
             var schema = parameter.TryGetProperty("schema", out var s) ? s : default;
-            var value = Uri.EscapeDataString(Text(schema, mode, schemas));
+            var text = Text(schema, mode, schemas);
             if (parameter.GetProperty("in").GetString() == "path")
             {
-                url = url.Replace("{" + name + "}", value, StringComparison.Ordinal);
+                url = url.Replace("{" + name + "}", Uri.EscapeDataString(text == ControlText ? ControlPathText : text), StringComparison.Ordinal);
             }
             else if (parameter.GetProperty("in").GetString() == "query")
             {
-                query.Add($"{Uri.EscapeDataString(name)}={value}");
+                query.Add($"{Uri.EscapeDataString(name)}={Uri.EscapeDataString(text)}");
             }
         }
 
