@@ -180,7 +180,8 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                error = $"{e.GetType().Name}: {e.Message}";
+                // The queen refuses control characters in any text: a multi-line message is reported on one line.
+                error = string.Concat($"{e.GetType().Name}: {e.Message}".Select(c => char.IsControl(c) ? ' ' : c));
             }
 
             using var ended = await api.PostAsJsonAsync($"/api/v1/runs/{runId}/end", new { status = error is null ? "succeeded" : "failed" }, ct);
