@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cognive.Tests.Infrastructure;
+using Cognive.Tests.Swarm;
+using Cognive.Tests.Telemetry;
 
 namespace Cognive.Tests.Foundation;
 
@@ -17,13 +19,23 @@ public sealed class HostileInputTests(SharedApp shared)
     public async Task No_operation_answers_hostile_input_with_a_5xx_or_a_4xx_without_problem_details()
     {
         var ct = TestContext.Current.CancellationToken;
-        var key = await Tenants.CreateTeamAsync(_app, ct);
+        using var swarm = await SwarmSession.CreateAsync(_app, ct);
+        var key = swarm.Queen.DefaultRequestHeaders.GetValues("X-API-Key").Single();
+        var known = new Dictionary<string, Dictionary<string, Guid>>
+        {
+            ["api"] = await ObjectsOfAsync(swarm.Team, ct),
+            ["swarm-queen"] = new()
+            {
+                ["agents"] = await swarm.RegisterInstanceAsync(["fuzz"], ct),
+                ["tasks"] = await swarm.SubmitAsync(new { type = "fuzz" }, ct),
+            },
+        };
         var findings = new ConcurrentBag<string>();
         var sent = 0;
         foreach (var service in new[] { "api", "swarm-queen" })
         {
             using var documentClient = _app.App.CreateHttpClient(service, "http");
-            var requests = HostileRequests.For(await documentClient.GetFromJsonAsync<JsonElement>("/openapi/v1.json", ct)).ToList();
+            var requests = HostileRequests.For(await documentClient.GetFromJsonAsync<JsonElement>("/openapi/v1.json", ct), known[service]).ToList();
             Assert.True(requests.Count > 20, $"{service} documents its operations");
             foreach (var caller in new[] { key, null })
             {
@@ -46,6 +58,27 @@ public sealed class HostileInputTests(SharedApp shared)
         }
 
         Assert.True(findings.IsEmpty, $"{findings.Count} of {sent} answers:\n{string.Join('\n', findings.Order())}");
+    }
+
+    /// <summary>One object of each kind the team can have (a second API key: the fuzz may revoke it), by path segment.</summary>
+    private static async Task<Dictionary<string, Guid>> ObjectsOfAsync(TeamSession team, CancellationToken ct)
+    {
+        var agentId = await team.RegisterAgentAsync($"fuzz-{Guid.NewGuid():N}", ct);
+        var known = new Dictionary<string, Guid> { ["agents"] = agentId, ["runs"] = await team.StartRunAsync(agentId, ct) };
+        foreach (var (segment, body) in new (string, object)[]
+                 {
+                     ("budgets", new { name = "fuzz", amount_usd = 1m, period = "daily", mode = "soft" }),
+                     ("policies", new { name = "fuzz", allowed_models = new[] { "gpt-4o-mini" } }),
+                     ("webhooks", new { url = "https://example.test/hook" }),
+                     ("api-keys", new { name = "fuzz" }),
+                 })
+        {
+            using var created = await team.Client.PostAsJsonAsync($"/api/v1/{segment}", body, ct);
+            Assert.True(created.IsSuccessStatusCode, $"{segment}: {await created.Content.ReadAsStringAsync(ct)}");
+            known[segment] = (await TeamSession.ReadAsync(created, ct)).GetProperty("id").GetGuid();
+        }
+
+        return known;
     }
 
     /// <summary>What is wrong with the answer to <paramref name="request"/>, or null.</summary>

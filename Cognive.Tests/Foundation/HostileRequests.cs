@@ -41,9 +41,14 @@ public static class HostileRequests
         WrongType,
         Negative,
         HugeNumbers,
+
+        /// <summary>Numbers that fit the wire type but not what is done with them (a 64-bit maximum, 10^15 dollars).</summary>
+        Boundary,
     }
 
-    public static IEnumerable<HostileRequest> For(JsonElement document)
+    /// <param name="known">Ids of objects the caller's team has, by the path segment before the id (agents, budgets,
+    /// …): hostile values then reach an existing object, not only its 404.</param>
+    public static IEnumerable<HostileRequest> For(JsonElement document, IReadOnlyDictionary<string, Guid> known)
     {
         var schemas = document.TryGetProperty("components", out var components) && components.TryGetProperty("schemas", out var s)
             ? s
@@ -59,14 +64,14 @@ public static class HostileRequests
                 var body = BodySchema(operation.Value);
                 foreach (var mode in Enum.GetValues<Mode>())
                 {
-                    var url = Url(path.Name, parameters, mode, schemas);
+                    var url = Url(path.Name, parameters, mode, schemas, known);
                     yield return new HostileRequest(mode.ToString(), method, url,
                         body is { } schema ? Value(schema, mode, schemas, 0)?.ToJsonString() ?? "null" : null);
                 }
 
                 if (body is not null)
                 {
-                    var url = Url(path.Name, parameters, Mode.Negative, schemas);
+                    var url = Url(path.Name, parameters, Mode.Negative, schemas, known);
                     yield return new HostileRequest("deep nesting", method, url, new string('[', 5_000) + new string(']', 5_000));
                     yield return new HostileRequest("deep object", method, url, Nested(200));
                     yield return new HostileRequest("malformed JSON", method, url, """{"name": "x", """);
@@ -76,7 +81,7 @@ public static class HostileRequests
             }
 
             var undeclared = new[] { "PATCH", "PUT", "DELETE", "POST", "GET" }.First(m => !declared.Contains(m));
-            yield return new HostileRequest("undeclared method", new HttpMethod(undeclared), Url(path.Name, [], Mode.Negative, schemas));
+            yield return new HostileRequest("undeclared method", new HttpMethod(undeclared), Url(path.Name, [], Mode.Negative, schemas, known));
         }
 
         yield return new HostileRequest("unknown path", HttpMethod.Get, "/api/v1/no-such-thing\u0001".Replace("\u0001", "%01", StringComparison.Ordinal));
@@ -93,7 +98,8 @@ public static class HostileRequests
                 .FirstOrDefault(s => s.ValueKind == JsonValueKind.Object) is { ValueKind: JsonValueKind.Object } found ? found : null
             : null;
 
-    private static string Url(string template, List<JsonElement> parameters, Mode mode, JsonElement schemas)
+    private static string Url(string template, List<JsonElement> parameters, Mode mode, JsonElement schemas,
+        IReadOnlyDictionary<string, Guid> known)
     {
         var url = template;
         var query = new List<string>();
@@ -102,6 +108,12 @@ public static class HostileRequests
             var name = parameter.GetProperty("name").GetString()!;
             var schema = parameter.TryGetProperty("schema", out var s) ? s : default;
             var text = Text(schema, mode, schemas);
+            var at = template.IndexOf("{" + name + "}", StringComparison.Ordinal);
+            if (at > 0 && Guid.TryParse(text, out _) && known.TryGetValue(template[..at].TrimEnd('/').Split('/')[^1], out var id))
+            {
+                text = id.ToString();
+            }
+
             if (parameter.GetProperty("in").GetString() == "path")
             {
                 url = url.Replace("{" + name + "}", Uri.EscapeDataString(text == ControlText ? ControlPathText : text), StringComparison.Ordinal);
@@ -125,6 +137,8 @@ public static class HostileRequests
             (Mode.Huge, _) => new string('a', HugeQueryString),
             (Mode.WrongType, "string") when format is null => "12345",
             (Mode.WrongType, _) => "not-a-number-or-id",
+            (Mode.Boundary, "integer") => long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            (Mode.Boundary, "number") => "1000000000000000",
             (_, "integer" or "number") => mode is Mode.Negative ? "-1" : "99999999999999999999999",
             (_, "boolean") => "true",
             _ when format == "uuid" => Guid.NewGuid().ToString(),
@@ -176,6 +190,7 @@ public static class HostileRequests
                     Mode.WrongType => JsonValue.Create("not a number"),
                     Mode.Negative => JsonValue.Create(-1),
                     Mode.HugeNumbers => JsonNode.Parse(type == "integer" ? "99999999999999999999999" : "1e308"),
+                    Mode.Boundary => JsonNode.Parse(type == "integer" ? long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture) : "1000000000000000"),
                     _ => JsonValue.Create(1),
                 };
             case "boolean":
