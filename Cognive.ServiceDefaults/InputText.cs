@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
@@ -44,6 +47,25 @@ public static class InputText
             // Binding failures (malformed JSON, a wrong type, a refused string) are thrown to the exception handler, which
             // answers with problem details naming the field, instead of an empty 400.
             .Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+
+    /// <summary>
+    /// The OpenAPI document still says "string" where the rule's converter reads one (a custom converter hides the type
+    /// from the schema generator).
+    /// </summary>
+    public static OpenApiOptions DocumentInputTextRules(this OpenApiOptions options) =>
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (context.JsonTypeInfo.Type == typeof(string))
+            {
+                schema.Type = context.JsonPropertyInfo is { IsSetNullable: true } ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+            }
+            else if (context.JsonTypeInfo.ElementType == typeof(string) && context.JsonTypeInfo.Kind == JsonTypeInfoKind.Enumerable)
+            {
+                schema.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+            }
+
+            return Task.CompletedTask;
+        });
 
     /// <summary>Refuses a request whose path or query holds a control character, before any endpoint sees it.</summary>
     public static IApplicationBuilder UseInputTextRules(this IApplicationBuilder app) =>

@@ -20,7 +20,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSwarmAuthentication();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.DocumentInputTextRules());
         builder.Services.AddSingleton<TaskQueue>();
         builder.Services.AddSingleton<InstanceRegistry>();
         builder.Services.AddSingleton<MemoryStore>();
