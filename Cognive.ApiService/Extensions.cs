@@ -41,7 +41,7 @@ public static class Extensions
         });
         // A batch of 1,000 calls with full metadata fits; anything larger is refused with 413 before it is read.
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.DocumentInputTextRules());
         builder.Services.AddSingleton<AgentCache>();
         builder.Services.AddSingleton<RunStore>();
         builder.Services.AddSingleton<RunDirectory>();

@@ -288,6 +288,7 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             alert.Property(a => a.Detail).HasColumnName("detail").HasMaxLength(1000);
             alert.Property(a => a.RaisedAt).HasColumnName("raised_at");
             alert.Property(a => a.EmailedAt).HasColumnName("emailed_at");
+            alert.Property(a => a.EmailError).HasColumnName("email_error").HasMaxLength(500);
             alert.HasIndex(a => new { a.TeamId, a.RaisedAt });
             alert.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -363,6 +364,7 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             alert.Property(a => a.LimitUsd).HasColumnName("limit_usd").HasPrecision(18, 6);
             alert.Property(a => a.FiredAt).HasColumnName("fired_at");
             alert.Property(a => a.EmailedAt).HasColumnName("emailed_at");
+            alert.Property(a => a.EmailError).HasColumnName("email_error").HasMaxLength(500);
             alert.HasIndex(a => new { a.BudgetId, a.PeriodStart, a.Threshold }).IsUnique();
             alert.HasIndex(a => new { a.TeamId, a.FiredAt });
             alert.HasOne<Budget>().WithMany().HasForeignKey(a => a.BudgetId).OnDelete(DeleteBehavior.Restrict);

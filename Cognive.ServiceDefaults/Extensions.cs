@@ -33,7 +33,8 @@ public static class Extensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = InputText.DescribeBindingFailure);
+        builder.Services.AddInputTextRules();
         return builder;
     }
 
@@ -87,15 +88,19 @@ public static class Extensions
 
     /// <summary>
     /// Every error answer is RFC 9457 problem details, never a stack trace: exceptions become 500 (or the status a bad
-    /// request carries, such as malformed JSON: 400), and empty error responses (404, 405, …) get a body.
+    /// request carries, such as malformed JSON: 400), and empty error responses (404, 405, …) get a body. Text with
+    /// control characters is refused before any endpoint sees it (<see cref="InputText"/>).
     /// </summary>
     public static WebApplication UseProblemDetailsForErrors(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A caller's bad request is answered, not an error of ours to log.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
+        app.UseInputTextRules();
         return app;
     }
 

@@ -16,7 +16,8 @@ internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestI
     public async Task InvokeAsync(HttpContext context)
     {
         var requestId = context.Request.Headers[HeaderName].ToString();
-        if (string.IsNullOrEmpty(requestId) || requestId.Length > MaxLength)
+        // A caller's id goes into logs and audit records: one that could break a line there is replaced, like an overlong one.
+        if (string.IsNullOrEmpty(requestId) || requestId.Length > MaxLength || InputText.HasControlCharacters(requestId))
         {
             requestId = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
         }

@@ -24,6 +24,7 @@ public static class Extensions
         SwarmAudit.UseKey(AuditKey.From(builder.Configuration[AuditKey.Setting]));
         builder.Services.AddSwarmAuthentication();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.AddOpenApi(openApi => openApi.DocumentInputTextRules());
         builder.Services.AddSingleton<TaskQueue>();
         builder.Services.AddSingleton<InstanceRegistry>();
         builder.Services.AddSingleton<KindOwners>();
@@ -33,9 +34,13 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Everything under /api/v1/swarm needs a Cognive credential (as the API) and sees only its team's swarm.</summary>
+    /// <summary>
+    /// The OpenAPI document (/openapi/v1.json) is public, as the API's; everything under /api/v1/swarm needs a Cognive
+    /// credential (as the API) and sees only its team's swarm.
+    /// </summary>
     public static WebApplication MapSwarmEndpoints(this WebApplication app)
     {
+        app.MapOpenApi();
         var swarm = app.MapGroup("/api/v1/swarm").RequireAuthorization();
         swarm.MapInstanceEndpoints();
         swarm.MapKindEndpoints();

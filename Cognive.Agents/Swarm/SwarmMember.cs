@@ -180,7 +180,8 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                error = $"{e.GetType().Name}: {e.Message}";
+                // The queen refuses control characters in any text: a multi-line message is reported on one line.
+                error = string.Concat($"{e.GetType().Name}: {e.Message}".Select(c => char.IsControl(c) ? ' ' : c));
             }
 
             using var ended = await api.PostAsJsonAsync($"/api/v1/runs/{runId}/end", new { status = error is null ? "succeeded" : "failed" }, ct);
@@ -192,10 +193,10 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
                 logger.LogWarning("Task {TaskId} was taken over before it finished here; its outcome was refused", taskId);
             }
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // The lease lapses and the task goes back to the queue.
-            logger.LogWarning("Task {TaskId} could not be run or reported: {Reason}", taskId, e.Message);
+            // The lease lapses and the task goes back to the queue; this instance goes on with its next task.
+            logger.LogWarning(e, "Task {TaskId} could not be run or reported", taskId);
         }
         finally
         {

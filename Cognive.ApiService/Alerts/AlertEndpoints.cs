@@ -36,13 +36,14 @@ public static class AlertEndpoints
         budgetAlerts = budgetId is { } budget ? budgetAlerts.Where(a => a.BudgetId == budget) : budgetAlerts;
         var alerts = (await budgetAlerts.OrderByDescending(a => a.FiredAt).ThenByDescending(a => a.Id).Take(take).ToListAsync(ct))
             .Select(a => new AlertResponse(a.Id, AlertTypes.BudgetThresholdCrossed, a.BudgetId, a.Threshold, a.SpentUsd, a.LimitUsd, a.PeriodStart,
-                null, null, a.FiredAt, []))
+                null, null, a.FiredAt, AlertResponse.EmailStatusOf(a.EmailedAt, a.EmailError), a.EmailError, []))
             .ToList();
         if (budgetId is null)
         {
             alerts.AddRange((await db.SwarmAlerts.AsNoTracking().Where(a => a.TeamId == teamId)
                     .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id).Take(take).ToListAsync(ct))
-                .Select(a => new AlertResponse(a.Id, AlertTypes.OfSwarm(a.Alert), null, null, null, null, null, a.Kind, a.Detail, a.RaisedAt, [])));
+                .Select(a => new AlertResponse(a.Id, AlertTypes.OfSwarm(a.Alert), null, null, null, null, null, a.Kind, a.Detail, a.RaisedAt,
+                    AlertResponse.EmailStatusOf(a.EmailedAt, a.EmailError), a.EmailError, [])));
         }
 
         var page = alerts.OrderByDescending(a => a.FiredAt).ThenByDescending(a => a.Id).Take(take).ToList();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Cognive.Data.Access;
 using Cognive.Data.Users;
@@ -41,9 +42,9 @@ public static class AuthEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         var email = request.Email?.Trim().ToLowerInvariant();
-        if (email is not { Length: > 2 and <= MaxEmailLength } || email.IndexOf('@') is < 1 || email.EndsWith('@'))
+        if (email is not { Length: <= MaxEmailLength } || !FieldRules.IsMailAddress(email))
         {
-            errors["email"] = [$"email is an address of at most {MaxEmailLength} characters."];
+            errors["email"] = [$"email is an address (local@domain) of at most {MaxEmailLength} characters."];
         }
 
         if (PasswordHasher.Refusal(request.Password, "password") is { } refusal)

@@ -1,3 +1,4 @@
+using System.Net.Mail;
 using System.Text.Json;
 
 namespace Cognive.ApiService.Validation;
@@ -28,6 +29,14 @@ internal static class FieldRules
             errors[field] = [$"{field} has at most {maxLength} characters."];
         }
     }
+
+    /// <summary>
+    /// An address a mail can be sent to as it stands: one plain <c>local@domain</c>, no display name, comment or second
+    /// <c>@</c> (what the parser accepts it must give back unchanged), so the alert mailer can always address it.
+    /// </summary>
+    public static bool IsMailAddress(string value) =>
+        MailAddress.TryCreate(value, out var parsed) && parsed.Address == value && parsed.DisplayName.Length == 0 &&
+        value.Count(c => c == '@') == 1 && !value.Any(char.IsWhiteSpace);
 
     /// <summary>Free-form metadata: small enough to store with every row it travels with.</summary>
     public const int MaxMetadataBytes = 2048;

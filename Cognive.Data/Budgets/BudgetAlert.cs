@@ -24,4 +24,7 @@ public sealed class BudgetAlert
 
     /// <summary>When the team's leads were e-mailed about it; null until then, or when no SMTP server is configured.</summary>
     public DateTimeOffset? EmailedAt { get; set; }
+
+    /// <summary>Why it could not be e-mailed (the mailer gave up on it and went on); null while pending or once sent.</summary>
+    public string? EmailError { get; set; }
 }

@@ -55,10 +55,11 @@ internal sealed class SwarmControlServer(SwarmControl control, ResourceNotificat
             await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(detail), ct);
             context.Response.Close();
         }
-        catch (Exception e) when (e is HttpListenerException or OperationCanceledException or InvalidOperationException)
+        catch (Exception e)
         {
-            // The queen went away (or the AppHost is stopping); it records the action as failed and tries again later.
-            logger.LogWarning("Swarm control request failed: {Reason}", e.Message);
+            // The queen went away (or the AppHost is stopping, or the request was malformed); it records the action as
+            // failed and tries again later. One request never stops the server.
+            logger.LogWarning(e, "Swarm control request failed");
             context.Response.Abort();
         }
     }

@@ -45,9 +45,10 @@ public sealed class SwarmSweeper(InstanceRegistry instances, TaskQueue tasks, IC
                     }
                 }
             }
-            catch (Exception e) when (e is Npgsql.NpgsqlException)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("Swarm sweep failed, retrying: {Reason}", e.Message);
+                // Single statements over every team: nothing one team wrote is handled alone, so a failure is the store's.
+                logger.LogWarning(e, "Swarm sweep failed, retrying");
             }
         }
     }

@@ -33,9 +33,9 @@ public sealed class ReadinessProber(NpgsqlDataSource db, IHttpClientFactory clie
                     _failures.TryRemove(gone, out _);
                 }
             }
-            catch (NpgsqlException e)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("Readiness probing failed, retrying: {Reason}", e.Message);
+                logger.LogWarning(e, "Readiness probing failed, retrying");
             }
         }
     }
@@ -48,9 +48,9 @@ public sealed class ReadinessProber(NpgsqlDataSource db, IHttpClientFactory clie
             using var response = await clients.CreateClient(ClientName).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
             ready = response.IsSuccessStatusCode;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // Not ready.
+            // Not ready: no answer, or a readiness URL the instance registered that cannot even be requested (its own fault).
         }
 
         var failures = ready ? _failures.AddOrUpdate(instanceId, 0, (_, _) => 0) : _failures.AddOrUpdate(instanceId, 1, (_, n) => n + 1);

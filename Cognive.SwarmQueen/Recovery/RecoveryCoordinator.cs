@@ -52,14 +52,17 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
                     await TryLockAsync(connection, "pg_advisory_unlock", CancellationToken.None);
                 }
             }
-            catch (Exception e) when (e is NpgsqlException or StackExchange.Redis.RedisException)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("Recovery pass failed, retrying: {Reason}", e.Message);
+                logger.LogWarning(e, "Recovery pass failed, retrying");
             }
         }
     }
 
-    /// <summary>One instance's recovery failing (a database error mid-way) must not hold up the others': it is retried next pass.</summary>
+    /// <summary>
+    /// One instance's recovery failing (a database error mid-way, a port that throws on what the instance registered) must
+    /// not hold up the others': it is retried next pass.
+    /// </summary>
     private async Task TryRecoverAsync(FailedInstance failure, CancellationToken ct) => await TryRecoverAsync(failure, RecoverAsync, ct);
 
     private async Task TryRecoverAsync(FailedInstance failure, Func<FailedInstance, CancellationToken, Task> recover, CancellationToken ct)
@@ -68,9 +71,9 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
         {
             await recover(failure, ct);
         }
-        catch (Exception e) when (e is NpgsqlException or StackExchange.Redis.RedisException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogWarning("Recovery of instance {InstanceId} failed, retrying: {Reason}", failure.InstanceId, e.Message);
+            logger.LogWarning(e, "Recovery of instance {InstanceId} failed, retrying", failure.InstanceId);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Cognive.Tests.Infrastructure;
 using Cognive.Tests.Telemetry;
+using Npgsql;
 
 namespace Cognive.Tests.Governance;
 
@@ -37,6 +38,81 @@ public sealed class BudgetAlertTests(SharedApp shared)
         var mail = Assert.Single(mails);
         Assert.Equal([lead.Email], mail.Recipients);
         Assert.Equal("Budget 'mailed' reached 100 %", mail.Header("Subject"));
+    }
+
+    [Fact]
+    public async Task An_alert_that_cannot_be_mailed_is_marked_failed_and_the_mailer_goes_on_with_other_teams()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var workers = _app.ServiceProcessIds("workers").Single();
+        await using var db = NpgsqlDataSource.Create(await _app.GetConnectionStringAsync("cognive", ct));
+        // Data older than today's validation: a budget name with a line break (a header injection), a lead whose address
+        // is not one. Each alone used to stop the workers process at the first alert of its team.
+        using var headerInjection = await TeamSession.CreateAsync(_app, ct);
+        await People.RegisterAsync(headerInjection.Client, "team_lead", ct);
+        var injected = await AlertingBudgetAsync(headerInjection, ct);
+        await ExecuteAsync(db, "UPDATE budgets SET name = $2 WHERE id = $1", injected, "evil\r\nBcc: victim@example.test", ct);
+        using var badAddress = await TeamSession.CreateAsync(_app, ct);
+        var lead = await People.RegisterAsync(badAddress.Client, "team_lead", ct);
+        var unaddressable = await AlertingBudgetAsync(badAddress, ct);
+        await ExecuteAsync(db, "UPDATE users SET email = $2 WHERE id = $1", lead.Id, $"a@b@{Guid.NewGuid():N}", ct);
+        using var healthy = await TeamSession.CreateAsync(_app, ct);
+        var healthyLead = await People.RegisterAsync(healthy.Client, "team_lead", ct);
+        var fine = await AlertingBudgetAsync(healthy, ct);
+
+        var poisoned = await FireAsync(headerInjection, injected, ct);
+        var misaddressed = await FireAsync(badAddress, unaddressable, ct);
+        await Eventually.HoldsAsync(async () => (await AlertOfAsync(badAddress, unaddressable, ct)).Count == 1, "the second alert fired", ct);
+        var mailed = await FireAsync(healthy, fine, ct);
+        await Eventually.HoldsAsync(() => Task.FromResult(shared.Mail.Received.Any(m => m.Header("X-Cognive-Alert-Id") == mailed)),
+            "the healthy team's alert is e-mailed", ct, TimeSpan.FromMinutes(1));
+
+        foreach (var (team, budget) in new[] { (headerInjection, injected), (badAddress, unaddressable) })
+        {
+            var alert = (await AlertOfAsync(team, budget, ct)).Single();
+            Assert.Equal("failed", alert.GetProperty("email_status").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(alert.GetProperty("email_error").GetString()));
+        }
+
+        Assert.DoesNotContain(shared.Mail.Received, m => m.Header("X-Cognive-Alert-Id") is { } id && (id == poisoned || id == misaddressed));
+        Assert.DoesNotContain(shared.Mail.Received, m => m.Data.Contains("victim@example.test", StringComparison.Ordinal));
+        Assert.Equal([healthyLead.Email], shared.Mail.Received.Single(m => m.Header("X-Cognive-Alert-Id") == mailed).Recipients);
+        Assert.Equal("sent", (await AlertOfAsync(healthy, fine, ct)).Single().GetProperty("email_status").GetString());
+        Assert.Equal(workers, _app.ServiceProcessIds("workers").Single());
+    }
+
+    private static async Task<Guid> AlertingBudgetAsync(TeamSession team, CancellationToken ct)
+    {
+        using var created = await team.Client.PostAsJsonAsync("/api/v1/budgets",
+            new { name = "poison-or-not", amount_usd = 0.0002m, period = "daily", mode = "soft", thresholds = new[] { 100 } }, ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await TeamSession.ReadAsync(created, ct)).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Spends past the budget and waits for its alert; its id.</summary>
+    private static async Task<string> FireAsync(TeamSession team, Guid budgetId, CancellationToken ct)
+    {
+        var runId = await team.StartRunOfNewAgentAsync(ct);
+        await PostAllAsync(team, runId, [Guid.NewGuid(), Guid.NewGuid()], ct);
+        var id = "";
+        await Eventually.HoldsAsync(async () =>
+        {
+            var alerts = await AlertOfAsync(team, budgetId, ct);
+            id = alerts.Count == 1 ? alerts[0].GetProperty("id").GetString()! : "";
+            return id != "";
+        }, "the alert fired", ct);
+        return id;
+    }
+
+    private static async Task<List<JsonElement>> AlertOfAsync(TeamSession team, Guid budgetId, CancellationToken ct) =>
+        (await team.GetJsonAsync($"/api/v1/alerts?budget_id={budgetId}", ct)).GetProperty("items").EnumerateArray().ToList();
+
+    private static async Task ExecuteAsync(NpgsqlDataSource db, string sql, Guid id, string value, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(sql);
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = value });
+        Assert.Equal(1, await command.ExecuteNonQueryAsync(ct));
     }
 
     [Fact]

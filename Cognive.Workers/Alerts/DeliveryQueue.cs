@@ -76,21 +76,42 @@ public sealed class DeliveryQueue(NpgsqlDataSource db)
         command.Parameters.Add(new() { Value = perTeam });
         command.Parameters.Add(new() { Value = lease });
         var claimed = new List<ClaimedDelivery>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        var poisoned = new List<(Guid Id, int Attempt, string Error)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            var (alertId, teamId) = (reader.GetGuid(6), reader.GetGuid(7));
-            var body = reader.IsDBNull(8)
-                ? JsonSerializer.SerializeToUtf8Bytes(new SwarmAlertPayload(alertId, AlertTypes.OfSwarm(reader.GetString(15)), teamId,
-                    reader.GetString(16), reader.GetString(17), reader.GetFieldValue<DateTimeOffset>(18)), WebhookJson.Default.SwarmAlertPayload)
-                : JsonSerializer.SerializeToUtf8Bytes(new BudgetAlertPayload(alertId, AlertTypes.BudgetThresholdCrossed, teamId,
-                    reader.GetGuid(8), reader.GetString(9), reader.GetInt32(10), reader.GetDecimal(11), reader.GetDecimal(12),
-                    reader.GetFieldValue<DateTimeOffset>(13), reader.GetFieldValue<DateTimeOffset>(14)), WebhookJson.Default.BudgetAlertPayload);
-            claimed.Add(new ClaimedDelivery(reader.GetGuid(0), reader.GetInt32(1), reader.GetGuid(2), reader.GetString(3),
-                reader.GetString(4), reader.GetBoolean(5), alertId, teamId, body));
+            while (await reader.ReadAsync(ct))
+            {
+                try
+                {
+                    claimed.Add(Read(reader));
+                }
+                catch (Exception e) when (e is InvalidCastException or InvalidOperationException or ArgumentException or FormatException)
+                {
+                    // A row no payload can be made of (data older than today's rules) is given up, not retried forever.
+                    poisoned.Add((reader.GetGuid(0), reader.GetInt32(1), $"Not deliverable: {e.Message}"));
+                }
+            }
+        }
+
+        foreach (var (id, attempt, error) in poisoned)
+        {
+            await RecordFailureAsync(id, attempt, error, retryIn: null, ct);
         }
 
         return claimed;
+    }
+
+    private static ClaimedDelivery Read(NpgsqlDataReader reader)
+    {
+        var (alertId, teamId) = (reader.GetGuid(6), reader.GetGuid(7));
+        var body = reader.IsDBNull(8)
+            ? JsonSerializer.SerializeToUtf8Bytes(new SwarmAlertPayload(alertId, AlertTypes.OfSwarm(reader.GetString(15)), teamId,
+                reader.GetString(16), reader.GetString(17), reader.GetFieldValue<DateTimeOffset>(18)), WebhookJson.Default.SwarmAlertPayload)
+            : JsonSerializer.SerializeToUtf8Bytes(new BudgetAlertPayload(alertId, AlertTypes.BudgetThresholdCrossed, teamId,
+                reader.GetGuid(8), reader.GetString(9), reader.GetInt32(10), reader.GetDecimal(11), reader.GetDecimal(12),
+                reader.GetFieldValue<DateTimeOffset>(13), reader.GetFieldValue<DateTimeOffset>(14)), WebhookJson.Default.BudgetAlertPayload);
+        return new ClaimedDelivery(reader.GetGuid(0), reader.GetInt32(1), reader.GetGuid(2), reader.GetString(3),
+            reader.GetString(4), reader.GetBoolean(5), alertId, teamId, body);
     }
 
     public async Task DeliveredAsync(ClaimedDelivery delivery, CancellationToken ct)
@@ -102,11 +123,14 @@ public sealed class DeliveryQueue(NpgsqlDataSource db)
     }
 
     /// <summary>Records a failed attempt: retried after <paramref name="retryIn"/>, or dead when that is null.</summary>
-    public async Task FailedAsync(ClaimedDelivery delivery, string error, TimeSpan? retryIn, CancellationToken ct)
+    public Task FailedAsync(ClaimedDelivery delivery, string error, TimeSpan? retryIn, CancellationToken ct) =>
+        RecordFailureAsync(delivery.Id, delivery.Attempt, error, retryIn, ct);
+
+    private async Task RecordFailureAsync(Guid id, int attempt, string error, TimeSpan? retryIn, CancellationToken ct)
     {
         await using var command = db.CreateCommand(FailedSql);
-        command.Parameters.Add(new() { Value = delivery.Id });
-        command.Parameters.Add(new() { Value = delivery.Attempt });
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = attempt });
         command.Parameters.Add(new() { Value = (retryIn is null ? DeliveryStatus.Dead : DeliveryStatus.Pending).ToString() });
         command.Parameters.Add(new() { Value = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error });
         command.Parameters.Add(new() { Value = retryIn ?? TimeSpan.Zero });

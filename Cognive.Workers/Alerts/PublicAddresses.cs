@@ -10,6 +10,23 @@ namespace Cognive.Workers.Alerts;
 /// </summary>
 public static class PublicAddresses
 {
+    /// <summary>
+    /// Special-purpose ranges (IANA registries), and IPv6 prefixes that embed an IPv4 address a gateway would reach for
+    /// us (NAT64, 6to4, Teredo, IPv4-compatible): through those a private IPv4 address hides behind a "public" IPv6 one.
+    /// </summary>
+    private static readonly IPNetwork[] Refused =
+    [
+        .. new[]
+        {
+            "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+            "192.0.0.0/24", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+            "224.0.0.0/3", // multicast, reserved and broadcast
+            "168.63.129.16/32", // Azure's platform endpoint (wireserver), reachable from every VM
+            "::/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:db8::/32", "2002::/16",
+            "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+        }.Select(IPNetwork.Parse),
+    ];
+
     public static bool IsPublic(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
@@ -17,24 +34,7 @@ public static class PublicAddresses
             address = address.MapToIPv4();
         }
 
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ||
-            address.Equals(IPAddress.Broadcast))
-        {
-            return false;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var first = address.GetAddressBytes()[0];
-            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (first & 0xFE) == 0xFC);
-        }
-
-        var b = address.GetAddressBytes();
-        return !(b[0] is 0 or 10 or 127 || b[0] >= 224 ||
-                 (b[0] == 100 && b[1] is >= 64 and <= 127) ||
-                 (b[0] == 169 && b[1] == 254) ||
-                 (b[0] == 172 && b[1] is >= 16 and <= 31) ||
-                 (b[0] == 192 && b[1] == 168));
+        return !IPAddress.IsLoopback(address) && !Refused.Any(network => network.Contains(address));
     }
 
     /// <summary>A connect callback for <see cref="SocketsHttpHandler"/> that refuses non-public addresses.</summary>

@@ -19,17 +19,24 @@ public static class WebhookExtensions
             // dispatcher). Redirects are not followed, so a signed alert goes only where the team pointed it, and only to
             // public addresses (PublicAddresses).
             .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
-            .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                ConnectCallback = PublicAddresses.ConnectCallback(
-                    services.GetRequiredService<IOptions<WebhookSettings>>().Value.AllowPrivateNetworks),
-            });
+            .ConfigurePrimaryHttpMessageHandler(services =>
+                ReceiverHandler(services.GetRequiredService<IOptions<WebhookSettings>>().Value.AllowPrivateNetworks));
         builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<WebhookMetrics>();
         builder.Services.AddHostedService<WebhookDispatcher>();
         return builder;
     }
+
+    /// <summary>
+    /// The connection to a team's receiver: direct, never through a proxy from the environment (HTTP_PROXY, ALL_PROXY):
+    /// a proxy would connect on our behalf and the address guard would check only the proxy's address.
+    /// </summary>
+    public static SocketsHttpHandler ReceiverHandler(bool allowPrivateNetworks) => new()
+    {
+        AllowAutoRedirect = false,
+        UseProxy = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectCallback = PublicAddresses.ConnectCallback(allowPrivateNetworks),
+    };
 }
