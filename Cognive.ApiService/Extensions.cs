@@ -11,6 +11,7 @@ using Cognive.ApiService.LlmCalls;
 using Cognive.ApiService.Policies;
 using Cognive.ApiService.Pricing;
 using Cognive.ApiService.RateLimits;
+using Cognive.RateLimits;
 using Cognive.ApiService.Runs;
 using Cognive.ApiService.Teams;
 using Cognive.ApiService.Users;
@@ -48,7 +49,7 @@ public static class Extensions
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddSingleton<AnalyticsQueries>();
         builder.Services.AddSingleton<AuditLog>();
-        builder.Services.AddSingleton<RateLimiter>();
+        builder.Services.AddRateLimits<ApiRateSubjects>();
         builder.Services.AddSingleton<TeamRulesCache>();
         builder.Services.AddSingleton<BudgetLedger>();
         builder.Services.AddSingleton<PolicyMeter>();
@@ -80,13 +81,6 @@ public static class Extensions
         api.MapAlertEndpoints();
         api.MapBudgetEndpoints();
         api.MapPolicyEndpoints();
-        return app;
-    }
-
-    /// <summary>Each API key's or person's requests per minute; after authentication, which names the caller.</summary>
-    public static WebApplication UseRateLimits(this WebApplication app)
-    {
-        app.UseMiddleware<RateLimitMiddleware>();
         return app;
     }
 }

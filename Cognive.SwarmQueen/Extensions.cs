@@ -4,6 +4,7 @@ using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Channels;
 using Cognive.SwarmQueen.Instances;
 using Cognive.SwarmQueen.Memory;
+using Cognive.SwarmQueen.Quotas;
 using Cognive.SwarmQueen.Recovery;
 using Cognive.SwarmQueen.Stats;
 using Cognive.SwarmQueen.Tasks;
@@ -19,6 +20,7 @@ public static class Extensions
         builder.AddRedisClient("redis");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSwarmAuthentication();
+        builder.Services.AddSwarmQuotas();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton<TaskQueue>();
         builder.Services.AddSingleton<InstanceRegistry>();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.RateLimits;
 using Cognive.Data;
 using Cognive.Data.Access;
 using Cognive.Data.Users;
@@ -193,9 +194,10 @@ public static class AuthEndpoints
         return TypedResults.NoContent();
     }
 
-    private static Ok<CallerResponse> Me(ClaimsPrincipal caller) => TypedResults.Ok(new CallerResponse(
+    private static Ok<CallerResponse> Me(ClaimsPrincipal caller, ApiRateSubjects rates) => TypedResults.Ok(new CallerResponse(
         CogniveClaims.TeamIdOf(caller), CogniveClaims.UserIdOf(caller), caller.FindFirstValue(CogniveClaims.Email),
-        caller.FindFirstValue(CogniveClaims.Role), caller.FindFirstValue(CogniveClaims.KeyPrefix), CogniveClaims.PermissionsOf(caller)));
+        caller.FindFirstValue(CogniveClaims.Role), caller.FindFirstValue(CogniveClaims.KeyPrefix), CogniveClaims.PermissionsOf(caller),
+        rates.LimitOf(caller)));
 
     private static async Task<Ok<List<UserResponse>>> ListUsersAsync(ClaimsPrincipal caller, CogniveDbContext db, CancellationToken ct)
     {

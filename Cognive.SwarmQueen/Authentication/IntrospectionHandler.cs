@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -26,6 +27,9 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
 
     /// <summary>Who is calling, as the audit trail names them: <c>key:&lt;prefix&gt;</c> or <c>user:&lt;id&gt;</c>.</summary>
     public const string ActorClaim = "cognive:actor";
+
+    /// <summary>The caller's requests per minute, as the API counts them.</summary>
+    public const string RateLimitClaim = "cognive:rate_limit_per_minute";
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
     private const int MaxEntries = 10_000;
     private const string Unverifiable = "cognive:credential-unverifiable";
@@ -74,6 +78,7 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
             [
                 new Claim(TeamIdClaim, caller.TeamId.ToString()),
                 new Claim(ActorClaim, caller.KeyPrefix is { } prefix ? $"key:{prefix}" : $"user:{caller.UserId}"),
+                new Claim(RateLimitClaim, caller.RateLimitPerMinute.ToString(CultureInfo.InvariantCulture)),
                 .. caller.Permissions.Select(p => new Claim(PermissionClaim, p)),
             ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
@@ -119,8 +124,9 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
         return new Caller(caller.GetProperty("team_id").GetGuid(),
             caller.TryGetProperty("user_id", out var user) && user.ValueKind == JsonValueKind.String ? user.GetGuid() : null,
             caller.TryGetProperty("key_prefix", out var prefix) && prefix.ValueKind == JsonValueKind.String ? prefix.GetString() : null,
-            caller.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!).ToArray());
+            caller.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!).ToArray(),
+            caller.GetProperty("rate_limit_per_minute").GetInt32());
     }
 
-    private sealed record Caller(Guid TeamId, Guid? UserId, string? KeyPrefix, string[] Permissions);
+    private sealed record Caller(Guid TeamId, Guid? UserId, string? KeyPrefix, string[] Permissions, int RateLimitPerMinute);
 }

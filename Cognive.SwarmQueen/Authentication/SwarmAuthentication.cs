@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Cognive.Data.Access;
+using Cognive.RateLimits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 
@@ -7,9 +8,10 @@ namespace Cognive.SwarmQueen.Authentication;
 
 public static class SwarmAuthentication
 {
-    /// <summary>The API's credentials and permissions, one policy per permission (as in the API).</summary>
+    /// <summary>The API's credentials, permissions (one policy per permission) and rate limits, as in the API.</summary>
     public static IServiceCollection AddSwarmAuthentication(this IServiceCollection services)
     {
+        services.AddRateLimits<SwarmRateSubjects>();
         services.AddHttpClient(IntrospectionHandler.ClientName, client => client.BaseAddress = new Uri("https+http://api"));
         services.AddAuthentication(IntrospectionHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, IntrospectionHandler>(IntrospectionHandler.SchemeName, null);
