@@ -25,6 +25,7 @@ public static class Extensions
         builder.Services.AddSingleton<TaskQueue>();
         builder.Services.AddSingleton<InstanceRegistry>();
         builder.Services.AddSingleton<MemoryStore>();
+        builder.Services.AddSingleton<ChannelLog>();
         builder.Services.AddHostedService<SwarmSweeper>();
         builder.Services.AddSwarmRecovery(builder.Configuration);
         return builder;

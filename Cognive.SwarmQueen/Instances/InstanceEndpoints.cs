@@ -2,10 +2,12 @@ using System.Globalization;
 using System.Security.Claims;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
+using Cognive.SwarmQueen.Quotas;
 using Cognive.SwarmQueen.Tasks;
 using Cognive.SwarmQueen.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Cognive.SwarmQueen.Instances;
@@ -28,7 +30,7 @@ public static class InstanceEndpoints
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RegisterAsync(Guid instanceId,
         RegisterInstanceRequest request, ClaimsPrincipal user, InstanceRegistry registry, NpgsqlDataSource db, HttpResponse response,
-        CancellationToken ct)
+        QuotaRefusals refusals, IOptions<SwarmQuotaOptions> quotas, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var teamId = SwarmAuthentication.TeamIdOf(user);
@@ -67,6 +69,13 @@ public static class InstanceEndpoints
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        // Checked before the registration, not in it: registrations are rare, and concurrent ones can pass the quota by a few at most.
+        var limit = quotas.Value.Instances;
+        if (await registry.CountOthersAsync(teamId, instanceId, limit, ct) is var remembered && remembered >= limit)
+        {
+            return await refusals.RefuseAsync(user, Quota.Instances, limit, remembered, ct);
         }
 
         var registration = await registry.RegisterAsync(teamId, instanceId, request, ct);
