@@ -11,7 +11,6 @@ public sealed record Quota(string Name, string Setting, bool Single, string Unit
     public static readonly Quota Instances = Stored("instances", nameof(SwarmQuotaOptions.Instances), "instances");
     public static readonly Quota QueuedTasks = Stored("queued_tasks", nameof(SwarmQuotaOptions.QueuedTasks), "queued tasks");
     public static readonly Quota ChannelMessageBytes = OneBody("channel_message_bytes", nameof(SwarmQuotaOptions.ChannelMessageBytes));
-    public static readonly Quota TaskPayloadBytes = OneBody("task_payload_bytes", nameof(SwarmQuotaOptions.TaskPayloadBytes));
     public static readonly Quota TaskResultBytes = OneBody("task_result_bytes", nameof(SwarmQuotaOptions.TaskResultBytes));
     public static readonly Quota RequestBodyBytes = OneBody("request_body_bytes", nameof(SwarmQuotaOptions.RequestBodyBytes));
 

@@ -10,8 +10,7 @@ public static class QuotaServices
     {
         services.AddOptions<SwarmQuotaOptions>().BindConfiguration(SwarmQuotaOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.ChannelMessageBytes <= o.ChannelBytes, "Cognive:Swarm:Quotas:ChannelMessageBytes is at most ChannelBytes.")
-            .Validate(o => Math.Max(o.TaskPayloadBytes, o.TaskResultBytes) < o.RequestBodyBytes,
-                "Cognive:Swarm:Quotas:TaskPayloadBytes and TaskResultBytes are below RequestBodyBytes.")
+            .Validate(o => o.TaskResultBytes < o.RequestBodyBytes, "Cognive:Swarm:Quotas:TaskResultBytes is below RequestBodyBytes.")
             .ValidateOnStart();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<SwarmQuotaOptions>>((kestrel, quotas) =>
             kestrel.Limits.MaxRequestBodySize = quotas.Value.RequestBodyBytes);

@@ -38,10 +38,6 @@ public sealed class SwarmQuotaOptions
     [Range(1, int.MaxValue)]
     public int QueuedTasks { get; set; } = 100_000;
 
-    /// <summary>The largest task payload (413 beyond).</summary>
-    [Range(1, int.MaxValue)]
-    public int TaskPayloadBytes { get; set; } = 1 << 20;
-
     /// <summary>The largest task result (413 beyond).</summary>
     [Range(1, int.MaxValue)]
     public int TaskResultBytes { get; set; } = 1 << 20;

@@ -29,21 +29,15 @@ public static class TaskEndpoints
         return swarm;
     }
 
-    /// <summary>Refused past the team's <see cref="Quota.QueuedTasks"/> (429) or with a payload over <see cref="Quota.TaskPayloadBytes"/> (413).</summary>
+    /// <summary>Refused past the team's <see cref="Quota.QueuedTasks"/> (429).</summary>
     private static async Task<Results<Accepted<CreatedTask>, ValidationProblem, ProblemHttpResult>> SubmitAsync(CreateTaskRequest request,
-        ClaimsPrincipal user, TaskQueue tasks, InstanceRegistry registry, QuotaRefusals refusals, IOptions<SwarmQuotaOptions> quotas,
-        TimeProvider time, CancellationToken ct)
+        ClaimsPrincipal user, TaskQueue tasks, InstanceRegistry registry, QuotaRefusals refusals, TimeProvider time, CancellationToken ct)
     {
         var teamId = SwarmAuthentication.TeamIdOf(user);
         var errors = TaskRules.Validate(request, await registry.KnownTypesAsync(teamId, ct), time.GetUtcNow());
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
-        }
-
-        if (TooLarge(request.Payload, quotas.Value.TaskPayloadBytes) is { } size)
-        {
-            return await refusals.RefuseAsync(user, Quota.TaskPayloadBytes, quotas.Value.TaskPayloadBytes, size, ct);
         }
 
         if (await tasks.ReserveAsync(teamId, ct) is { Fits: false } full)
