@@ -21,7 +21,7 @@ public sealed record RateSubject(string Subject, int LimitPerMinute);
 /// with Retry-After past the limit. If Redis cannot be asked, the request goes through (rate limiting protects capacity;
 /// it must not take a service down with Redis).
 /// </summary>
-internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limiter, IRateSubjects subjects, IProblemDetailsService problems,
+public sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limiter, IRateSubjects subjects, IProblemDetailsService problems,
     ILogger<RateLimitMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -44,12 +44,24 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limi
             return;
         }
 
+        await AnswerAsync(context, problems, decision);
+        if (decision.Allowed)
+        {
+            await next(context);
+        }
+    }
+
+    /// <summary>
+    /// The <c>RateLimit-*</c> headers of <paramref name="decision"/>; when it refuses, the 429 problem details with Retry-After
+    /// (also what the queen answers when the API refused to say who a caller is because of the caller's rate).
+    /// </summary>
+    public static async Task AnswerAsync(HttpContext context, IProblemDetailsService problems, RateDecision decision)
+    {
         context.Response.Headers["RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["RateLimit-Reset"] = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
         if (decision.Allowed)
         {
-            await next(context);
             return;
         }
 

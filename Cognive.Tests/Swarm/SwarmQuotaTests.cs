@@ -54,6 +54,27 @@ public sealed class SwarmQuotaTests(SharedApp shared)
     }
 
     [Fact]
+    public async Task A_key_that_spent_its_rate_at_the_api_gets_429_from_the_queen_too()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var team = await TeamSession.CreateAsync(_app, ct);
+        using var created = await team.Client.PostAsJsonAsync("/api/v1/api-keys", new { name = "spent", rate_limit_per_minute = 2 }, ct);
+        var key = (await TeamSession.ReadAsync(created, ct)).GetProperty("key").GetString()!;
+        using var api = _app.CreateApiClient(key);
+        using var queen = _app.App.CreateHttpClient("swarm-queen", "http");
+        queen.DefaultRequestHeaders.Add("X-API-Key", key);
+
+        using var first = await api.GetAsync("/api/v1/teams/me", ct);
+        using var second = await api.GetAsync("/api/v1/teams/me", ct);
+        using var refused = await queen.GetAsync("/api/v1/swarm/agents", ct);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("https://cognive.dev/problems/rate-limited", (await TeamSession.ReadAsync(refused, ct)).GetProperty("type").GetString());
+        Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+        Assert.Equal("2", refused.Headers.GetValues("RateLimit-Limit").Single());
+    }
+
+    [Fact]
     public async Task Memory_past_the_teams_stored_bytes_is_refused_naming_the_quota_audited_once_and_freed_by_a_delete()
     {
         var ct = TestContext.Current.CancellationToken;
