@@ -9,6 +9,8 @@ using System.Text.Json;
 using Cognive.RateLimits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Cognive.SwarmQueen.Authentication;
 
@@ -57,7 +59,7 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
             {
                 known = (await AskAsync(header, value), now);
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
             {
                 Context.Items[Unverifiable] = true;
                 return AuthenticateResult.Fail($"The API could not verify the credential: {e.Message}");
