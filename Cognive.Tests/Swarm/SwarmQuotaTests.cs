@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Cognive.Tests.Infrastructure;
 using Cognive.Tests.Telemetry;
+using Npgsql;
 
 namespace Cognive.Tests.Swarm;
 
@@ -114,6 +115,40 @@ public sealed class SwarmQuotaTests(SharedApp shared)
         // Five refusals, one record (two if the minute turned between them).
         Assert.InRange(audited.Count(r => r.GetProperty("target_id").GetString() == "memory_bytes"), 1, 2);
         refusals.ForEach(r => r.Dispose());
+    }
+
+    [Fact]
+    public async Task Expired_memory_is_deleted_and_gives_its_bytes_back_to_the_teams_quota()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var swarm = await SwarmSession.CreateAsync(_app, ct);
+        var teamId = await swarm.Team.TeamIdAsync(ct);
+        var value = new { text = new string('e', (int)Quota("MemoryBytes") / 4) };
+        for (var i = 0; i < 3; i++)
+        {
+            using var put = await swarm.Queen.PutAsJsonAsync($"/api/v1/swarm/memory/scratch/k{i}", new { value, ttl_seconds = 1 }, ct);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        await using var db = new NpgsqlConnection(await _app.GetConnectionStringAsync("cognive", ct));
+        await db.OpenAsync(ct);
+        async Task<long> StoredAsync()
+        {
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM swarm_memory WHERE team_id = $1", db);
+            count.Parameters.AddWithValue(teamId);
+            return (long)(await count.ExecuteScalarAsync(ct))!;
+        }
+
+        // The sweep runs once a minute.
+        await Eventually.HoldsAsync(async () => await StoredAsync() == 0, "the expired entries are deleted", ct, TimeSpan.FromSeconds(90));
+        var puts = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var put = await swarm.Queen.PutAsJsonAsync($"/api/v1/swarm/memory/notes/k{i}", new { value }, ct);
+            puts.Add(put.StatusCode);
+        }
+
+        Assert.All(puts, status => Assert.Equal(HttpStatusCode.OK, status));
     }
 
     [Fact]
