@@ -11,6 +11,7 @@ using Cognive.ApiService.LlmCalls;
 using Cognive.ApiService.Policies;
 using Cognive.ApiService.Pricing;
 using Cognive.ApiService.RateLimits;
+using Cognive.RateLimits;
 using Cognive.ApiService.Runs;
 using Cognive.ApiService.Teams;
 using Cognive.ApiService.Users;
@@ -48,7 +49,7 @@ public static class Extensions
         builder.Services.AddSingleton<CallStore>();
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddSingleton<AnalyticsQueries>();
-        builder.Services.AddSingleton<RateLimiter>();
+        builder.Services.AddRateLimits<ApiRateSubjects>();
         builder.Services.AddSingleton<TeamRulesCache>();
         builder.Services.AddSingleton<BudgetLedger>();
         builder.Services.AddSingleton<PolicyMeter>();
@@ -91,13 +92,6 @@ public static class Extensions
     public static WebApplication UseTrustedProxies(this WebApplication app)
     {
         app.UseForwardedHeaders();
-        return app;
-    }
-
-    /// <summary>Each API key's or person's requests per minute; after authentication, which names the caller.</summary>
-    public static WebApplication UseRateLimits(this WebApplication app)
-    {
-        app.UseMiddleware<RateLimitMiddleware>();
         return app;
     }
 }

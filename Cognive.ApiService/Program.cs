@@ -1,4 +1,5 @@
 using Cognive.ApiService;
+using Cognive.RateLimits;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -203,6 +203,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             entry.Property(e => e.Tags).HasColumnName("tags");
             entry.Property(e => e.ExpiresAt).HasColumnName("expires_at");
             entry.Property(e => e.UpdatedAt).HasColumnName("updated_at");
+            // The sweep deletes expired entries (they count against the team's quota until then) without scanning the live ones.
+            entry.HasIndex(e => e.ExpiresAt).HasFilter("expires_at IS NOT NULL");
             entry.HasOne<Team>().WithMany().HasForeignKey(e => e.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
 

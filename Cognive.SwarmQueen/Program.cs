@@ -1,4 +1,6 @@
+using Cognive.RateLimits;
 using Cognive.SwarmQueen;
+using Cognive.SwarmQueen.Quotas;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +12,8 @@ var app = builder.Build();
 app.UseProblemDetailsForErrors();
 app.MapDefaultEndpoints();
 app.UseAuthentication();
+app.UseRateLimits();
+app.UseRequestBodyQuota();
 app.UseAuthorization();
 app.MapSwarmEndpoints();
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Validation;
+using Cognive.ApiService.RateLimits;
 using Cognive.Data;
 using Cognive.Data.Access;
 using Cognive.Data.Users;
@@ -219,9 +220,10 @@ public static class AuthEndpoints
         return TypedResults.NoContent();
     }
 
-    private static Ok<CallerResponse> Me(ClaimsPrincipal caller) => TypedResults.Ok(new CallerResponse(
+    private static Ok<CallerResponse> Me(ClaimsPrincipal caller, ApiRateSubjects rates) => TypedResults.Ok(new CallerResponse(
         CogniveClaims.TeamIdOf(caller), CogniveClaims.UserIdOf(caller), caller.FindFirstValue(CogniveClaims.Email),
-        caller.FindFirstValue(CogniveClaims.Role), caller.FindFirstValue(CogniveClaims.KeyPrefix), CogniveClaims.PermissionsOf(caller)));
+        caller.FindFirstValue(CogniveClaims.Role), caller.FindFirstValue(CogniveClaims.KeyPrefix), CogniveClaims.PermissionsOf(caller),
+        rates.LimitOf(caller)));
 
     private static async Task<TokenResponse> IssueTokensAsync(CogniveDbContext db, AccessTokens tokens, User user, Guid familyId,
         DateTimeOffset now, DateTimeOffset sessionEndsAt, CancellationToken ct)

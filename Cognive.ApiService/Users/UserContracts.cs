@@ -22,4 +22,6 @@ public sealed record LogoutRequest(string? RefreshToken);
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken, DateTimeOffset RefreshExpiresAt);
 
 /// <summary>The caller: a person (<see cref="UserId"/>, <see cref="Role"/>) or an API key (<see cref="KeyPrefix"/>).</summary>
-public sealed record CallerResponse(Guid TeamId, Guid? UserId, string? Email, string? Role, string? KeyPrefix, IReadOnlyList<string> Permissions);
+/// <param name="RateLimitPerMinute">The caller's requests per minute, counted across the API and the swarm queen.</param>
+public sealed record CallerResponse(Guid TeamId, Guid? UserId, string? Email, string? Role, string? KeyPrefix, IReadOnlyList<string> Permissions,
+    int RateLimitPerMinute);

@@ -847,6 +847,9 @@ namespace Cognive.Data.Migrations
 
                     b.HasKey("TeamId", "Namespace", "Key");
 
+                    b.HasIndex("ExpiresAt")
+                        .HasFilter("expires_at IS NOT NULL");
+
                     b.ToTable("swarm_memory", (string)null);
                 });
 

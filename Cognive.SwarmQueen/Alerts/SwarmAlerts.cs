@@ -3,7 +3,6 @@ using Cognive.Data.Alerts;
 using Cognive.SwarmQueen.Audit;
 using Cognive.SwarmQueen.Channels;
 using Npgsql;
-using StackExchange.Redis;
 
 namespace Cognive.SwarmQueen.Alerts;
 
@@ -12,7 +11,7 @@ namespace Cognive.SwarmQueen.Alerts;
 /// webhooks, which the workers deliver like budget alerts; then announced on the team's <c>health-checks</c> channel
 /// (a Redis Stream read through consumer groups) and in the log.
 /// </summary>
-public sealed class SwarmAlerts(NpgsqlDataSource db, IConnectionMultiplexer redis, ILogger<SwarmAlerts> logger)
+public sealed class SwarmAlerts(NpgsqlDataSource db, ChannelLog channels, ILogger<SwarmAlerts> logger)
 {
     public const string Channel = "health-checks";
 
@@ -84,7 +83,7 @@ public sealed class SwarmAlerts(NpgsqlDataSource db, IConnectionMultiplexer redi
         {
             type = "swarm.alert", alert = alert.Alert, kind = alert.Kind, detail = alert.Detail, raised_at = DateTimeOffset.UtcNow,
         });
-        await ChannelEndpoints.PublishAsync(redis, teamId, Channel, body);
+        await channels.PublishAsync(teamId, Channel, body);
     }
 }
 

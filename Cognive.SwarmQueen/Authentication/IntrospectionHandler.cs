@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cognive.RateLimits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Cognive.SwarmQueen.Authentication;
 
@@ -26,9 +30,13 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
 
     /// <summary>Who is calling, as the audit trail names them: <c>key:&lt;prefix&gt;</c> or <c>user:&lt;id&gt;</c>.</summary>
     public const string ActorClaim = "cognive:actor";
+
+    /// <summary>The caller's requests per minute, as the API counts them.</summary>
+    public const string RateLimitClaim = "cognive:rate_limit_per_minute";
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
     private const int MaxEntries = 10_000;
     private const string Unverifiable = "cognive:credential-unverifiable";
+    private const string PastItsRate = "cognive:credential-past-its-rate";
 
     private static readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset At)> Known = new();
 
@@ -51,10 +59,15 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
             {
                 known = (await AskAsync(header, value), now);
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
             {
                 Context.Items[Unverifiable] = true;
                 return AuthenticateResult.Fail($"The API could not verify the credential: {e.Message}");
+            }
+            catch (PastItsRateException e)
+            {
+                Context.Items[PastItsRate] = e.Decision;
+                return AuthenticateResult.Fail("The API did not say who the caller is: the caller is past its rate.");
             }
 
             if (Known.Count >= MaxEntries)
@@ -74,6 +87,7 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
             [
                 new Claim(TeamIdClaim, caller.TeamId.ToString()),
                 new Claim(ActorClaim, caller.KeyPrefix is { } prefix ? $"key:{prefix}" : $"user:{caller.UserId}"),
+                new Claim(RateLimitClaim, caller.RateLimitPerMinute.ToString(CultureInfo.InvariantCulture)),
                 .. caller.Permissions.Select(p => new Claim(PermissionClaim, p)),
             ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
@@ -82,6 +96,12 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
     /// <summary>401 for a credential the API refused; 503 when the API could not be asked (the credential may be good).</summary>
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[PastItsRate] is RateDecision refused)
+        {
+            await RateLimitMiddleware.AnswerAsync(Context, Context.RequestServices.GetRequiredService<IProblemDetailsService>(), refused);
+            return;
+        }
+
         if (!Context.Items.ContainsKey(Unverifiable))
         {
             await AuthProblems.UnauthenticatedAsync(Context, $"Send a Cognive API key in {AuthProblems.ApiKeyHeader} or a bearer token.");
@@ -113,14 +133,28 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
             return null;
         }
 
+        if (response.StatusCode is HttpStatusCode.TooManyRequests)
+        {
+            // The caller spent its window (shared with the API) before the queen knew it: the same 429 as the API's.
+            throw new PastItsRateException(new RateDecision(false,
+                response.Headers.TryGetValues("RateLimit-Limit", out var limit) && int.TryParse(limit.First(), CultureInfo.InvariantCulture, out var rate) ? rate : 0,
+                0, (int)(response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 60)));
+        }
+
         response.EnsureSuccessStatusCode();
         using var me = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(Context.RequestAborted));
         var caller = me.RootElement;
         return new Caller(caller.GetProperty("team_id").GetGuid(),
             caller.TryGetProperty("user_id", out var user) && user.ValueKind == JsonValueKind.String ? user.GetGuid() : null,
             caller.TryGetProperty("key_prefix", out var prefix) && prefix.ValueKind == JsonValueKind.String ? prefix.GetString() : null,
-            caller.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!).ToArray());
+            caller.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!).ToArray(),
+            caller.GetProperty("rate_limit_per_minute").GetInt32());
     }
 
-    private sealed record Caller(Guid TeamId, Guid? UserId, string? KeyPrefix, string[] Permissions);
+    private sealed class PastItsRateException(RateDecision decision) : Exception
+    {
+        public RateDecision Decision { get; } = decision;
+    }
+
+    private sealed record Caller(Guid TeamId, Guid? UserId, string? KeyPrefix, string[] Permissions, int RateLimitPerMinute);
 }

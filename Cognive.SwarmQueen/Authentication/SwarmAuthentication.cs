@@ -1,16 +1,31 @@
+using System.Net;
 using System.Security.Claims;
 using Cognive.Data.Access;
+using Cognive.RateLimits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 
 namespace Cognive.SwarmQueen.Authentication;
 
 public static class SwarmAuthentication
 {
-    /// <summary>The API's credentials and permissions, one policy per permission (as in the API).</summary>
+    /// <summary>The API's credentials, permissions (one policy per permission) and rate limits, as in the API.</summary>
     public static IServiceCollection AddSwarmAuthentication(this IServiceCollection services)
     {
-        services.AddHttpClient(IntrospectionHandler.ClientName, client => client.BaseAddress = new Uri("https+http://api"));
+        services.AddRateLimits<SwarmRateSubjects>();
+        // A 429 from /auth/me is one caller past its rate, not a sick API: retrying it only waits, and counting it toward the
+        // circuit breaker would let one tenant's flood open the circuit, and stop authentication, for every team.
+#pragma warning disable EXTEXP0001 // Experimental, but the documented way to replace the defaults' handler for one client.
+        services.AddHttpClient(IntrospectionHandler.ClientName, client => client.BaseAddress = new Uri("https+http://api"))
+            .RemoveAllResilienceHandlers()
+#pragma warning restore EXTEXP0001
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.Retry.ShouldHandle = args => ValueTask.FromResult(IsApiFailure(args.Outcome));
+                resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsApiFailure(args.Outcome));
+            });
         services.AddAuthentication(IntrospectionHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, IntrospectionHandler>(IntrospectionHandler.SchemeName, null);
         var authorization = services.AddAuthorizationBuilder()
@@ -22,6 +37,9 @@ public static class SwarmAuthentication
 
         return services;
     }
+
+    private static bool IsApiFailure(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests && HttpClientResiliencePredicates.IsTransient(outcome);
 
     public static Guid TeamIdOf(ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(IntrospectionHandler.TeamIdClaim)!);
 

@@ -2,8 +2,10 @@ using System.Security.Claims;
 using System.Text.Json;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
+using Cognive.SwarmQueen.Quotas;
 using Cognive.SwarmQueen.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Cognive.SwarmQueen.Channels;
@@ -16,8 +18,6 @@ namespace Cognive.SwarmQueen.Channels;
 public static class ChannelEndpoints
 {
     public static readonly string[] Channels = ["agent-communication", "queen-commands", "memory-sync", "health-checks"];
-    private const int MaxLength = 10_000;
-    private const int MaxBodyBytes = 64 * 1024;
 
     public static RouteGroupBuilder MapChannelEndpoints(this RouteGroupBuilder swarm)
     {
@@ -28,13 +28,15 @@ public static class ChannelEndpoints
         return swarm;
     }
 
-    private static async Task<Results<Accepted<SentMessage>, ValidationProblem>> SendAsync(string channel, SendMessageRequest request,
-        ClaimsPrincipal user, IConnectionMultiplexer redis)
+    /// <summary>A body over <see cref="Quota.ChannelMessageBytes"/> is refused (413); the channel keeps its newest messages within its quotas.</summary>
+    private static async Task<Results<Accepted<SentMessage>, ValidationProblem, ProblemHttpResult>> SendAsync(string channel,
+        SendMessageRequest request, ClaimsPrincipal user, ChannelLog log, QuotaRefusals refusals, IOptions<SwarmQuotaOptions> quotas,
+        CancellationToken ct)
     {
         var errors = Known(channel);
-        if (request.Body is not { } body || body.GetRawText().Length > MaxBodyBytes)
+        if (request.Body is null)
         {
-            errors["body"] = [$"body is required: any JSON of at most {MaxBodyBytes} bytes."];
+            errors["body"] = ["body is required: any JSON."];
         }
 
         if (errors.Count > 0)
@@ -42,22 +44,24 @@ public static class ChannelEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var id = await PublishAsync(redis, SwarmAuthentication.TeamIdOf(user), channel, request.Body!.Value.GetRawText());
+        var body = request.Body!.Value.GetRawText();
+        if (body.Length > quotas.Value.ChannelMessageBytes)
+        {
+            return await refusals.RefuseAsync(user, Quota.ChannelMessageBytes, quotas.Value.ChannelMessageBytes, body.Length, ct);
+        }
+
+        var id = await log.PublishAsync(SwarmAuthentication.TeamIdOf(user), channel, body);
         return TypedResults.Accepted((string?)null, new SentMessage(id.ToString()));
     }
-
-    /// <summary>Adds a message to a team's channel, as agents send them and the queen raises its alerts.</summary>
-    public static async Task<RedisValue> PublishAsync(IConnectionMultiplexer redis, Guid teamId, string channel, string body) =>
-        // Capped, approximately: the oldest messages go once a channel holds about 10,000.
-        await redis.GetDatabase().StreamAddAsync(StreamKey(teamId, channel), "body", body, maxLength: MaxLength, useApproximateMaxLength: true);
 
     /// <summary>
     /// Up to <paramref name="count"/> messages for <paramref name="consumer"/> of <paramref name="group"/> (the group is
     /// created on first use, from the messages sent after it). <paramref name="pending"/>: the consumer's messages read
     /// but not yet acknowledged, as after a restart.
     /// </summary>
-    private static async Task<Results<Ok<ReceivedMessages>, ValidationProblem>> ReceiveAsync(string channel, string? group, string? consumer,
-        int? count, bool? pending, ClaimsPrincipal user, IConnectionMultiplexer redis)
+    private static async Task<Results<Ok<ReceivedMessages>, ValidationProblem, ProblemHttpResult>> ReceiveAsync(string channel, string? group,
+        string? consumer, int? count, bool? pending, ClaimsPrincipal user, IConnectionMultiplexer redis, ChannelLog log, QuotaRefusals refusals,
+        IOptions<SwarmQuotaOptions> quotas, CancellationToken ct)
     {
         var errors = Known(channel);
         Name(errors, "group", group);
@@ -84,24 +88,17 @@ public static class ChannelEndpoints
         catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
         {
             // The group's first receive (or Redis lost it): it starts with the messages sent from now on.
-            await CreateGroupAsync(database, stream, group!);
+            if (await log.CreateGroupAsync(stream, group!) is { Created: false } full)
+            {
+                return await refusals.RefuseAsync(user, Quota.ChannelGroups, quotas.Value.ChannelGroups, full.Groups, ct);
+            }
+
             entries = await ReadAsync();
         }
 
-        return TypedResults.Ok(new ReceivedMessages(entries.Select(e =>
+        // A pending message the channel has dropped since (its oldest go past the quotas) comes back without a body.
+        return TypedResults.Ok(new ReceivedMessages(entries.Where(e => !e["body"].IsNull).Select(e =>
             new ChannelMessage(e.Id.ToString(), JsonDocument.Parse(e["body"].ToString()).RootElement.Clone())).ToList()));
-    }
-
-    private static async Task CreateGroupAsync(IDatabase database, RedisKey stream, string group)
-    {
-        try
-        {
-            await database.StreamCreateConsumerGroupAsync(stream, group, StreamPosition.NewMessages, createStream: true);
-        }
-        catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
-        {
-            // Another receive of the same group created it meanwhile: its position is kept.
-        }
     }
 
     private static async Task<Results<Ok<AcknowledgeResult>, ValidationProblem>> AcknowledgeAsync(string channel, AcknowledgeRequest request,
@@ -136,9 +133,7 @@ public static class ChannelEndpoints
         }
     }
 
-    private static RedisKey StreamKey(ClaimsPrincipal user, string channel) => StreamKey(SwarmAuthentication.TeamIdOf(user), channel);
-
-    private static RedisKey StreamKey(Guid teamId, string channel) => $"cognive:channel:{teamId:N}:{channel}";
+    private static RedisKey StreamKey(ClaimsPrincipal user, string channel) => ChannelLog.StreamKey(SwarmAuthentication.TeamIdOf(user), channel);
 }
 
 public sealed record SendMessageRequest(JsonElement? Body);

@@ -3,10 +3,12 @@ using System.Security.Claims;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Kinds;
+using Cognive.SwarmQueen.Quotas;
 using Cognive.SwarmQueen.Tasks;
 using Cognive.SwarmQueen.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Cognive.SwarmQueen.Instances;
@@ -29,7 +31,7 @@ public static class InstanceEndpoints
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RegisterAsync(Guid instanceId,
         RegisterInstanceRequest request, ClaimsPrincipal user, InstanceRegistry registry, KindOwners kinds, NpgsqlDataSource db,
-        HttpResponse response, CancellationToken ct)
+        HttpResponse response, QuotaRefusals refusals, IOptions<SwarmQuotaOptions> quotas, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var teamId = SwarmAuthentication.TeamIdOf(user);
@@ -75,6 +77,13 @@ public static class InstanceEndpoints
             return TypedResults.Problem(type: $"https://cognive.dev/problems/{field}-not-owned", title: $"Not the team's {field}",
                 statusCode: StatusCodes.Status403Forbidden, detail: detail,
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
+        }
+
+        // Checked before the registration, not in it: registrations are rare, and concurrent ones can pass the quota by a few at most.
+        var limit = quotas.Value.Instances;
+        if (await registry.CountOthersAsync(teamId, instanceId, limit, ct) is var remembered && remembered >= limit)
+        {
+            return await refusals.RefuseAsync(user, Quota.Instances, limit, remembered, ct);
         }
 
         var registration = await registry.RegisterAsync(teamId, SwarmAuthentication.ActorOf(user), instanceId, request, ct);

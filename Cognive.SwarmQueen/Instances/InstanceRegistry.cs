@@ -63,6 +63,22 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
         return registration;
     }
 
+    /// <summary>
+    /// The team's other instances the queen remembers (departed ones until forgotten), counted up to <paramref name="limit"/>:
+    /// what a new registration would add to, for the <see cref="Quotas.Quota.Instances"/> quota. Registering the same id again adds nothing.
+    /// </summary>
+    public async Task<long> CountOthersAsync(Guid teamId, Guid instanceId, int limit, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM swarm_instances WHERE id = $2 AND team_id = $1) THEN 0
+                        ELSE (SELECT count(*) FROM (SELECT 1 FROM swarm_instances WHERE team_id = $1 LIMIT $3) remembered) END
+            """);
+        command.Parameters.Add(new() { Value = teamId });
+        command.Parameters.Add(new() { Value = instanceId });
+        command.Parameters.Add(new() { Value = limit });
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>False when the team has no live instance with that id (never registered, left, or declared dead).</summary>
     public async Task<bool> HeartbeatAsync(Guid teamId, Guid instanceId, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Cognive.SwarmQueen.Memory;
 using Cognive.SwarmQueen.Recovery;
 using Cognive.SwarmQueen.Tasks;
 using Microsoft.Extensions.Options;
@@ -7,9 +8,9 @@ namespace Cognive.SwarmQueen.Instances;
 /// <summary>
 /// Once a second: instances silent past the heartbeat timeout are declared dead, and lapsed leases (and the leases of
 /// dead, departed or quarantined instances) go back to the queue: failover. Recovery of the failed is the coordinator's.
-/// Once a minute, instances gone for longer than the retention are forgotten. All single statements, safe with several queens.
+/// Once a minute, instances gone for longer than the retention are forgotten, and expired memory entries are deleted. All single statements, safe with several queens.
 /// </summary>
-public sealed class SwarmSweeper(InstanceRegistry instances, TaskQueue tasks, IConfiguration configuration,
+public sealed class SwarmSweeper(InstanceRegistry instances, TaskQueue tasks, MemoryStore memory, IConfiguration configuration,
     IOptions<RecoveryOptions> recovery, ILogger<SwarmSweeper> logger)
     : BackgroundService
 {
@@ -17,6 +18,9 @@ public sealed class SwarmSweeper(InstanceRegistry instances, TaskQueue tasks, IC
     public const string DepartedRetentionSetting = "Cognive:Swarm:DepartedRetentionHours";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ForgetInterval = TimeSpan.FromMinutes(1);
+
+    // Bounded, so one sweep stays short however much expired; the rest goes a minute later.
+    private const int ExpiredPerSweep = 10_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,6 +46,12 @@ public sealed class SwarmSweeper(InstanceRegistry instances, TaskQueue tasks, IC
                     if (forgotten > 0)
                     {
                         logger.LogInformation("{Forgotten} instances gone for over {Retention} forgotten", forgotten, retention);
+                    }
+
+                    var expired = await memory.SweepExpiredAsync(ExpiredPerSweep, stoppingToken);
+                    if (expired > 0)
+                    {
+                        logger.LogInformation("{Expired} expired swarm memory entries deleted", expired);
                     }
                 }
             }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
+using Cognive.SwarmQueen.Quotas;
 using Cognive.SwarmQueen.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -28,13 +29,18 @@ public static partial class MemoryEndpoints
     }
 
     private static async Task<Results<Ok<MemoryEntry>, ValidationProblem, ProblemHttpResult>> PutAsync(string ns, string key,
-        PutMemoryRequest request, ClaimsPrincipal user, MemoryStore memory, CancellationToken ct)
+        PutMemoryRequest request, ClaimsPrincipal user, MemoryStore memory, QuotaRefusals refusals, CancellationToken ct)
     {
         var errors = Names(ns, key);
         CheckWrite(errors, "", request.Value, request.ExpectedVersion, request.TtlSeconds, request.Tags);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await OverQuotaAsync(user, memory, refusals, request.Value!.Value.GetRawText().Length, ct) is { } refused)
+        {
+            return refused;
         }
 
         var teamId = SwarmAuthentication.TeamIdOf(user);
@@ -48,7 +54,7 @@ public static partial class MemoryEndpoints
     /// writes commit together and the reads see them. Each operation is checked as its single-entry endpoint would check it.
     /// </summary>
     private static async Task<Results<Ok<MemoryBatchResult>, ValidationProblem, ProblemHttpResult>> BatchAsync(MemoryBatchRequest request,
-        ClaimsPrincipal user, MemoryStore memory, CancellationToken ct)
+        ClaimsPrincipal user, MemoryStore memory, QuotaRefusals refusals, CancellationToken ct)
     {
         if (request.Operations is not { Length: > 0 and <= MaxBatch } operations)
         {
@@ -66,6 +72,12 @@ public static partial class MemoryEndpoints
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                 detail: $"Writes and deletes need the {Permissions.TelemetryWrite} permission.");
+        }
+
+        var written = parsed.OfType<MemoryWrite>().Sum(w => (long)w.Value.GetRawText().Length);
+        if (written > 0 && await OverQuotaAsync(user, memory, refusals, written, ct) is { } refused)
+        {
+            return refused;
         }
 
         var outcomes = await memory.ApplyAsync(SwarmAuthentication.TeamIdOf(user), parsed.OfType<MemoryOperation>().ToList(), ct);
@@ -117,6 +129,14 @@ public static partial class MemoryEndpoints
         }
 
         NameLists.Check(errors, field + "tags", tags, 20);
+    }
+
+    /// <summary>The team's <see cref="Quota.MemoryBytes"/>: a write that would take the stored bytes past it is refused whole (429).</summary>
+    private static async Task<ProblemHttpResult?> OverQuotaAsync(ClaimsPrincipal user, MemoryStore memory, QuotaRefusals refusals, long bytes,
+        CancellationToken ct)
+    {
+        var (fits, used, limit) = await memory.RoomForAsync(SwarmAuthentication.TeamIdOf(user), bytes, ct);
+        return fits ? null : await refusals.RefuseAsync(user, Quota.MemoryBytes, limit, used, ct);
     }
 
     private static TimeSpan? Ttl(int? seconds) => seconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null;

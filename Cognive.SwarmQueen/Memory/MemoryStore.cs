@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Cognive.SwarmQueen.Quotas;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using StackExchange.Redis;
@@ -8,11 +10,17 @@ namespace Cognive.SwarmQueen.Memory;
 /// <summary>
 /// Shared swarm memory. Writes go to PostgreSQL first — the compare-and-set is one conditional statement there, so of
 /// concurrent writers expecting the same version exactly one wins — then to Redis, which serves reads. Redis holds a
-/// copy only: an entry it lost (restart, eviction) is read from PostgreSQL and cached again.
+/// copy only: an entry it lost (restart, eviction) is read from PostgreSQL and cached again. Every write and delete also
+/// returns how much it changed the team's stored bytes (the JSON text of the values), which keeps the team's
+/// <see cref="Quota.MemoryBytes"/> counter without a scan.
 /// </summary>
-public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redis, TimeProvider time)
+public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redis, TimeProvider time, UsageCounters usage,
+    IOptions<SwarmQuotaOptions> quotas)
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>Between recounts the counter follows every write and sweep; the recount corrects what a race let it miss.</summary>
+    private static readonly TimeSpan UsageLifetime = TimeSpan.FromMinutes(10);
 
     // KEYS: the entry. ARGV: its JSON, its version, lifetime ms. Newer versions only: a slow writer's older copy loses.
     private const string CacheScript = """
@@ -23,6 +31,13 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
         """;
 
     private const string Columns = "namespace, key, value, version, tags, expires_at, updated_at";
+
+    /// <summary>What an entry counts against the quota: its value's JSON text, as PostgreSQL stores and returns it.</summary>
+    private const string StoredBytes = "octet_length(value::text)::bigint";
+
+    // Writes and deletes return their entry's columns, then how they changed the team's stored bytes.
+    private const int SizeChangeColumn = 7;
+    private const string OldBytes = $"SELECT {StoredBytes} AS size FROM swarm_memory WHERE team_id = $1 AND namespace = $2 AND key = $3";
 
     /// <param name="expectedVersion">Null: write whatever is there; 0: only if absent; n: only if the entry is at version n.</param>
     /// <returns>The entry written, or null when the expectation did not hold.</returns>
@@ -54,15 +69,21 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
                 batch.BatchCommands.Add(command);
             }
 
-            await using var reader = await batch.ExecuteReaderAsync(ct);
-            foreach (var i in writes)
+            long stored = 0;
+            await using (var reader = await batch.ExecuteReaderAsync(ct))
             {
-                var written = await reader.ReadAsync(ct) ? MemoryEntry.Read(reader) : null;
-                outcomes[i] = operations[i] is MemoryWrite
-                    ? new MemoryOutcome(written is null ? 409 : 200, written)
-                    : new MemoryOutcome(written is null ? 404 : 204, null);
-                await reader.NextResultAsync(ct);
+                foreach (var i in writes)
+                {
+                    var written = await reader.ReadAsync(ct) ? MemoryEntry.Read(reader) : null;
+                    stored += written is null ? 0 : reader.GetInt64(SizeChangeColumn);
+                    outcomes[i] = operations[i] is MemoryWrite
+                        ? new MemoryOutcome(written is null ? 409 : 200, written)
+                        : new MemoryOutcome(written is null ? 404 : 204, null);
+                    await reader.NextResultAsync(ct);
+                }
             }
+
+            await usage.AddAsync(UsageKey(teamId), stored);
         }
 
         // A delete drops the cached copy whatever it found: a copy left over from a drop missed earlier goes too.
@@ -80,6 +101,50 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
         }
 
         return outcomes;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="bytes"/> more fit in the team's quota. Checked before a write, against the whole value
+    /// written (an overwrite frees the old value only once it is done): near its quota a team deletes to make room.
+    /// </summary>
+    public async Task<(bool Fits, long Used, long Limit)> RoomForAsync(Guid teamId, long bytes, CancellationToken ct)
+    {
+        var limit = quotas.Value.MemoryBytes;
+        var (fits, used) = await usage.TryUseAsync(UsageKey(teamId), bytes, limit, reserve: false, UsageLifetime, async () =>
+        {
+            await using var command = db.CreateCommand($"SELECT coalesce(sum({StoredBytes}), 0)::bigint FROM swarm_memory WHERE team_id = $1");
+            command.Parameters.Add(new() { Value = teamId });
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        });
+        return (fits, used, limit);
+    }
+
+    /// <summary>
+    /// Deletes entries that expired (they are never read again, but they are stored, and counted, until then), at most
+    /// <paramref name="max"/> at a time, and gives their bytes back to their teams' quotas.
+    /// </summary>
+    public async Task<int> SweepExpiredAsync(int max, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            WITH expired AS (
+                DELETE FROM swarm_memory WHERE (team_id, namespace, key) IN (
+                    SELECT team_id, namespace, key FROM swarm_memory WHERE expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED)
+                RETURNING team_id, {StoredBytes} AS size
+            )
+            SELECT team_id, count(*), sum(size)::bigint FROM expired GROUP BY team_id
+            """);
+        command.Parameters.Add(new() { Value = max });
+        var freed = new List<(Guid TeamId, long Count, long Bytes)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                freed.Add((reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2)));
+            }
+        }
+
+        await Task.WhenAll(freed.Select(team => usage.AddAsync(UsageKey(team.TeamId), -team.Bytes)));
+        return (int)freed.Sum(team => team.Count);
     }
 
     public async Task<MemoryEntry?> GetAsync(Guid teamId, string ns, string key, CancellationToken ct) =>
@@ -160,17 +225,19 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
     {
         var sql = write.ExpectedVersion is null or 0
             ? $"""
+                WITH old AS ({OldBytes})
                 INSERT INTO swarm_memory AS m (team_id, namespace, key, value, version, tags, expires_at, updated_at)
                 VALUES ($1, $2, $3, $4, 1, $5, $6, now())
                 ON CONFLICT (team_id, namespace, key) DO UPDATE SET value = excluded.value, version = m.version + 1,
                     tags = excluded.tags, expires_at = excluded.expires_at, updated_at = now()
                 {(write.ExpectedVersion == 0 ? "WHERE m.expires_at <= now()" : "")}
-                RETURNING {Columns}
+                RETURNING {Columns}, {StoredBytes} - coalesce((SELECT size FROM old), 0)
                 """
             : $"""
+                WITH old AS ({OldBytes})
                 UPDATE swarm_memory SET value = $4, version = version + 1, tags = $5, expires_at = $6, updated_at = now()
                 WHERE team_id = $1 AND namespace = $2 AND key = $3 AND version = $7 AND (expires_at IS NULL OR expires_at > now())
-                RETURNING {Columns}
+                RETURNING {Columns}, {StoredBytes} - coalesce((SELECT size FROM old), 0)
                 """;
         NpgsqlParameter[] parameters =
         [
@@ -183,7 +250,7 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
 
     private static (string Sql, NpgsqlParameter[] Parameters) DeleteStatement(Guid teamId, MemoryDelete delete) => ($"""
         DELETE FROM swarm_memory WHERE team_id = $1 AND namespace = $2 AND key = $3 AND ($4::bigint IS NULL OR version = $4)
-        RETURNING {Columns}
+        RETURNING {Columns}, -{StoredBytes}
         """,
         [
             new() { Value = teamId }, new() { Value = delete.Namespace }, new() { Value = delete.Key },
@@ -242,6 +309,8 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
             // PostgreSQL has the write; the cache catches up on the next write or read of the entry.
         }
     }
+
+    private static RedisKey UsageKey(Guid teamId) => $"cognive:quota:memory:{teamId:N}";
 
     private static RedisKey CacheKey(Guid teamId, string ns, string key) => $"cognive:memory:{teamId:N}:{ns.Length}:{ns}:{key}";
 }

@@ -2,7 +2,10 @@ using System.Security.Claims;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Instances;
+using Cognive.SwarmQueen.Quotas;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Cognive.SwarmQueen.Tasks;
 
@@ -26,8 +29,9 @@ public static class TaskEndpoints
         return swarm;
     }
 
-    private static async Task<Results<Accepted<CreatedTask>, ValidationProblem>> SubmitAsync(CreateTaskRequest request,
-        ClaimsPrincipal user, TaskQueue tasks, InstanceRegistry registry, TimeProvider time, CancellationToken ct)
+    /// <summary>Refused past the team's <see cref="Quota.QueuedTasks"/> (429).</summary>
+    private static async Task<Results<Accepted<CreatedTask>, ValidationProblem, ProblemHttpResult>> SubmitAsync(CreateTaskRequest request,
+        ClaimsPrincipal user, TaskQueue tasks, InstanceRegistry registry, QuotaRefusals refusals, TimeProvider time, CancellationToken ct)
     {
         var teamId = SwarmAuthentication.TeamIdOf(user);
         var errors = TaskRules.Validate(request, await registry.KnownTypesAsync(teamId, ct), time.GetUtcNow());
@@ -36,24 +40,43 @@ public static class TaskEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var (id, _) = await tasks.EnqueueAsync(teamId, new NewTask(request.Type!, request.Payload, request.Priority ?? 5,
+        if (await tasks.ReserveAsync(teamId, ct) is { Fits: false } full)
+        {
+            return await refusals.RefuseAsync(user, Quota.QueuedTasks, full.Limit, full.Used, ct);
+        }
+
+        var (id, created) = await tasks.EnqueueAsync(teamId, new NewTask(request.Type!, request.Payload, request.Priority ?? 5,
             request.RequiredCapabilities?.Distinct().ToArray() ?? [], request.Deadline, request.MaxAttempts ?? 3, request.IdempotencyKey), ct);
+        if (!created)
+        {
+            await tasks.ReleaseAsync(teamId);
+        }
+
         return TypedResults.Accepted($"/api/v1/swarm/tasks/{id}", new CreatedTask(id));
     }
+
+    /// <summary>The JSON's size when it is larger than <paramref name="limit"/> bytes.</summary>
+    private static long? TooLarge(JsonElement? json, int limit) =>
+        json is { } value && value.GetRawText().Length is var size && size > limit ? size : null;
 
     private static async Task<Results<Ok<TaskView>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
         await tasks.GetAsync(SwarmAuthentication.TeamIdOf(user), id, ct) is { } task ? TypedResults.Ok(task) : TypedResults.NotFound();
 
     private static async Task<Results<NoContent, NotFound>> CancelAsync(Guid id, ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
-        await tasks.CancelAsync(SwarmAuthentication.TeamIdOf(user), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        await tasks.CancelAsync(SwarmAuthentication.TeamIdOf(user), id, SwarmAuthentication.ActorOf(user), ct)
+            ? TypedResults.NoContent()
+            : TypedResults.NotFound();
 
     private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RenewAsync(Guid id, TaskOutcomeRequest request,
         ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
         FencedAsync(request, token => tasks.RenewAsync(SwarmAuthentication.TeamIdOf(user), id, token, RenewedLease, ct));
 
-    private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> CompleteAsync(Guid id, TaskOutcomeRequest request,
-        ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
-        FencedAsync(request, token => tasks.CompleteAsync(SwarmAuthentication.TeamIdOf(user), id, token, request.Result, ct));
+    /// <summary>A result over <see cref="Quota.TaskResultBytes"/> is refused (413); the lease stays, to fail or to complete with less.</summary>
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> CompleteAsync(Guid id, TaskOutcomeRequest request,
+        ClaimsPrincipal user, TaskQueue tasks, QuotaRefusals refusals, IOptions<SwarmQuotaOptions> quotas, CancellationToken ct) =>
+        TooLarge(request.Result, quotas.Value.TaskResultBytes) is { } size
+            ? await refusals.RefuseAsync(user, Quota.TaskResultBytes, quotas.Value.TaskResultBytes, size, ct)
+            : await FencedAsync(request, token => tasks.CompleteAsync(SwarmAuthentication.TeamIdOf(user), id, token, request.Result, ct));
 
     private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> FailAsync(Guid id, TaskOutcomeRequest request,
         ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>

@@ -1,7 +1,11 @@
 using System.Text.Json;
+using Cognive.SwarmQueen.Audit;
+using Cognive.SwarmQueen.Quotas;
+using Microsoft.Extensions.Options;
 using Cognive.SwarmQueen.Instances;
 using Npgsql;
 using NpgsqlTypes;
+using StackExchange.Redis;
 
 namespace Cognive.SwarmQueen.Tasks;
 
@@ -10,8 +14,14 @@ namespace Cognive.SwarmQueen.Tasks;
 /// <c>FOR UPDATE SKIP LOCKED</c>, so concurrent leases never hand one task out twice; every lease raises the fencing token,
 /// and renewals and outcomes count only with the current token.
 /// </summary>
-public sealed class TaskQueue(NpgsqlDataSource db)
+public sealed class TaskQueue(NpgsqlDataSource db, UsageCounters usage, IOptions<SwarmQuotaOptions> quotas)
 {
+    /// <summary>
+    /// The queued-task counter counts submissions and cancellations as they happen and learns of every other end of a
+    /// task (done, dead, expired) at its recount: a team at its quota may wait this long after its tasks finish.
+    /// </summary>
+    public static readonly TimeSpan UsageLifetime = TimeSpan.FromSeconds(15);
+
     /// <summary>Every minute a task waits counts as one more priority point, so a flood of urgent work cannot starve it.</summary>
     public static readonly TimeSpan AgingStep = TimeSpan.FromMinutes(1);
 
@@ -19,6 +29,26 @@ public sealed class TaskQueue(NpgsqlDataSource db)
         id, type, payload, priority, required_capabilities, state, attempts, max_attempts, deadline, instance_id,
         fencing_token, lease_expires_at, result, error, created_at, leased_at, finished_at, stale_outcomes
         """;
+
+    /// <summary>Takes one of the team's <see cref="Quota.QueuedTasks"/> for a submission; false (and the use) when none is left.</summary>
+    public async Task<(bool Fits, long Used, long Limit)> ReserveAsync(Guid teamId, CancellationToken ct)
+    {
+        var limit = quotas.Value.QueuedTasks;
+        var (fits, used) = await usage.TryUseAsync(UsageKey(teamId), 1, limit, reserve: true, UsageLifetime, async () =>
+        {
+            // Bounded by the limit: a recount never reads more of the team's queue than the quota allows.
+            await using var command = db.CreateCommand("""
+                SELECT count(*) FROM (SELECT 1 FROM swarm_tasks WHERE team_id = $1 AND state IN ('Queued', 'Leased') LIMIT $2) waiting
+                """);
+            command.Parameters.Add(new() { Value = teamId });
+            command.Parameters.Add(new() { Value = limit });
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        });
+        return (fits, used, limit);
+    }
+
+    /// <summary>Gives a reservation back: the submission created nothing (a repeated idempotency key).</summary>
+    public Task ReleaseAsync(Guid teamId) => usage.AddAsync(UsageKey(teamId), -1);
 
     public async Task<(Guid Id, bool Created)> EnqueueAsync(Guid teamId, NewTask task, CancellationToken ct)
     {
@@ -58,11 +88,39 @@ public sealed class TaskQueue(NpgsqlDataSource db)
         return await reader.ReadAsync(ct) ? TaskView.Read(reader) : null;
     }
 
-    /// <summary>Cancels a task that has not finished; false when the team has no such unfinished task.</summary>
-    public Task<bool> CancelAsync(Guid teamId, Guid id, CancellationToken ct) => ChangedOneAsync("""
-        UPDATE swarm_tasks SET state = 'Cancelled', finished_at = now(), instance_id = NULL, lease_expires_at = NULL
-        WHERE team_id = $1 AND id = $2 AND state IN ('Queued', 'Leased')
-        """, ct, teamId, id);
+    /// <summary>
+    /// Cancels a task that has not finished, recorded in the team's audit trail by <paramref name="actor"/> in the same
+    /// transaction; false when the team has no such unfinished task.
+    /// </summary>
+    public async Task<bool> CancelAsync(Guid teamId, Guid id, string actor, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var command = new NpgsqlCommand("""
+            UPDATE swarm_tasks t SET state = 'Cancelled', finished_at = now(), instance_id = NULL, lease_expires_at = NULL
+            FROM (SELECT id, state, instance_id FROM swarm_tasks WHERE team_id = $1 AND id = $2 FOR UPDATE) before
+            WHERE t.id = before.id AND before.state IN ('Queued', 'Leased')
+            RETURNING t.type, before.state, before.instance_id
+            """, connection, transaction);
+        command.Parameters.Add(new() { Value = teamId });
+        command.Parameters.Add(new() { Value = id });
+        object summary;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                return false;
+            }
+
+            summary = new { type = reader.GetString(0), state = reader.GetString(1).ToLowerInvariant(),
+                instance_id = reader.IsDBNull(2) ? (Guid?)null : reader.GetGuid(2) };
+        }
+
+        await SwarmAudit.AppendAsync(connection, transaction, teamId, actor, "swarm.task.cancelled", "swarm_task", id.ToString(), summary, ct);
+        await transaction.CommitAsync(ct);
+        await ReleaseAsync(teamId);
+        return true;
+    }
 
     /// <summary>
     /// Leases the waiting task of highest aged priority whose required capabilities the instance has, if the instance
@@ -178,6 +236,8 @@ public sealed class TaskQueue(NpgsqlDataSource db)
             command.Parameters.Add(value is NpgsqlParameter parameter ? parameter : new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
     }
+
+    private static RedisKey UsageKey(Guid teamId) => $"cognive:quota:tasks:{teamId:N}";
 
     private static NpgsqlParameter Json(JsonElement? value) =>
         new() { Value = value is { } json ? json.GetRawText() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb };

@@ -17,7 +17,9 @@ public sealed class SharedApp : IAsyncLifetime
     public SmtpReceiver Mail { get; } = new();
 
     public async ValueTask InitializeAsync() =>
-        _app = await CogniveApp.StartAsync(_state.Path, ["--Cognive:Smtp:Host=127.0.0.1", $"--Cognive:Smtp:Port={Mail.Port}", .. SignIn],
+        _app = await CogniveApp.StartAsync(_state.Path,
+            ["--Cognive:Smtp:Host=127.0.0.1", $"--Cognive:Smtp:Port={Mail.Port}", .. SignIn,
+             .. SwarmQuotas.Select(q => $"--Cognive:Swarm:Quotas:{q.Key}={q.Value}")],
             TestContext.Current.CancellationToken);
 
     /// <summary>
@@ -26,6 +28,19 @@ public sealed class SharedApp : IAsyncLifetime
     /// </summary>
     public static readonly string[] SignIn =
         ["--Cognive:SignIn:FirstLock=00:00:05", "--Cognive:SignIn:MaxLock=00:00:10", "--Cognive:Network:TrustedProxies=::1"];
+
+    /// <summary>Swarm quotas small enough for a test to reach, large enough for every other test's team (and the agents' swarm team).</summary>
+    public static readonly IReadOnlyDictionary<string, long> SwarmQuotas = new Dictionary<string, long>
+    {
+        ["MemoryBytes"] = 100_000,
+        ["QueuedTasks"] = 30,
+        ["Instances"] = 40,
+        ["ChannelBytes"] = 65_536,
+        ["ChannelMessageBytes"] = 16_384,
+        ["ChannelGroups"] = 5,
+        ["TaskResultBytes"] = 16_384,
+        ["RequestBodyBytes"] = 1_048_576,
+    };
 
     public async ValueTask DisposeAsync()
     {

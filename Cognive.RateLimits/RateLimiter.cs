@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace Cognive.ApiService.RateLimits;
+namespace Cognive.RateLimits;
 
 /// <summary>
 /// Requests per minute per API key or person, counted in Redis so every API replica shares one count. A sliding window
