@@ -1,13 +1,12 @@
 using System.Security.Claims;
 using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
-using Cognive.ApiService.Validation;
 using Cognive.ApiService.RateLimits;
+using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Cognive.Data.Access;
 using Cognive.Data.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Cognive.ApiService.RateLimits;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
