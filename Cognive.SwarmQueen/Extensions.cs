@@ -22,7 +22,8 @@ public static class Extensions
         builder.AddNpgsqlDataSource("cognive");
         builder.AddRedisClient("redis");
         builder.Services.AddSingleton(TimeProvider.System);
-        SwarmAudit.UseKey(AuditKey.From(builder.Configuration[AuditKey.Setting]));
+        builder.Services.AddSingleton(AuditKey.From(builder.Configuration[AuditKey.Setting]));
+        builder.Services.AddSingleton<SwarmAudit>();
         builder.Services.AddSwarmAuthentication();
         builder.Services.AddSwarmQuotas();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);

@@ -11,7 +11,7 @@ namespace Cognive.SwarmQueen.Alerts;
 /// webhooks, which the workers deliver like budget alerts; then announced on the team's <c>health-checks</c> channel
 /// (a Redis Stream read through consumer groups) and in the log.
 /// </summary>
-public sealed class SwarmAlerts(NpgsqlDataSource db, ChannelLog channels, ILogger<SwarmAlerts> logger)
+public sealed class SwarmAlerts(NpgsqlDataSource db, ChannelLog channels, SwarmAudit audit, ILogger<SwarmAlerts> logger)
 {
     public const string Channel = "health-checks";
 
@@ -68,7 +68,7 @@ public sealed class SwarmAlerts(NpgsqlDataSource db, ChannelLog channels, ILogge
             return false;
         }
 
-        await SwarmAudit.AppendAsync(connection, transaction, teamId, actor, "swarm.alert.raised", "swarm_alert", alert.Alert,
+        await audit.AppendAsync(connection, transaction, teamId, actor, "swarm.alert.raised", "swarm_alert", alert.Alert,
             new { alert.Alert, alert.Kind, alert.Detail }, ct);
         await transaction.CommitAsync(ct);
         await AnnounceAsync(teamId, alert);

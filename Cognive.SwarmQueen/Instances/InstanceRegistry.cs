@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace Cognive.SwarmQueen.Instances;
 
 /// <summary>The instances of each team's swarm: registration, heartbeats, and the queen's verdict on the silent ones.</summary>
-public sealed class InstanceRegistry(NpgsqlDataSource db)
+public sealed class InstanceRegistry(NpgsqlDataSource db, SwarmAudit audit)
 {
     /// <summary>
     /// Registers (or registers again, after a restart) an instance; registering clears what the queen had found wrong
@@ -55,7 +55,7 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
 
         if (registration.Succeeded)
         {
-            await SwarmAudit.AppendAsync(connection, transaction, teamId, actor, "swarm.instance.registered", "swarm_instance", instanceId.ToString(),
+            await audit.AppendAsync(connection, transaction, teamId, actor, "swarm.instance.registered", "swarm_instance", instanceId.ToString(),
                 new { request.AgentId, kind = request.KindOrDefault, request.Host, request.Version }, ct);
         }
 
@@ -117,7 +117,7 @@ public sealed class InstanceRegistry(NpgsqlDataSource db)
             (kind, host) = (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
         }
 
-        await SwarmAudit.AppendAsync(connection, transaction, teamId, actor, "swarm.instance.deregistered", "swarm_instance", instanceId.ToString(),
+        await audit.AppendAsync(connection, transaction, teamId, actor, "swarm.instance.deregistered", "swarm_instance", instanceId.ToString(),
             new { kind, host }, ct);
         await transaction.CommitAsync(ct);
         return true;

@@ -8,7 +8,7 @@ namespace Cognive.SwarmQueen.Kinds;
 /// Which team owns which agent kind (<c>swarm_kinds</c>): a registration may name only a kind its team owns, and a host
 /// only of such a kind that no other team's live instance names. Grants are the installation admin's, audited.
 /// </summary>
-public sealed class KindOwners(NpgsqlDataSource db)
+public sealed class KindOwners(NpgsqlDataSource db, SwarmAudit audit)
 {
     /// <summary>What an instance registered without a kind is stored as: never owned, so never acted on but by failover.</summary>
     public const string Undeclared = "default";
@@ -70,7 +70,7 @@ public sealed class KindOwners(NpgsqlDataSource db)
             var summary = new { kind, team_id = teamId, previous_team_id = previous };
             foreach (var chain in new[] { adminTeamId, teamId }.Distinct())
             {
-                await SwarmAudit.AppendAsync(connection, transaction, chain, actor, "swarm.kind.granted", "swarm_kind", kind, summary, ct);
+                await audit.AppendAsync(connection, transaction, chain, actor, "swarm.kind.granted", "swarm_kind", kind, summary, ct);
             }
         }
 
@@ -99,7 +99,7 @@ public sealed class KindOwners(NpgsqlDataSource db)
 
         foreach (var chain in new[] { adminTeamId, owner }.Distinct())
         {
-            await SwarmAudit.AppendAsync(connection, transaction, chain, actor, "swarm.kind.revoked", "swarm_kind", kind,
+            await audit.AppendAsync(connection, transaction, chain, actor, "swarm.kind.revoked", "swarm_kind", kind,
                 new { kind, team_id = owner, added_replicas = added }, ct);
         }
 

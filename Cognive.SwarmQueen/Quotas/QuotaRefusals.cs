@@ -12,7 +12,8 @@ namespace Cognive.SwarmQueen.Quotas;
 /// refusal in the team's audit trail — the first of each team, quota and minute only, so a flood of refused requests
 /// cannot flood the chain (the minute is claimed in Redis, shared by every queen replica).
 /// </summary>
-public sealed class QuotaRefusals(NpgsqlDataSource db, IConnectionMultiplexer redis, TimeProvider time, ILogger<QuotaRefusals> logger)
+public sealed class QuotaRefusals(NpgsqlDataSource db, IConnectionMultiplexer redis, TimeProvider time, SwarmAudit audit,
+    ILogger<QuotaRefusals> logger)
 {
     public async Task<ProblemHttpResult> RefuseAsync(ClaimsPrincipal user, Quota quota, long limit, long used, CancellationToken ct)
     {
@@ -50,7 +51,7 @@ public sealed class QuotaRefusals(NpgsqlDataSource db, IConnectionMultiplexer re
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await SwarmAudit.AppendAsync(connection, transaction, teamId, actor, "swarm.quota.refused", "swarm_quota", quota.Name,
+        await audit.AppendAsync(connection, transaction, teamId, actor, "swarm.quota.refused", "swarm_quota", quota.Name,
             new { quota = quota.Name, limit, used }, ct);
         await transaction.CommitAsync(ct);
     }

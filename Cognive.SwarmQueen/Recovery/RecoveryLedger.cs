@@ -8,7 +8,7 @@ using NpgsqlTypes;
 namespace Cognive.SwarmQueen.Recovery;
 
 /// <summary>The recovery records and circuits in PostgreSQL: what is due, each kind's history, and each decision with its audit record.</summary>
-public sealed class RecoveryLedger(NpgsqlDataSource db)
+public sealed class RecoveryLedger(NpgsqlDataSource db, SwarmAudit audit)
 {
     /// <summary>What counts toward a kind's escalation and circuit: actions taken, but no failover (it acts on no process).</summary>
     private const string Attempted = "outcome IN ('Succeeded', 'Failed', 'Started') AND action NOT IN ('Quarantine', 'Failover', 'ScaleDown')";
@@ -242,7 +242,7 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
     }
 
     /// <summary>Inserts the decision's record and its audit record (a deferral only once per failure); returns the record's id.</summary>
-    private static async Task<Guid> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, FailedInstance failure,
+    private async Task<Guid> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, FailedInstance failure,
         RecoveryDecision decision, RecoveryOutcome outcome, string detail, CancellationToken ct)
     {
         var id = Guid.CreateVersion7();
@@ -259,7 +259,7 @@ public sealed class RecoveryLedger(NpgsqlDataSource db)
 
         if (await insert.ExecuteNonQueryAsync(ct) == 1)
         {
-            await SwarmAudit.AppendAsync(connection, transaction, failure.TeamId, SwarmAudit.Actor,
+            await audit.AppendAsync(connection, transaction, failure.TeamId, SwarmAudit.Actor,
                 $"swarm.recovery.{decision.Action.ToString().ToLowerInvariant()}", "swarm_instance", failure.InstanceId.ToString(), new
                 {
                     recovery_id = id, failure.Kind, failure.Host, failure.Reason, outcome = outcome.ToString(), decision.Attempt, detail,

@@ -14,7 +14,7 @@ namespace Cognive.SwarmQueen.Tasks;
 /// <c>FOR UPDATE SKIP LOCKED</c>, so concurrent leases never hand one task out twice; every lease raises the fencing token,
 /// and renewals and outcomes count only with the current token.
 /// </summary>
-public sealed class TaskQueue(NpgsqlDataSource db, UsageCounters usage, IOptions<SwarmQuotaOptions> quotas)
+public sealed class TaskQueue(NpgsqlDataSource db, UsageCounters usage, IOptions<SwarmQuotaOptions> quotas, SwarmAudit audit)
 {
     /// <summary>
     /// The queued-task counter counts submissions and cancellations as they happen and learns of every other end of a
@@ -116,7 +116,7 @@ public sealed class TaskQueue(NpgsqlDataSource db, UsageCounters usage, IOptions
                 instance_id = reader.IsDBNull(2) ? (Guid?)null : reader.GetGuid(2) };
         }
 
-        await SwarmAudit.AppendAsync(connection, transaction, teamId, actor, "swarm.task.cancelled", "swarm_task", id.ToString(), summary, ct);
+        await audit.AppendAsync(connection, transaction, teamId, actor, "swarm.task.cancelled", "swarm_task", id.ToString(), summary, ct);
         await transaction.CommitAsync(ct);
         await ReleaseAsync(teamId);
         return true;

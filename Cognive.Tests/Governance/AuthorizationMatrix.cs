@@ -91,6 +91,16 @@ public static class AuthorizationMatrix
 
         new("GET", "/audit", TeamLead, "audit:read", OK, null, (_, _) => Call("/audit")),
         new("GET", "/audit/verify", TeamLead, "audit:read", OK, null, (_, _) => Call("/audit/verify")),
+        new("GET", "/audit/checkpoints", TeamLead, "audit:read", OK, null, (_, _) => Call("/audit/checkpoints")),
+        // The chain grows first, so each cell signs a new head (201) rather than getting the last one back (200).
+        new("POST", "/audit/checkpoints", TeamLead, "audit:read", Created, null, async (w, ct) =>
+        {
+            await w.NewAgentAsync(ct);
+            return new("/audit/checkpoints");
+        }),
+        // A checkpoint signed for this team: another team presenting it gets it refused as not signed for them.
+        new("POST", "/audit/verify", TeamLead, "audit:read", OK, UnprocessableEntity,
+            async (w, ct) => new("/audit/verify", await w.NewCheckpointAsync(ct))),
 
         // Nobody hands out permissions they lack: a key with admin alone cannot register even a viewer (agent:read, cost:read).
         new("POST", "/auth/register", Admin, "admin", Created, null, (_, _) => Call("/auth/register", new

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cognive.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,6 +120,14 @@ public sealed class AuthorizationMatrixWorld(SharedApp shared) : IAsyncLifetime
 
     /// <summary>A new open run of the team's agent, for a cell that ends one.</summary>
     public Task<Guid> NewRunAsync(CancellationToken ct) => NewRunAsync(Current.Team, Current.AgentId, ct);
+
+    /// <summary>A checkpoint of the team's audit chain, signed now, as a team would have saved it.</summary>
+    public async Task<JsonElement> NewCheckpointAsync(CancellationToken ct)
+    {
+        using var response = await Current.Team.PostAsync("/api/v1/audit/checkpoints", null, ct);
+        Assert.True(response.IsSuccessStatusCode, $"taking a checkpoint: {(int)response.StatusCode}");
+        return await People.ReadAsync(response, ct);
+    }
 
     /// <summary>A new key of the team, for a cell that revokes one.</summary>
     public async Task<Guid> NewKeyIdAsync(CancellationToken ct) => (await CreateKeyAsync(Current.Team, null, ct)).Id;
