@@ -7,6 +7,8 @@ namespace Cognive.Tests.Foundation;
 /// <summary>One request of the fuzz: what it tries, and how to send it again (a body is made anew for every send).</summary>
 public sealed record HostileRequest(string Case, HttpMethod Method, string Url, string? Body = null, string ContentType = "application/json")
 {
+    public long BodyBytes => Body is null ? 0 : Encoding.UTF8.GetByteCount(Body);
+
     public HttpRequestMessage Create() => new(Method, Url)
     {
         Content = Body is null ? null : new StringContent(Body, Encoding.UTF8, ContentType),
