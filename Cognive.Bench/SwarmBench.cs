@@ -121,7 +121,7 @@ public static class SwarmBench
             foreach (var id in new[] { silent, rescuer })
             {
                 using var registered = await queen.PutAsJsonAsync($"/api/v1/swarm/agents/{id}",
-                    new { agent_id = agentId, capabilities = new[] { "noop", capability }, version = "bench", kind = "bench-probe" }, ct);
+                    new { agent_id = agentId, capabilities = new[] { "noop", capability }, version = "bench" }, ct);
                 registered.EnsureSuccessStatusCode();
             }
 
