@@ -39,7 +39,7 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
                 {
                     foreach (var failure in await ledger.DueAsync(stoppingToken))
                     {
-                        await TryRecoverAsync(failure, stoppingToken);
+                        await TryRecoverAsync(failure, RecoverAsync, stoppingToken);
                     }
 
                     foreach (var scaledUp in await ledger.ScaleDownDueAsync(_options.ScaleDownAfter, stoppingToken))
@@ -63,8 +63,6 @@ public sealed class RecoveryCoordinator(RecoveryLedger ledger, IRecoveryPort por
     /// One instance's recovery failing (a database error mid-way, a port that throws on what the instance registered) must
     /// not hold up the others': it is retried next pass.
     /// </summary>
-    private async Task TryRecoverAsync(FailedInstance failure, CancellationToken ct) => await TryRecoverAsync(failure, RecoverAsync, ct);
-
     private async Task TryRecoverAsync(FailedInstance failure, Func<FailedInstance, CancellationToken, Task> recover, CancellationToken ct)
     {
         try
