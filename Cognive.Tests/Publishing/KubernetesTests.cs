@@ -8,7 +8,7 @@ namespace Cognive.Tests.Publishing;
 public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernetesTree tree, PublishedManifest manifest)
     : IClassFixture<PublishedKubernetesTree>, IClassFixture<PublishedManifest>
 {
-    private static readonly string[] Services = ["agents", "api", "swarm-queen", "web", "workers"];
+    private static readonly string[] Services = ["agents", "api", "gateway", "swarm-queen", "web", "workers"];
     private static readonly string[] Servers = ["postgres", "rabbitmq", "redis"];
     private static readonly string[] Clients = [.. Services, "migrations"];
 
@@ -75,7 +75,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     }
 
     [Fact]
-    public void One_ingress_routes_the_api_paths_to_the_api_and_the_rest_to_the_console_and_the_api_autoscales()
+    public void One_ingress_routes_the_api_paths_to_the_api_v1_to_the_gateway_and_the_rest_to_the_console_and_both_autoscale()
     {
         var ingress = Assert.Single(tree.OfType<V1Ingress>());
         Assert.Equal("traefik", ingress.Spec.IngressClassName);
@@ -83,22 +83,24 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         Assert.Equal("api", Backend(paths, "/api/v1/teams"));
         Assert.Equal("api", Backend(paths, "/openapi/v1.json"));
         Assert.Equal("api", Backend(paths, "/docs"));
+        Assert.Equal("gateway", Backend(paths, "/v1/chat/completions"));
         Assert.Equal("web", Backend(paths, "/"));
         Assert.Equal("web", Backend(paths, "/agents"));
         Assert.Equal("web", Backend(paths, "/_blazor"));
 
-        var autoscaler = Assert.Single(tree.OfType<V2HorizontalPodAutoscaler>());
-        Assert.Equal(("api", 3, 20), (autoscaler.Spec.ScaleTargetRef.Name, autoscaler.Spec.MinReplicas, autoscaler.Spec.MaxReplicas));
-        Assert.Equal(70, autoscaler.Spec.Metrics.Single().Resource.Target.AverageUtilization);
+        var autoscalers = tree.OfType<V2HorizontalPodAutoscaler>().OrderBy(a => a.Spec.ScaleTargetRef.Name).ToList();
+        Assert.Equal([("api", 3, 20), ("gateway", 3, 20)],
+            autoscalers.Select(a => (a.Spec.ScaleTargetRef.Name, a.Spec.MinReplicas, a.Spec.MaxReplicas)));
+        Assert.All(autoscalers, a => Assert.Equal(70, a.Spec.Metrics.Single().Resource.Target.AverageUtilization));
 
-        Assert.Equal("api", Assert.Single(tree.OfType<V1PodDisruptionBudget>()).Metadata.Name);
+        Assert.Equal(["api", "gateway"], tree.OfType<V1PodDisruptionBudget>().Select(b => b.Metadata.Name).Order());
     }
 
     [Fact]
     public void No_secret_value_appears_outside_Secrets_and_no_placeholder_survives()
     {
         var secrets = tree.SecretValues();
-        Assert.Equal(5, secrets.Count); // the three servers' passwords, the JWT signing key and the audit signing key
+        Assert.Equal(6, secrets.Count); // the three servers' passwords, the JWT and audit signing keys, the provider-key encryption key
         var notSecrets = tree.Objects.Where(o => o is not V1Secret).Select(k8s.KubernetesYaml.Serialize).ToList();
         Assert.All(secrets, secret => Assert.DoesNotContain(notSecrets, yaml => yaml.Contains(secret, StringComparison.Ordinal)));
         Assert.All(tree.OfType<V1ConfigMap>(), map => Assert.DoesNotContain(map.Data ?? new Dictionary<string, string>(),
@@ -133,8 +135,9 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         var paths = ingress.Spec.Rules.Single().Http.Paths;
 
         // The console takes every path no other route does; it refuses its own /metrics and /health to requests through the ingress.
-        Assert.NotEqual("api", Backend(paths, path));
+        Assert.Equal("web", Backend(paths, path));
         Assert.All(["/api/v1/teams", "/openapi/v1.json", "/docs"], (string api) => Assert.Equal("api", Backend(paths, api)));
+        Assert.Equal("gateway", Backend(paths, "/v1/chat/completions"));
         // The kubelet probes the pods themselves.
         Assert.Equal("/health/readiness", tree.OfType<V1Deployment>().Single(d => d.Metadata.Name == "api")
             .Spec.Template.Spec.Containers.Single().ReadinessProbe.HttpGet.Path);
@@ -166,6 +169,16 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         var holders = tree.OfType<V1Secret>().Where(s => s.StringData?.ContainsKey(variable) == true).Select(s => s.Metadata.Name).Order();
 
         Assert.Equal(["api-secrets", "migrations-secrets", "swarm-queen-secrets"], holders);
+        Assert.DoesNotContain(tree.OfType<V1ConfigMap>(), map => map.Data?.ContainsKey(variable) == true);
+    }
+
+    [Fact]
+    public void The_provider_key_encryption_key_reaches_the_api_and_the_gateway_only_as_a_Secret()
+    {
+        const string variable = "Cognive__Providers__EncryptionKey";
+        var holders = tree.OfType<V1Secret>().Where(s => s.StringData?.ContainsKey(variable) == true).Select(s => s.Metadata.Name).Order();
+
+        Assert.Equal(["api-secrets", "gateway-secrets"], holders);
         Assert.DoesNotContain(tree.OfType<V1ConfigMap>(), map => map.Data?.ContainsKey(variable) == true);
     }
 
