@@ -1,12 +1,10 @@
-using Cognive.Agents.Specialists;
 using Cognive.Agents.Swarm;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddHttpClient();
-builder.AddSpecialists();
-builder.Services.AddHostedService<SwarmMember>();
+builder.AddSwarmMember();
 
 var app = builder.Build();
 

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using Cognive.Agents.Handlers;
 using Cognive.Agents.Llm;
 using Cognive.Agents.Swarm;
+using Cognive.Client.Chat;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -11,7 +13,10 @@ namespace Cognive.Agents.Specialists;
 
 public static class SpecialistExtensions
 {
-    /// <summary>The built-in task handlers and the LLM provider they summarise with (<see cref="LlmOptions"/>).</summary>
+    /// <summary>
+    /// The built-in task handlers and the model they summarise with (<see cref="LlmOptions"/>), put under Cognive by
+    /// <c>UseCognive</c> (a <c>CogniveClient</c> must be registered to call it).
+    /// </summary>
     public static IHostApplicationBuilder AddSpecialists(this IHostApplicationBuilder builder)
     {
         builder.AddLlm();
@@ -29,18 +34,21 @@ public static class SpecialistExtensions
     private static void AddLlm(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<LlmClient>();
-        if (builder.Configuration[$"{LlmOptions.Section}:Provider"] == LlmOptions.OpenAi)
+        var metered = builder.Configuration[$"{LlmOptions.Section}:Provider"] == LlmOptions.OpenAi;
+        if (metered)
         {
-            builder.Services.AddHttpClient(OpenAiCompatibleProvider.ClientName, (services, http) =>
+            builder.Services.AddHttpClient(OpenAiCompatibleChatClient.ClientName, (services, http) =>
                 http.DefaultRequestHeaders.Authorization =
                     new AuthenticationHeaderValue("Bearer", services.GetRequiredService<IOptions<LlmOptions>>().Value.ReadApiKey()));
-            builder.Services.AddSingleton<ILlmProvider, OpenAiCompatibleProvider>();
+            builder.Services.AddSingleton<OpenAiCompatibleChatClient>();
         }
-        else
-        {
-            builder.Services.AddSingleton<ILlmProvider, LocalDeterministicProvider>();
-        }
+
+        builder.Services.AddChatClient(services => metered
+                ? services.GetRequiredService<OpenAiCompatibleChatClient>()
+                : new LocalDeterministicChatClient())
+            // The local model has no price in Cognive's table: its checks carry an estimate of 0, so policies and spent
+            // budgets still apply. A metered model's call is priced from the table.
+            .UseCognive(options => options.EstimatedCostUsd = metered ? null : 0m);
 
         // A 429 from the API is a verdict (over budget, or the key's rate) whose Retry-After can be hours away; the
         // default handler would wait on it until its timeout. The task fails at once instead and the queen retries it.

@@ -1,20 +1,25 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Cognive.Client;
+using Cognive.Client.Api;
+using Cognive.Client.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 
 namespace Cognive.Agents.Swarm;
 
 /// <summary>
 /// Joins the swarm as one instance: registers with the queen, heartbeats, leases tasks its handlers can run (at most
 /// <see cref="MaxConcurrency"/> at once), reports each as a run of its agent, and on SIGTERM stops leasing, finishes
-/// what it holds and leaves. Without a key (<c>Cognive:Agents:ApiKeyFile</c>) it does not join.
+/// what it holds and leaves. It talks to the control plane through Cognive's SDK (<see cref="CogniveClient"/>), with the
+/// swarm key (<c>Cognive:Agents:ApiKeyFile</c>); without one it is not registered (<see cref="SwarmExtensions"/>).
 /// </summary>
-public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHandler> handlers, IConfiguration configuration,
-    IServer server, IHostApplicationLifetime lifetime, ILogger<SwarmMember> logger) : BackgroundService
+public sealed class SwarmMember(IHttpClientFactory clients, CogniveClient cognive, IOptions<CogniveClientOptions> cogniveOptions,
+    IEnumerable<ITaskHandler> handlers, IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime,
+    ILogger<SwarmMember> logger) : BackgroundService
 {
-    public const string KeyFileSetting = "Cognive:Agents:ApiKeyFile";
     public const string HeartbeatSetting = "Cognive:Agents:HeartbeatSeconds";
     private const int MaxConcurrency = 2;
     private const string AgentName = "swarm-worker";
@@ -31,17 +36,11 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (configuration[KeyFileSetting] is not { Length: > 0 } keyFile || !File.Exists(keyFile))
-        {
-            logger.LogInformation("No swarm key configured: not joining the swarm");
-            return;
-        }
-
-        var key = (await File.ReadAllTextAsync(keyFile, stoppingToken)).Trim();
         _readinessUrl = await LocalReadinessUrlAsync(stoppingToken);
-        using var api = Client("https+http://api", key);
-        using var queen = Client("https+http://swarm-queen", key);
-        var agentId = await UntilDoneAsync(() => EnsureAgentAsync(api, stoppingToken), "register the agent", stoppingToken);
+        // Handlers read the API with the SDK's own client (its address and key); the queen takes the same key.
+        using var api = clients.CreateClient(CogniveApi.HttpClientName);
+        using var queen = Client("https+http://swarm-queen", cogniveOptions.Value.Key!);
+        var agentId = await UntilDoneAsync(() => EnsureAgentAsync(stoppingToken), "register the agent", stoppingToken);
         await UntilDoneAsync(() => RegisterAsync(queen, agentId, stoppingToken), "join the swarm", stoppingToken);
         logger.LogInformation("Joined the swarm as instance {InstanceId} ({Kind} on {Host}) of agent {AgentId}", _identity.InstanceId,
             _identity.Kind, _identity.Host, agentId);
@@ -77,18 +76,16 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
         return client;
     }
 
-    private static async Task<Guid> EnsureAgentAsync(HttpClient api, CancellationToken ct)
+    private async Task<Guid> EnsureAgentAsync(CancellationToken ct)
     {
-        using var created = await api.PostAsJsonAsync("/api/v1/agents", new { name = AgentName, framework = "cognive-agents" }, ct);
-        if (created.StatusCode != HttpStatusCode.Conflict)
+        try
         {
-            created.EnsureSuccessStatusCode();
-            return (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("agent_id").GetGuid();
+            return (await cognive.Api.RegisterAgentAsync(new RegisterAgent(AgentName, "cognive-agents"), ct)).AgentId;
         }
-
-        var agents = await api.GetFromJsonAsync<JsonElement>("/api/v1/agents?limit=200", ct);
-        return agents.GetProperty("items").EnumerateArray().First(a => a.GetProperty("name").GetString() == AgentName)
-            .GetProperty("agent_id").GetGuid();
+        catch (CogniveApiException e) when (e.Status == HttpStatusCode.Conflict)
+        {
+            return (await cognive.Api.ListAgentsAsync(name: AgentName, ct: ct)).Items.First(a => a.Name == AgentName).AgentId;
+        }
     }
 
     /// <summary>Registers; while our kind is quarantined (it crash-looped), waits until the queen says it may join.</summary>
@@ -168,23 +165,26 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
         var renewals = RenewAsync(queen, taskId, token, finished.Token);
         try
         {
-            using var started = await api.PostAsJsonAsync("/api/v1/runs/start", new { agent_id = agentId, metadata = new { task_id = taskId } }, ct);
-            var runId = (await started.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("run_id").GetGuid();
-            var handler = _handlers[task.GetProperty("type").GetString()!];
-            var payload = task.TryGetProperty("payload", out var p) && p.ValueKind != JsonValueKind.Null ? p : (JsonElement?)null;
-            object? result = null;
             string? error = null;
-            try
+            object? result = null;
+            await using (var run = await cognive.StartRunAsync(agentId, JsonSerializer.SerializeToElement(new { task_id = taskId }), ct))
             {
-                result = await handler.RunAsync(payload, new TaskContext(api, queen, agentId, runId), ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The queen refuses control characters in any text: a multi-line message is reported on one line.
-                error = string.Concat($"{e.GetType().Name}: {e.Message}".Select(c => char.IsControl(c) ? ' ' : c));
+                try
+                {
+                    // The run is ambient: the handler's model calls (UseCognive) are checked and reported as its calls.
+                    result = await RunHandlerAsync(task, new TaskContext(api, queen, agentId, run.RunId), ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The queen refuses control characters in any text: a multi-line message is reported on one line.
+                    error = string.Concat($"{e.GetType().Name}: {e.Message}".Select(c => char.IsControl(c) ? ' ' : c));
+                    run.Fail(error);
+                }
             }
 
-            using var ended = await api.PostAsJsonAsync($"/api/v1/runs/{runId}/end", new { status = error is null ? "succeeded" : "failed" }, ct);
+            // The run's end (queued behind its calls) is recorded before the queen hears the outcome: a task seen done
+            // has its run ended.
+            await cognive.FlushAsync(ct: ct);
             using var outcome = error is null
                 ? await queen.PostAsJsonAsync($"/api/v1/swarm/tasks/{taskId}/complete", new { fencing_token = token, result }, ct)
                 : await queen.PostAsJsonAsync($"/api/v1/swarm/tasks/{taskId}/fail", new { fencing_token = token, error }, ct);
@@ -203,6 +203,13 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
             await finished.CancelAsync();
             await renewals;
         }
+    }
+
+    private Task<object> RunHandlerAsync(JsonElement task, TaskContext context, CancellationToken ct)
+    {
+        var handler = _handlers[task.GetProperty("type").GetString()!];
+        var payload = task.TryGetProperty("payload", out var p) && p.ValueKind != JsonValueKind.Null ? p : (JsonElement?)null;
+        return handler.RunAsync(payload, context, ct);
     }
 
     /// <summary>Keeps the lease while the task runs; stops when it is refused (the task was taken over) or the task ends.</summary>
