@@ -126,12 +126,25 @@ public sealed class CogniveApp : IAsyncDisposable
     /// <summary>Kills a single-instance service with SIGKILL (a crash, no shutdown), then starts it again and waits until healthy.</summary>
     public async Task CrashAndRestartAsync(string resourceName, CancellationToken ct)
     {
+        await CrashAsync(resourceName, ct);
+        await StartResourceAsync(resourceName, ct);
+    }
+
+    /// <summary>Kills a single-instance service with SIGKILL and waits until Aspire sees it exit.</summary>
+    public async Task CrashAsync(string resourceName, CancellationToken ct)
+    {
         var resource = Resources.Single(r => r.Name == resourceName);
         var pid = ServiceProcessIds(resourceName).Single();
         Process.GetProcessById(pid).Kill();
         await Eventually.HoldsAsync(() => Task.FromResult(!ServerProcesses.IsAlive(pid)), $"the killed {resourceName} is gone", ct);
         await Eventually.HoldsAsync(() => Task.FromResult(Instances(resource).All(s => s.State?.Text != KnownResourceStates.Running)),
             $"Aspire sees {resourceName} exit (pid {pid}): {DescribeStates()}", ct);
+    }
+
+    /// <summary>Starts a stopped or crashed resource through Aspire and waits until it is healthy.</summary>
+    public async Task StartResourceAsync(string resourceName, CancellationToken ct)
+    {
+        var resource = Resources.Single(r => r.Name == resourceName);
         var started = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
         Assert.True(started.Success, started.Message);
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, ct).WaitAsync(BootTimeout, ct);
