@@ -68,7 +68,7 @@ public static class AgentEndpoints
     }
 
     private static async Task<Results<Ok<AgentPage>, ValidationProblem>> ListAsync(ClaimsPrincipal user, CogniveDbContext db,
-        string? status, string? framework, string? name, Guid? cursor, int? limit, CancellationToken ct)
+        string? status, string? framework, string? name, string? q, Guid? cursor, int? limit, CancellationToken ct)
     {
         AgentStatus? statusFilter = null;
         if (status is not null)
@@ -91,6 +91,8 @@ public static class AgentEndpoints
         query = statusFilter is { } s ? query.Where(a => a.Status == s) : query;
         query = framework is null ? query : query.Where(a => a.Framework == framework);
         query = name is null ? query : query.Where(a => a.Name.StartsWith(name));
+        var containing = string.IsNullOrWhiteSpace(q) ? null : ContainsPattern(q.Trim());
+        query = containing is null ? query : query.Where(a => EF.Functions.ILike(a.Name, containing, @"\"));
         query = cursor is { } after ? query.Where(a => a.Id.CompareTo(after) > 0) : query;
 
         var size = limit ?? DefaultPageSize;
@@ -179,6 +181,11 @@ public static class AgentEndpoints
         await cache.ForgetAsync(id);
         return TypedResults.NoContent();
     }
+
+    /// <summary>An ILIKE pattern matching names that contain <paramref name="text"/> literally (its % and _ escaped).</summary>
+    private static string ContainsPattern(string text) =>
+        "%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
+            .Replace("_", @"\_", StringComparison.Ordinal) + "%";
 
     /// <summary>What the audit keeps of an agent: never its config, which may hold credentials.</summary>
     private static object Audited(Agent agent) =>

@@ -25,4 +25,5 @@ public sealed record AlertResponse(Guid Id, string Type, Guid? BudgetId, int? Th
 /// <param name="Status">pending, delivered or dead.</param>
 public sealed record AlertDeliveryResponse(Guid WebhookId, string Status, int Attempts, string? LastError, DateTimeOffset? DeliveredAt);
 
-public sealed record AlertPage(IReadOnlyList<AlertResponse> Items);
+/// <param name="NextCursor">Pass it as <c>cursor</c> for the next (older) page; null on the last.</param>
+public sealed record AlertPage(IReadOnlyList<AlertResponse> Items, string? NextCursor);

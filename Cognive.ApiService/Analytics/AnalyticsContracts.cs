@@ -3,6 +3,9 @@ namespace Cognive.ApiService.Analytics;
 public sealed record TrendPoint(DateTimeOffset BucketStart, long Calls, long InputTokens, long OutputTokens, decimal Cost,
     long UnpricedCalls, long Errors);
 
+/// <summary>One bucket of one group, as the query yields it.</summary>
+public sealed record TrendRow(string Key, string Label, TrendPoint Point);
+
 public sealed record TrendSeries(string Key, string Label, decimal TotalCost, IReadOnlyList<TrendPoint> Points);
 
 /// <summary>

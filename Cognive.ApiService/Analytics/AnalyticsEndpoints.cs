@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text;
 using System.Text.Json.Serialization.Metadata;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Caching;
@@ -20,30 +21,55 @@ public static class AnalyticsEndpoints
     {
         var analytics = api.MapGroup("/analytics").WithTags("Analytics");
         analytics.MapGet("/cost-trends", CostTrendsAsync).RequirePermission(Permissions.CostRead);
+        analytics.MapGet("/cost-trends.csv", CostTrendsCsv).RequirePermission(Permissions.CostRead);
         analytics.MapGet("/summary", SummaryAsync).RequirePermission(Permissions.CostRead);
         return api;
     }
 
-    private static async Task<Results<Ok<CostTrends>, ValidationProblem>> CostTrendsAsync(string? period, string? bucket,
-        [FromQuery(Name = "group_by")] string? groupBy, ClaimsPrincipal user, AnalyticsQueries queries, IConnectionMultiplexer redis, TimeProvider time,
-        CancellationToken ct)
+    private static async Task<Results<Ok<CostTrends>, ValidationProblem>> CostTrendsAsync([AsParameters] CostTrendQuery query,
+        ClaimsPrincipal user, AnalyticsQueries queries, IConnectionMultiplexer redis, TimeProvider time, CancellationToken ct)
     {
-        period ??= "7d";
-        bucket ??= period == "24h" ? "hour" : "day";
-        groupBy ??= "model";
-        var errors = new Dictionary<string, string[]>();
-        FieldRules.OneOf(errors, "period", period, AnalyticsWindows.Periods.Keys);
-        FieldRules.OneOf(errors, "bucket", bucket, AnalyticsWindows.Buckets);
-        FieldRules.OneOf(errors, "group_by", groupBy, AnalyticsWindows.Groupings);
-        if (errors.Count > 0)
+        var (filter, errors) = query.Resolve();
+        if (filter is null)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors!);
         }
 
         var teamId = CogniveClaims.TeamIdOf(user);
-        var trends = await CachedAsync(redis, $"cost-trends:{teamId:N}:{period}:{bucket}:{groupBy}", ApiJson.Default.CostTrends,
-            () => queries.CostTrendsAsync(teamId, period, bucket, groupBy, time.GetUtcNow(), ct));
+        var trends = await CachedAsync(redis, filter.CacheKey(teamId), ApiJson.Default.CostTrends,
+            () => queries.CostTrendsAsync(teamId, filter, time.GetUtcNow(), ct));
         return TypedResults.Ok(trends);
+    }
+
+    /// <summary>
+    /// The same question as CSV, one row per group and bucket, streamed from PostgreSQL as it is read (not cached: an
+    /// export is asked for rarely and wants the numbers of now).
+    /// </summary>
+    private static Results<PushStreamHttpResult, ValidationProblem> CostTrendsCsv([AsParameters] CostTrendQuery query,
+        ClaimsPrincipal user, AnalyticsQueries queries, TimeProvider time, HttpContext http)
+    {
+        var (filter, errors) = query.Resolve();
+        if (filter is null)
+        {
+            return TypedResults.ValidationProblem(errors!);
+        }
+
+        var teamId = CogniveClaims.TeamIdOf(user);
+        var from = AnalyticsWindows.From(time.GetUtcNow(), AnalyticsWindows.Periods[filter.Period]);
+        return TypedResults.Stream(async body =>
+        {
+            var ct = http.RequestAborted;
+            await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
+            writer.NewLine = "\r\n";
+            await writer.WriteLineAsync("bucket_start,group_by,key,label,calls,input_tokens,output_tokens,cost_usd,unpriced_calls,errors");
+            await foreach (var row in queries.TrendRowsAsync(teamId, filter, from, ct))
+            {
+                var p = row.Point;
+                await writer.WriteLineAsync(string.Join(',', CsvCells.Time(p.BucketStart), filter.GroupBy, CsvCells.Text(row.Key),
+                    CsvCells.Text(row.Label), CsvCells.Number(p.Calls), CsvCells.Number(p.InputTokens), CsvCells.Number(p.OutputTokens),
+                    CsvCells.Number(p.Cost), CsvCells.Number(p.UnpricedCalls), CsvCells.Number(p.Errors)));
+            }
+        }, "text/csv; charset=utf-8", $"cost-trends-{filter.Period}-by-{filter.GroupBy}.csv");
     }
 
     private static async Task<Results<Ok<CostSummary>, ValidationProblem>> SummaryAsync(string? period, ClaimsPrincipal user,

@@ -1,15 +1,45 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Cognive.ApiService.Analytics;
 
 /// <summary>Analytics read the hourly rollups; only latency percentiles need the raw calls of the window.</summary>
 public sealed class AnalyticsQueries(NpgsqlDataSource db)
 {
-    public async Task<CostTrends> CostTrendsAsync(Guid teamId, string period, string bucket, string groupBy, DateTimeOffset now,
-        CancellationToken ct)
+    public async Task<CostTrends> CostTrendsAsync(Guid teamId, CostTrendFilter filter, DateTimeOffset now, CancellationToken ct)
     {
-        var from = AnalyticsWindows.From(now, AnalyticsWindows.Periods[period]);
-        var (key, label) = groupBy switch
+        var from = AnalyticsWindows.From(now, AnalyticsWindows.Periods[filter.Period]);
+        var series = new List<TrendSeries>();
+        var points = new List<TrendPoint>();
+        string? currentKey = null, currentLabel = null;
+        await foreach (var row in TrendRowsAsync(teamId, filter, from, ct))
+        {
+            if (row.Key != currentKey && currentKey is not null)
+            {
+                series.Add(new TrendSeries(currentKey, currentLabel!, points.Sum(p => p.Cost), points));
+                points = [];
+            }
+
+            (currentKey, currentLabel) = (row.Key, row.Label);
+            points.Add(row.Point);
+        }
+
+        if (currentKey is not null)
+        {
+            series.Add(new TrendSeries(currentKey, currentLabel!, points.Sum(p => p.Cost), points));
+        }
+
+        return new CostTrends(filter.Period, filter.Bucket, filter.GroupBy, from, now, now, AnalyticsWindows.MaxStalenessSeconds,
+            series.Sum(s => s.TotalCost), series.OrderByDescending(s => s.TotalCost).ToList());
+    }
+
+    /// <summary>The window's buckets per group as they come from PostgreSQL, ordered by group then bucket: what the CSV
+    /// export streams without holding the answer in memory.</summary>
+    public async IAsyncEnumerable<TrendRow> TrendRowsAsync(Guid teamId, CostTrendFilter filter, DateTimeOffset from,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var (key, label) = filter.GroupBy switch
         {
             "agent" => ("r.agent_id::text", "coalesce(a.name, r.agent_id::text)"),
             "provider" => ("r.provider", "r.provider"),
@@ -20,39 +50,22 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
                    sum(r.calls), sum(r.input_tokens), sum(r.output_tokens), sum(r.cost), sum(r.unpriced_calls), sum(r.errors)
             FROM cost_rollups r LEFT JOIN agents a ON a.id = r.agent_id
             WHERE r.team_id = $1 AND r.bucket_start >= $2
+              AND ($4::uuid IS NULL OR r.agent_id = $4) AND ($5::text IS NULL OR r.provider = $5) AND ($6::text IS NULL OR r.model = $6)
             GROUP BY 1, 2, 3
             ORDER BY 2, 1
             """);
         command.Parameters.Add(new() { Value = teamId });
         command.Parameters.Add(new() { Value = from });
-        command.Parameters.Add(new() { Value = bucket });
-        var series = new List<TrendSeries>();
-        var points = new List<TrendPoint>();
-        string? currentKey = null, currentLabel = null;
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        command.Parameters.Add(new() { Value = filter.Bucket });
+        command.Parameters.Add(new() { Value = (object?)filter.AgentId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = (object?)filter.Provider ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)filter.Model ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
         {
-            while (await reader.ReadAsync(ct))
-            {
-                var rowKey = reader.GetString(1);
-                if (rowKey != currentKey && currentKey is not null)
-                {
-                    series.Add(new TrendSeries(currentKey, currentLabel!, points.Sum(p => p.Cost), points));
-                    points = [];
-                }
-
-                (currentKey, currentLabel) = (rowKey, reader.GetString(2));
-                points.Add(new TrendPoint(reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt64(3), reader.GetInt64(4),
-                    reader.GetInt64(5), reader.GetDecimal(6), reader.GetInt64(7), reader.GetInt64(8)));
-            }
+            yield return new TrendRow(reader.GetString(1), reader.GetString(2), new TrendPoint(reader.GetFieldValue<DateTimeOffset>(0),
+                reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetDecimal(6), reader.GetInt64(7), reader.GetInt64(8)));
         }
-
-        if (currentKey is not null)
-        {
-            series.Add(new TrendSeries(currentKey, currentLabel!, points.Sum(p => p.Cost), points));
-        }
-
-        return new CostTrends(period, bucket, groupBy, from, now, now, AnalyticsWindows.MaxStalenessSeconds,
-            series.Sum(s => s.TotalCost), series.OrderByDescending(s => s.TotalCost).ToList());
     }
 
     public async Task<CostSummary> SummaryAsync(Guid teamId, string period, DateTimeOffset now, CancellationToken ct)

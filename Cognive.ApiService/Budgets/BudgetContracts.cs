@@ -7,8 +7,10 @@ public sealed record CreateBudgetRequest(string? Name, Guid? AgentId, decimal? A
 
 public sealed record UpdateBudgetRequest(string? Name, decimal? AmountUsd, string? Mode, int[]? Thresholds);
 
+/// <param name="SpentUsd">Spent in the current period; null when Redis cannot be reached (so is <paramref name="HeldUsd"/>).</param>
+/// <param name="HeldUsd">Estimates that checks hold on the budget for calls allowed but not yet stored (they settle or lapse within 5 minutes).</param>
 public sealed record BudgetResponse(Guid Id, string Name, string Scope, Guid? AgentId, decimal AmountUsd, string Period, string Mode,
-    int[] Thresholds, decimal? SpentUsd, DateTimeOffset PeriodStart, DateTimeOffset? ResetsAt, DateTimeOffset CreatedAt);
+    int[] Thresholds, decimal? SpentUsd, decimal? HeldUsd, DateTimeOffset PeriodStart, DateTimeOffset? ResetsAt, DateTimeOffset CreatedAt);
 
 /// <summary>Either <see cref="EstimatedCostUsd"/>, or <see cref="Model"/> with the token counts to price it from the table.</summary>
 public sealed record BudgetCheckRequest(Guid? AgentId, decimal? EstimatedCostUsd, string? Provider, string? Model, long? InputTokens,

@@ -76,8 +76,8 @@ public static class BudgetEndpoints
         var budgets = await db.Budgets.AsNoTracking().Where(b => b.TeamId == teamId && b.DeletedAt == null)
             .OrderBy(b => b.CreatedAt).ToListAsync(ct);
         var now = time.GetUtcNow();
-        var spent = await SpentOrNullAsync(ledger, budgets, ct);
-        return TypedResults.Ok(budgets.Select(b => ToResponse(b, spent?[b.Id], now)).ToList());
+        var standing = await StandingOrNullAsync(ledger, budgets, ct);
+        return TypedResults.Ok(budgets.Select(b => ToResponse(b, standing, now)).ToList());
     }
 
     private static async Task<Results<Ok<BudgetResponse>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,
@@ -199,15 +199,16 @@ public static class BudgetEndpoints
     }
 
     private static async Task<BudgetResponse> DescribeAsync(BudgetLedger ledger, Budget budget, DateTimeOffset now, CancellationToken ct) =>
-        ToResponse(budget, (await SpentOrNullAsync(ledger, [budget], ct))?[budget.Id], now);
+        ToResponse(budget, await StandingOrNullAsync(ledger, [budget], ct), now);
 
-    /// <summary>Spend for display; a listing still answers (without spend) when Redis is down.</summary>
-    private static async Task<IReadOnlyDictionary<Guid, decimal>?> SpentOrNullAsync(BudgetLedger ledger, IReadOnlyList<Budget> budgets,
+    /// <summary>Spend and holds for display; a listing still answers (without them) when Redis is down.</summary>
+    private static async Task<BudgetStanding?> StandingOrNullAsync(BudgetLedger ledger, IReadOnlyList<Budget> budgets,
         CancellationToken ct)
     {
         try
         {
-            return await ledger.SpentAsync(budgets.Select(BudgetView.From).ToList(), ct);
+            var views = budgets.Select(BudgetView.From).ToList();
+            return new BudgetStanding(await ledger.SpentAsync(views, ct), await ledger.HeldAsync(views));
         }
         catch (Exception e) when (RedisReadThrough.IsUnavailable(e) || e is NpgsqlException)
         {
@@ -215,10 +216,13 @@ public static class BudgetEndpoints
         }
     }
 
-    private static BudgetResponse ToResponse(Budget budget, decimal? spent, DateTimeOffset now) => new(budget.Id, budget.Name,
+    private static BudgetResponse ToResponse(Budget budget, BudgetStanding? standing, DateTimeOffset now) => new(budget.Id, budget.Name,
         budget.AgentId is null ? "team" : "agent", budget.AgentId, budget.AmountUsd, budget.Period.ToString().ToLowerInvariant(),
-        budget.Mode.ToString().ToLowerInvariant(), budget.Thresholds, spent, BudgetPeriods.StartOf(budget.Period, now),
+        budget.Mode.ToString().ToLowerInvariant(), budget.Thresholds, standing?.Spent[budget.Id], standing?.Held[budget.Id],
+        BudgetPeriods.StartOf(budget.Period, now),
         BudgetPeriods.ResetOf(budget.Period, now), budget.CreatedAt);
+
+    private sealed record BudgetStanding(IReadOnlyDictionary<Guid, decimal> Spent, IReadOnlyDictionary<Guid, decimal> Held);
 
     private static object Audited(Budget budget) => new
     {

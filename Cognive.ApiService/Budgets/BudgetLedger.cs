@@ -113,6 +113,36 @@ public sealed class BudgetLedger(IConnectionMultiplexer redis, NpgsqlDataSource 
         return spent;
     }
 
+    // KEYS: per budget (holds, held). ARGV: now ms. Returns each budget's live holds in µ$: the total less the holds that have
+    // lapsed but are not pruned yet (the next check prunes them; reading must not write).
+    private const string HeldScript = """
+        local now, result = tonumber(ARGV[1]), {}
+        for i = 1, #KEYS / 2 do
+            local holds, held = KEYS[2 * i - 1], KEYS[2 * i]
+            local total = tonumber(redis.call('HGET', held, '_total') or '0')
+            for _, id in ipairs(redis.call('ZRANGEBYSCORE', holds, '-inf', now)) do
+                total = total - tonumber(redis.call('HGET', held, id) or '0')
+            end
+            result[i] = total
+        end
+        return result
+        """;
+
+    /// <summary>What checks hold on each budget now, in USD: estimates of calls allowed and not yet stored.</summary>
+    public async Task<IReadOnlyDictionary<Guid, decimal>> HeldAsync(IReadOnlyList<BudgetView> budgets)
+    {
+        if (budgets.Count == 0)
+        {
+            return new Dictionary<Guid, decimal>();
+        }
+
+        var now = time.GetUtcNow();
+        RedisKey[] keys = [.. budgets.Select(b => BudgetPeriods.KeyStem(b.Id, b.Period, now))
+            .SelectMany(stem => new RedisKey[] { stem + ":holds", stem + ":held" })];
+        var held = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(HeldScript, keys, [now.ToUnixTimeMilliseconds()]))!;
+        return budgets.Select((b, i) => (b.Id, Usd: (decimal)(long)held[i] / 1_000_000m)).ToDictionary(x => x.Id, x => x.Usd);
+    }
+
     /// <summary>Redis lost the spend (restart without data, eviction, expiry): PostgreSQL has it. Set only where still missing,
     /// so a newer value a worker wrote meanwhile wins.</summary>
     private async Task<IReadOnlyDictionary<Guid, decimal>> RebuildAsync(IReadOnlyList<BudgetView> budgets, DateTimeOffset now, CancellationToken ct)

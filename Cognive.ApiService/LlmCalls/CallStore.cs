@@ -11,7 +11,7 @@ public sealed class CallStore(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand("""
             SELECT event_id, provider, model, input_tokens, output_tokens, cached_input_tokens, latency_ms, status, cost,
-                   occurred_at, received_at, metadata
+                   occurred_at, received_at, metadata, flag
             FROM llm_calls
             WHERE run_id = $1 AND team_id = $2 AND ($3::timestamptz IS NULL OR (occurred_at, event_id) > ($3, $4))
             ORDER BY occurred_at, event_id
@@ -30,7 +30,8 @@ public sealed class CallStore(NpgsqlDataSource db)
             calls.Add(new StoredCall(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
                 reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6), reader.GetString(7), cost, cost is not null,
                 reader.GetFieldValue<DateTimeOffset>(9), reader.GetFieldValue<DateTimeOffset>(10),
-                reader.IsDBNull(11) ? null : JsonDocument.Parse(reader.GetString(11)).RootElement.Clone()));
+                reader.IsDBNull(11) ? null : JsonDocument.Parse(reader.GetString(11)).RootElement.Clone(),
+                reader.IsDBNull(12) ? null : reader.GetString(12)));
         }
 
         return calls;

@@ -29,8 +29,9 @@ public sealed record BatchItemResult(int Index, Guid? EventId, string Status, ID
 
 public sealed record BatchResult(int Accepted, int Rejected, IReadOnlyList<BatchItemResult> Results);
 
+/// <param name="Flag">Why the call was accepted against the rules: over_budget:&lt;budget id&gt; or policy:&lt;policy id&gt;; null within them.</param>
 public sealed record StoredCall(Guid EventId, string Provider, string Model, long InputTokens, long OutputTokens,
     long CachedInputTokens, int LatencyMs, string Status, decimal? Cost, bool Priced, DateTimeOffset OccurredAt,
-    DateTimeOffset ReceivedAt, JsonElement? Metadata);
+    DateTimeOffset ReceivedAt, JsonElement? Metadata, string? Flag);
 
 public sealed record StoredCallPage(IReadOnlyList<StoredCall> Items, string? NextCursor);
