@@ -24,7 +24,8 @@ var jwtSigningKey = builder.AddSharedSecret(servers, "jwt-signing-key");
 
 var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithReplicas(builder.Configuration.GetValue("Cognive:ApiReplicas", 1))
-    .WithExternalHttpEndpoints()
+    .WithPublicRoutes("/api", "/openapi", "/docs")
+    .WithAutoscaling(minReplicas: 3, maxReplicas: 20)
     .WithEnvironment("Cognive__Jwt__SigningKey", jwtSigningKey)
     .WithSettings(builder.Configuration, "Cognive:SignIn")
     .WithSettings(builder.Configuration, "Cognive:Network")
@@ -48,6 +49,15 @@ var swarmQueen = builder.AddProject<Projects.Cognive_SwarmQueen>("swarm-queen")
     .WithReference(servers.Database).WaitForCompletion(migrations)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(api)
+    .WithHttpHealthCheck(ReadinessPath);
+
+// The console for people: it talks to the api and the queen over HTTP only, as the signed-in person.
+builder.AddProject<Projects.Cognive_Web>("web")
+    .WithPublicRoutes("/")
+    .WithSettings(builder.Configuration, "Cognive:Console")
+    .WithSettings(builder.Configuration, "Cognive:Network")
+    .WithReference(api).WaitFor(api)
+    .WithReference(swarmQueen).WaitFor(swarmQueen)
     .WithHttpHealthCheck(ReadinessPath);
 
 // The agent kind "agents": its replicas, and (locally) a spare the queen starts when recovery scales the kind up.

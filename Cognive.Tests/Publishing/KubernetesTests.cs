@@ -8,7 +8,7 @@ namespace Cognive.Tests.Publishing;
 public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernetesTree tree, PublishedManifest manifest)
     : IClassFixture<PublishedKubernetesTree>, IClassFixture<PublishedManifest>
 {
-    private static readonly string[] Services = ["agents", "api", "swarm-queen", "workers"];
+    private static readonly string[] Services = ["agents", "api", "swarm-queen", "web", "workers"];
     private static readonly string[] Servers = ["postgres", "rabbitmq", "redis"];
     private static readonly string[] Clients = [.. Services, "migrations"];
 
@@ -75,11 +75,17 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     }
 
     [Fact]
-    public void The_api_has_an_ingress_an_autoscaler_and_a_disruption_budget()
+    public void One_ingress_routes_the_api_paths_to_the_api_and_the_rest_to_the_console_and_the_api_autoscales()
     {
         var ingress = Assert.Single(tree.OfType<V1Ingress>());
         Assert.Equal("traefik", ingress.Spec.IngressClassName);
-        Assert.All(ingress.Spec.Rules.Single().Http.Paths, path => Assert.Equal("api", path.Backend.Service.Name));
+        var paths = ingress.Spec.Rules.Single().Http.Paths;
+        Assert.Equal("api", Backend(paths, "/api/v1/teams"));
+        Assert.Equal("api", Backend(paths, "/openapi/v1.json"));
+        Assert.Equal("api", Backend(paths, "/docs"));
+        Assert.Equal("web", Backend(paths, "/"));
+        Assert.Equal("web", Backend(paths, "/agents"));
+        Assert.Equal("web", Backend(paths, "/_blazor"));
 
         var autoscaler = Assert.Single(tree.OfType<V2HorizontalPodAutoscaler>());
         Assert.Equal(("api", 3, 20), (autoscaler.Spec.ScaleTargetRef.Name, autoscaler.Spec.MinReplicas, autoscaler.Spec.MaxReplicas));
@@ -121,17 +127,22 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     [InlineData("/metrics")]
     [InlineData("/health/readiness")]
     [InlineData("/health/liveness")]
-    public void Metrics_and_health_answers_are_not_routed_by_the_public_ingress(string path)
+    public void Metrics_and_health_answers_of_the_api_are_not_routed_by_the_public_ingress(string path)
     {
         var ingress = Assert.Single(tree.OfType<V1Ingress>());
         var paths = ingress.Spec.Rules.Single().Http.Paths;
 
-        Assert.DoesNotContain(paths, route => Routes(route, path));
-        Assert.All(["/api/v1/teams", "/openapi/v1.json", "/docs"], (string api) => Assert.Contains(paths, route => Routes(route, api)));
+        // The console takes every path no other route does; it refuses its own /metrics and /health to requests through the ingress.
+        Assert.NotEqual("api", Backend(paths, path));
+        Assert.All(["/api/v1/teams", "/openapi/v1.json", "/docs"], (string api) => Assert.Equal("api", Backend(paths, api)));
         // The kubelet probes the pods themselves.
         Assert.Equal("/health/readiness", tree.OfType<V1Deployment>().Single(d => d.Metadata.Name == "api")
             .Spec.Template.Spec.Containers.Single().ReadinessProbe.HttpGet.Path);
     }
+
+    /// <summary>The service Kubernetes sends a path to: the route with the longest matching prefix.</summary>
+    private static string? Backend(IList<V1HTTPIngressPath> paths, string path) =>
+        paths.Where(route => Routes(route, path)).MaxBy(route => route.Path.Length)?.Backend.Service.Name;
 
     /// <summary>Kubernetes' Prefix match: whole path segments, so <c>/api</c> routes <c>/api/v1</c> but not <c>/apis</c>.</summary>
     private static bool Routes(V1HTTPIngressPath route, string path) =>

@@ -10,7 +10,7 @@ namespace Cognive.Tests.Publishing;
 /// </summary>
 public sealed partial class ManifestTests(SharedApp shared, PublishedManifest manifest) : IClassFixture<PublishedManifest>
 {
-    private static readonly string[] Services = ["api", "workers", "swarm-queen", "agents"];
+    private static readonly string[] Services = ["api", "workers", "swarm-queen", "agents", "web"];
     private readonly JsonObject _resources = manifest.Resources;
 
     [Theory]
@@ -72,14 +72,14 @@ public sealed partial class ManifestTests(SharedApp shared, PublishedManifest ma
     }
 
     [Fact]
-    public void Services_are_projects_and_only_the_api_is_external()
+    public void Services_are_projects_and_only_the_api_and_the_console_are_external()
     {
         foreach (var name in Services)
         {
             var service = _resources[name]!;
             Assert.Matches(@"^project\.v[01]$", (string?)service["type"]);
             var external = service["bindings"]!.AsObject().Any(b => (bool?)b.Value!["external"] == true);
-            Assert.Equal(name == "api", external);
+            Assert.Equal(name is "api" or "web", external);
         }
     }
 
@@ -107,7 +107,7 @@ public sealed partial class ManifestTests(SharedApp shared, PublishedManifest ma
                 .Where(IsConnectionVariable)
                 .ToHashSet();
 
-            Assert.Equal(name != "agents", running.Count > 0); // the agents reach the servers only through the api
+            Assert.Equal(name is not ("agents" or "web"), running.Count > 0); // they reach the servers only through the api
             Assert.Equal(running.Order(), published.Keys.Order());
             Assert.All(published.Where(e => e.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)),
                 e => Assert.Equal($"{{{e.Key["ConnectionStrings__".Length..]}.connectionString}}", e.Value));

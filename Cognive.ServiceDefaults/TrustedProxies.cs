@@ -1,8 +1,11 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using IPNetwork = System.Net.IPNetwork;
 
-namespace Cognive.ApiService.Authentication;
+namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Which peers may say who the client is. <c>X-Forwarded-For</c> is believed only from the addresses and networks in
@@ -13,12 +16,15 @@ public static class TrustedProxies
 {
     public const string Setting = "Cognive:Network:TrustedProxies";
 
-    public static IServiceCollection AddTrustedProxies(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="headers">What the service believes from them: the client's address, and for the console also the
+    /// scheme (its cookies are Secure when the browser spoke HTTPS to the ingress).</param>
+    public static IServiceCollection AddTrustedProxies(this IServiceCollection services, IConfiguration configuration,
+        ForwardedHeaders headers = ForwardedHeaders.XForwardedFor)
     {
         var networks = Parse(configuration[Setting]);
         services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            forwarded.ForwardedHeaders = headers;
             // ASP.NET trusts loopback by default; here nothing is trusted unless configured.
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
