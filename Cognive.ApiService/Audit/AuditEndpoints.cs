@@ -35,12 +35,22 @@ public static class AuditEndpoints
         return api;
     }
 
-    /// <summary>The team's records, newest first; <c>cursor</c> is the last id of the previous page.</summary>
-    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> ListAsync(string? action,
-        [FromQuery(Name = "target_type")] string? targetType, [FromQuery(Name = "target_id")] string? targetId, long? cursor,
-        int? limit, ClaimsPrincipal user, CogniveDbContext db, CancellationToken ct)
+    /// <summary>
+    /// The team's records, newest first, filtered by exact action, actor (<c>key:&lt;prefix&gt;</c>, <c>user:&lt;id&gt;</c>,
+    /// <c>swarm-queen</c>), target, and time (<c>from</c> inclusive, <c>to</c> exclusive); <c>cursor</c> is the last id of the
+    /// previous page.
+    /// </summary>
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> ListAsync(string? action, string? actor,
+        [FromQuery(Name = "target_type")] string? targetType, [FromQuery(Name = "target_id")] string? targetId, DateTimeOffset? from,
+        DateTimeOffset? to, long? cursor, int? limit, ClaimsPrincipal user, CogniveDbContext db, CancellationToken ct)
     {
-        if (FieldRules.PageLimit(limit, MaxPageSize) is { } errors)
+        var errors = FieldRules.PageLimit(limit, MaxPageSize) ?? [];
+        if (from >= to)
+        {
+            errors["to"] = ["to is later than from."];
+        }
+
+        if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -48,6 +58,10 @@ public static class AuditEndpoints
         var teamId = CogniveClaims.TeamIdOf(user);
         var query = db.AuditRecords.AsNoTracking().Where(r => r.TeamId == teamId);
         query = action is null ? query : query.Where(r => r.Action == action);
+        query = actor is null ? query : query.Where(r => r.Actor == actor);
+        // PostgreSQL takes timestamps with time zone in UTC only; the caller may name any offset.
+        query = from?.ToUniversalTime() is { } start ? query.Where(r => r.OccurredAt >= start) : query;
+        query = to?.ToUniversalTime() is { } end ? query.Where(r => r.OccurredAt < end) : query;
         query = targetType is null ? query : query.Where(r => r.TargetType == targetType);
         query = targetId is null ? query : query.Where(r => r.TargetId == targetId);
         query = cursor is { } before ? query.Where(r => r.Id < before) : query;

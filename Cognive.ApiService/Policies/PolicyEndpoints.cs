@@ -23,6 +23,7 @@ public static class PolicyEndpoints
         policies.MapPost("/", CreateAsync).RequirePermission(Permissions.PolicyWrite);
         policies.MapGet("/", ListAsync).RequirePermission(Permissions.AgentRead);
         policies.MapGet("/{id:guid}", GetAsync).RequirePermission(Permissions.AgentRead);
+        policies.MapPut("/{id:guid}", ReplaceAsync).RequirePermission(Permissions.PolicyWrite);
         policies.MapDelete("/{id:guid}", DeleteAsync).RequirePermission(Permissions.PolicyWrite);
         return api;
     }
@@ -32,26 +33,15 @@ public static class PolicyEndpoints
         TimeProvider time, CancellationToken ct)
     {
         var teamId = CogniveClaims.TeamIdOf(user);
-        var errors = Validate(request);
-        if (request.AgentId is { } agentId && await agents.GetAsync(db, teamId, agentId, ct) is null)
-        {
-            errors["agent_id"] = ["No such agent in this team."];
-        }
-
-        if (errors.Count > 0)
+        if (await ValidateAsync(request, teamId, db, agents, ct) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         var policy = await AuditLog.InTransactionAsync(db, async () =>
         {
-            var policy = new Policy
-            {
-                TeamId = teamId, AgentId = request.AgentId, Name = request.Name!.Trim(),
-                AllowedProviders = Normalised(request.AllowedProviders), AllowedModels = Normalised(request.AllowedModels),
-                MaxTokensPerCall = request.MaxTokensPerCall, MaxCallsPerMinute = request.MaxCallsPerMinute,
-                ActiveFromHour = request.ActiveFromHour, ActiveToHour = request.ActiveToHour, CreatedAt = time.GetUtcNow(),
-            };
+            var policy = new Policy { TeamId = teamId, Name = "", CreatedAt = time.GetUtcNow() };
+            Apply(policy, request);
             db.Policies.Add(policy);
             await db.SaveChangesAsync(ct);
             await audit.RecordAsync(db, http, "policy.create", "policy", policy.Id, new { after = ToResponse(policy) }, ct);
@@ -59,6 +49,40 @@ public static class PolicyEndpoints
         }, ct);
         await rules.ChangedAsync(teamId);
         return TypedResults.Created($"/api/v1/policies/{policy.Id}", ToResponse(policy));
+    }
+
+    /// <summary>Replaces a policy's name, agent and rules (the body is a whole policy, as to create one); its violations stay.</summary>
+    private static async Task<Results<Ok<PolicyResponse>, ValidationProblem, NotFound>> ReplaceAsync(Guid id, CreatePolicyRequest request,
+        ClaimsPrincipal user, CogniveDbContext db, AgentCache agents, TeamRulesCache rules, AuditLog audit, HttpContext http,
+        CancellationToken ct)
+    {
+        var teamId = CogniveClaims.TeamIdOf(user);
+        if (await ValidateAsync(request, teamId, db, agents, ct) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var policy = await AuditLog.InTransactionAsync(db, async () =>
+        {
+            var policy = await db.Policies.SingleOrDefaultAsync(p => p.Id == id && p.TeamId == teamId && p.DeletedAt == null, ct);
+            if (policy is null)
+            {
+                return null;
+            }
+
+            var before = ToResponse(policy);
+            Apply(policy, request);
+            await db.SaveChangesAsync(ct);
+            await audit.RecordAsync(db, http, "policy.update", "policy", policy.Id, new { before, after = ToResponse(policy) }, ct);
+            return policy;
+        }, ct);
+        if (policy is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        await rules.ChangedAsync(teamId);
+        return TypedResults.Ok(ToResponse(policy));
     }
 
     private static async Task<Ok<List<PolicyResponse>>> ListAsync(ClaimsPrincipal user, CogniveDbContext db, CancellationToken ct)
@@ -87,6 +111,31 @@ public static class PolicyEndpoints
 
         await rules.ChangedAsync(CogniveClaims.TeamIdOf(http.User));
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Every problem of the request at once; null when it is a valid policy of the team.</summary>
+    private static async Task<Dictionary<string, string[]>?> ValidateAsync(CreatePolicyRequest request, Guid teamId, CogniveDbContext db,
+        AgentCache agents, CancellationToken ct)
+    {
+        var errors = Validate(request);
+        if (request.AgentId is { } agentId && await agents.GetAsync(db, teamId, agentId, ct) is null)
+        {
+            errors["agent_id"] = ["No such agent in this team."];
+        }
+
+        return errors.Count > 0 ? errors : null;
+    }
+
+    private static void Apply(Policy policy, CreatePolicyRequest request)
+    {
+        policy.Name = request.Name!.Trim();
+        policy.AgentId = request.AgentId;
+        policy.AllowedProviders = Normalised(request.AllowedProviders);
+        policy.AllowedModels = Normalised(request.AllowedModels);
+        policy.MaxTokensPerCall = request.MaxTokensPerCall;
+        policy.MaxCallsPerMinute = request.MaxCallsPerMinute;
+        policy.ActiveFromHour = request.ActiveFromHour;
+        policy.ActiveToHour = request.ActiveToHour;
     }
 
     private static Dictionary<string, string[]> Validate(CreatePolicyRequest request)

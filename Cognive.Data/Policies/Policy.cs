@@ -10,7 +10,7 @@ public sealed class Policy : ISoftDeleted
 
     public Guid TeamId { get; init; }
 
-    public Guid? AgentId { get; init; }
+    public Guid? AgentId { get; set; }
 
     public required string Name { get; set; }
 

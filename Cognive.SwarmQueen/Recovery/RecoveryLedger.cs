@@ -308,6 +308,25 @@ public sealed class RecoveryLedger(NpgsqlDataSource db, SwarmAudit audit)
         return records;
     }
 
+    /// <summary>The team's kinds whose circuit is open now, with the seconds left by the database's clock (the one that decides).</summary>
+    public async Task<List<QuarantineView>> QuarantinesAsync(Guid teamId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT kind, opened_at, open_until, ceil(extract(epoch FROM open_until - now()))::int FROM swarm_circuits
+            WHERE team_id = $1 AND open_until > now() ORDER BY open_until, kind
+            """);
+        command.Parameters.Add(new() { Value = teamId });
+        var quarantines = new List<QuarantineView>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            quarantines.Add(new QuarantineView(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2),
+                reader.GetInt32(3)));
+        }
+
+        return quarantines;
+    }
+
     /// <summary>RateLimited → rate_limited, as the API spells its enumerations.</summary>
     public static string Snake(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
 
@@ -316,3 +335,6 @@ public sealed class RecoveryLedger(NpgsqlDataSource db, SwarmAudit audit)
 
 public sealed record RecoveryView(Guid Id, Guid InstanceId, string Kind, string? Host, string Reason, DateTimeOffset FailedAt, string Action,
     string Outcome, int Attempt, string Detail, DateTimeOffset DecidedAt);
+
+/// <summary>A quarantined kind: its instances take no tasks and its registrations are refused until <see cref="OpenUntil"/>.</summary>
+public sealed record QuarantineView(string Kind, DateTimeOffset OpenedAt, DateTimeOffset OpenUntil, int SecondsLeft);

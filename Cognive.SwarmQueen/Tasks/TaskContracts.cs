@@ -13,6 +13,9 @@ public sealed record NewTask(string Type, JsonElement? Payload, int Priority, st
 
 public sealed record CreatedTask(Guid TaskId);
 
+/// <summary>A page of tasks; <see cref="NextCursor"/> (the last id) asks for the next, null on the last page.</summary>
+public sealed record TaskPage(IReadOnlyList<TaskView> Items, Guid? NextCursor);
+
 /// <summary>What a lease holder sends back: the lease's fencing token, and the result or the error.</summary>
 public sealed record TaskOutcomeRequest(long? FencingToken, JsonElement? Result, string? Error);
 

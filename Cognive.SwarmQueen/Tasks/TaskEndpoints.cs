@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Cognive.Credentials;
 using Cognive.Data.Access;
+using Cognive.Data.Swarm;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Instances;
 using Cognive.SwarmQueen.Quotas;
@@ -17,11 +18,14 @@ namespace Cognive.SwarmQueen.Tasks;
 public static class TaskEndpoints
 {
     private static readonly TimeSpan RenewedLease = TimeSpan.FromSeconds(30);
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 500;
 
     public static RouteGroupBuilder MapTaskEndpoints(this RouteGroupBuilder swarm)
     {
         var tasks = swarm.MapGroup("/tasks").WithTags("Swarm tasks");
         tasks.MapPost("/", SubmitAsync).RequireAuthorization(Permissions.AgentWrite);
+        tasks.MapGet("/", ListAsync).RequireAuthorization(Permissions.AgentRead);
         tasks.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Permissions.AgentRead);
         tasks.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(Permissions.AgentWrite);
         tasks.MapPost("/{id:guid}/renew", RenewAsync).RequireAuthorization(Permissions.TelemetryWrite);
@@ -59,6 +63,40 @@ public static class TaskEndpoints
     /// <summary>The JSON's size when it is larger than <paramref name="limit"/> bytes.</summary>
     private static long? TooLarge(JsonElement? json, int limit) =>
         json is { } value && value.GetRawText().Length is var size && size > limit ? size : null;
+
+    /// <summary><c>GET /tasks?state=&amp;cursor=&amp;limit=</c>: the team's tasks, newest first, one page at a time.</summary>
+    private static async Task<Results<Ok<TaskPage>, ValidationProblem>> ListAsync(string? state, Guid? cursor, int? limit, ClaimsPrincipal user,
+        TaskQueue tasks, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        SwarmTaskState? wanted = null;
+        if (state is not null)
+        {
+            if (Enum.TryParse<SwarmTaskState>(state, ignoreCase: true, out var parsed) && state.All(char.IsAsciiLetterLower))
+            {
+                wanted = parsed;
+            }
+            else
+            {
+                errors["state"] = ["state is queued, leased, done, dead or cancelled."];
+            }
+        }
+
+        if (limit is not null and not (>= 1 and <= MaxPageSize))
+        {
+            errors["limit"] = [$"limit is 1 to {MaxPageSize}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var size = limit ?? DefaultPageSize;
+        var page = await tasks.ListAsync(SwarmAuthentication.TeamIdOf(user), wanted, cursor, size + 1, ct);
+        var items = page.Take(size).ToList();
+        return TypedResults.Ok(new TaskPage(items, page.Count > size ? items[^1].Id : null));
+    }
 
     private static async Task<Results<Ok<TaskView>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
         await tasks.GetAsync(Callers.TeamIdOf(user), id, ct) is { } task ? TypedResults.Ok(task) : TypedResults.NotFound();

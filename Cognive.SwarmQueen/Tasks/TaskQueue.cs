@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cognive.Data.Swarm;
 using Cognive.SwarmQueen.Audit;
 using Cognive.SwarmQueen.Quotas;
 using Microsoft.Extensions.Options;
@@ -86,6 +87,31 @@ public sealed class TaskQueue(NpgsqlDataSource db, UsageCounters usage, IOptions
         command.Parameters.Add(new() { Value = id });
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? TaskView.Read(reader) : null;
+    }
+
+    /// <summary>
+    /// The team's tasks, newest first (ids are UUIDv7, minted at submission), in <paramref name="state"/> when given, after
+    /// <paramref name="before"/> (the last id of the previous page); one more than <paramref name="limit"/> tells a next page.
+    /// </summary>
+    public async Task<List<TaskView>> ListAsync(Guid teamId, SwarmTaskState? state, Guid? before, int limit, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            SELECT {TaskColumns} FROM swarm_tasks
+            WHERE team_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::uuid IS NULL OR id < $3)
+            ORDER BY id DESC LIMIT $4
+            """);
+        command.Parameters.Add(new() { Value = teamId });
+        command.Parameters.Add(new() { Value = (object?)state?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)before ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = limit });
+        var tasks = new List<TaskView>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            tasks.Add(TaskView.Read(reader));
+        }
+
+        return tasks;
     }
 
     /// <summary>

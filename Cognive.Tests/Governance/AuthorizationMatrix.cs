@@ -160,6 +160,9 @@ public static class AuthorizationMatrix
         new("GET", "/policies", Viewer, "agent:read", OK, null, (_, _) => Call("/policies")),
         new("GET", "/policies/{id}", Viewer, "agent:read", OK, NotFound,
             async (w, ct) => new($"/policies/{await w.NewObjectAsync("/policies", Policy(await w.NewAgentAsync(ct)), ct)}")),
+        new("PUT", "/policies/{id}", TeamLead, "policy:write", OK, NotFound, async (w, ct) =>
+            new($"/policies/{await w.NewObjectAsync("/policies", Policy(await w.NewAgentAsync(ct)), ct)}",
+                new { name = Unique("policy"), max_tokens_per_call = 500_000 })),
         new("DELETE", "/policies/{id}", TeamLead, "policy:write", NoContent, NotFound,
             async (w, ct) => new($"/policies/{await w.NewObjectAsync("/policies", Policy(await w.NewAgentAsync(ct)), ct)}")),
 
