@@ -16,6 +16,7 @@ using Cognive.ApiService.Runs;
 using Cognive.ApiService.Teams;
 using Cognive.ApiService.Users;
 using Cognive.Data;
+using Cognive.Ingestion;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Scalar.AspNetCore;
 

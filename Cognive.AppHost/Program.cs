@@ -21,6 +21,8 @@ var migrations = builder.AddProject<Projects.Cognive_MigrationService>("migratio
     .WithSwarmKeyFile(servers, "Cognive__SwarmKeyFile");
 
 var jwtSigningKey = builder.AddSharedSecret(servers, "jwt-signing-key");
+// Encrypts the upstream keys of provider connections; outside the database, so a copy of the database holds no usable key.
+var providerKeyEncryptionKey = builder.AddSharedSecret(servers, "provider-key-encryption-key");
 
 var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithReplicas(builder.Configuration.GetValue("Cognive:ApiReplicas", 1))
@@ -29,9 +31,20 @@ var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithSettings(builder.Configuration, "Cognive:SignIn")
     .WithSettings(builder.Configuration, "Cognive:Network")
     .WithEnvironment("Cognive__Audit__SigningKey", auditSigningKey)
+    .WithEnvironment("Cognive__Providers__EncryptionKey", providerKeyEncryptionKey)
     .WithReference(servers.Database).WaitForCompletion(migrations)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
+    .WithHttpHealthCheck(ReadinessPath);
+
+// OpenAI's wire format in front of the team's providers: credentials and budget checks through the api.
+builder.AddProject<Projects.Cognive_Gateway>("gateway")
+    .WithExternalHttpEndpoints()
+    .WithSettings(builder.Configuration, "Cognive:Gateway")
+    .WithEnvironment("Cognive__Providers__EncryptionKey", providerKeyEncryptionKey)
+    .WithReference(servers.Database).WaitForCompletion(migrations)
+    .WithReference(servers.Messaging).WaitFor(servers.Messaging)
+    .WithReference(api).WaitFor(api)
     .WithHttpHealthCheck(ReadinessPath);
 
 builder.AddProject<Projects.Cognive_Workers>("workers")

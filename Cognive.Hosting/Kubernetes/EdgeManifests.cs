@@ -8,20 +8,24 @@ namespace Cognive.Hosting.Kubernetes;
 public sealed class EdgeManifests(ClusterTopology topology, KubernetesOptions options)
 {
     /// <summary>
-    /// What the ingress routes (prefixes by whole path segments): the API, its OpenAPI document and reference. Everything
-    /// else, <c>/metrics</c> and the <c>/health</c> answers (which may name an exception) among it, stays inside the
-    /// cluster: the kubelet probes the pods directly, not through Traefik.
+    /// What the ingress routes to each external service (prefixes by whole path segments): the API, its OpenAPI document
+    /// and reference; the gateway's OpenAI-compatible <c>/v1</c>. Everything else, <c>/metrics</c> and the <c>/health</c>
+    /// answers (which may name an exception) among it, stays inside the cluster: the kubelet probes the pods directly,
+    /// not through Traefik.
     /// </summary>
-    public static readonly IReadOnlyList<string> PublicPaths = ["/api", "/openapi", "/docs"];
-
-    public IEnumerable<IKubernetesObject> Build(IResource external)
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> PublicPaths = new Dictionary<string, IReadOnlyList<string>>
     {
-        var name = external.Name;
-        var port = topology.Ports(external).First();
+        ["api"] = ["/api", "/openapi", "/docs"],
+        ["gateway"] = ["/v1"],
+    };
+
+    /// <summary>One ingress for every external service; each scales on its own and keeps two pods through disruptions.</summary>
+    public IEnumerable<IKubernetesObject> Build(IReadOnlyList<IResource> externals)
+    {
         yield return new V1Ingress
         {
             ApiVersion = "networking.k8s.io/v1", Kind = "Ingress",
-            Metadata = WorkloadManifests.Metadata(name, name),
+            Metadata = WorkloadManifests.Metadata("cognive", "cognive"),
             Spec = new V1IngressSpec
             {
                 IngressClassName = "traefik",
@@ -32,19 +36,38 @@ public sealed class EdgeManifests(ClusterTopology topology, KubernetesOptions op
                         Host = options.Host,
                         Http = new V1HTTPIngressRuleValue
                         {
-                            Paths = PublicPaths.Select(path => new V1HTTPIngressPath
+                            Paths = externals.SelectMany(external => PathsOf(external).Select(path => new V1HTTPIngressPath
                             {
                                 Path = path, PathType = "Prefix",
                                 Backend = new V1IngressBackend
                                 {
-                                    Service = new V1IngressServiceBackend { Name = name, Port = new V1ServiceBackendPort { Number = port.Port } },
+                                    Service = new V1IngressServiceBackend
+                                    {
+                                        Name = external.Name, Port = new V1ServiceBackendPort { Number = topology.Ports(external).First().Port },
+                                    },
                                 },
-                            }).ToList(),
+                            })).ToList(),
                         },
                     },
                 ],
             },
         };
+        foreach (var external in externals)
+        {
+            foreach (var scaling in Scaling(external.Name))
+            {
+                yield return scaling;
+            }
+        }
+    }
+
+    private static IReadOnlyList<string> PathsOf(IResource external) =>
+        PublicPaths.TryGetValue(external.Name, out var paths)
+            ? paths
+            : throw new CogniveHostingException($"'{external.Name}' has external endpoints but no public paths in {nameof(EdgeManifests)}.{nameof(PublicPaths)}.");
+
+    private static IEnumerable<IKubernetesObject> Scaling(string name)
+    {
         yield return new V2HorizontalPodAutoscaler
         {
             ApiVersion = "autoscaling/v2", Kind = "HorizontalPodAutoscaler",

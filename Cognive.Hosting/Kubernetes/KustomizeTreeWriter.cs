@@ -44,7 +44,7 @@ public sealed class KustomizeTreeWriter(DistributedApplicationModel model, Distr
         }
 
         var edge = new EdgeManifests(topology, options);
-        files.Add(Write("edge.yaml", topology.Services.Where(topology.IsExternal).SelectMany(edge.Build)));
+        files.Add(Write("edge.yaml", edge.Build(topology.Services.Where(topology.IsExternal).ToList())));
         files.Add(Write("network-policies.yaml", new NetworkPolicies(topology).Build()));
 
         secrets.Save();

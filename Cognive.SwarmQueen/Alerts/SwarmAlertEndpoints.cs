@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Cognive.Credentials;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Validation;
@@ -48,7 +49,7 @@ public static class SwarmAlertEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var raised = await alerts.RaiseAsync(SwarmAuthentication.TeamIdOf(user), SwarmAuthentication.ActorOf(user),
+        var raised = await alerts.RaiseAsync(Callers.TeamIdOf(user), Callers.ActorOf(user),
             new SwarmAlertDraft(request.Alert!, request.Kind ?? "*", request.Detail!, TimeSpan.FromMinutes(request.QuietMinutes ?? 0)), ct);
         return TypedResults.Accepted((string?)null, new RaisedAlert(raised));
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cognive.Credentials;
 using Cognive.RateLimits;
 
 namespace Cognive.SwarmQueen.Authentication;

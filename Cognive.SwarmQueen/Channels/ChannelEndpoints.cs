@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Cognive.Credentials;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Quotas;
@@ -50,7 +51,7 @@ public static class ChannelEndpoints
             return await refusals.RefuseAsync(user, Quota.ChannelMessageBytes, quotas.Value.ChannelMessageBytes, body.Length, ct);
         }
 
-        var id = await log.PublishAsync(SwarmAuthentication.TeamIdOf(user), channel, body);
+        var id = await log.PublishAsync(Callers.TeamIdOf(user), channel, body);
         return TypedResults.Accepted((string?)null, new SentMessage(id.ToString()));
     }
 
@@ -133,7 +134,7 @@ public static class ChannelEndpoints
         }
     }
 
-    private static RedisKey StreamKey(ClaimsPrincipal user, string channel) => ChannelLog.StreamKey(SwarmAuthentication.TeamIdOf(user), channel);
+    private static RedisKey StreamKey(ClaimsPrincipal user, string channel) => ChannelLog.StreamKey(Callers.TeamIdOf(user), channel);
 }
 
 public sealed record SendMessageRequest(JsonElement? Body);

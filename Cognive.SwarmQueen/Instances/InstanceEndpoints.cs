@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Cognive.Credentials;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Kinds;
@@ -34,7 +35,7 @@ public static class InstanceEndpoints
         HttpResponse response, QuotaRefusals refusals, IOptions<SwarmQuotaOptions> quotas, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        var teamId = SwarmAuthentication.TeamIdOf(user);
+        var teamId = Callers.TeamIdOf(user);
         if (request.AgentId is not { } agentId || !await IsTeamsAgentAsync(db, teamId, agentId, ct))
         {
             errors["agent_id"] = ["agent_id is an agent of this team."];
@@ -86,7 +87,7 @@ public static class InstanceEndpoints
             return await refusals.RefuseAsync(user, Quota.Instances, limit, remembered, ct);
         }
 
-        var registration = await registry.RegisterAsync(teamId, SwarmAuthentication.ActorOf(user), instanceId, request, ct);
+        var registration = await registry.RegisterAsync(teamId, Callers.ActorOf(user), instanceId, request, ct);
         if (registration.QuarantinedUntil is not null)
         {
             // Asking again before the cooldown ends gets the same answer: the agent waits this long.
@@ -113,11 +114,11 @@ public static class InstanceEndpoints
 
     private static async Task<Results<NoContent, NotFound>> HeartbeatAsync(Guid instanceId, ClaimsPrincipal user,
         InstanceRegistry registry, CancellationToken ct) =>
-        await registry.HeartbeatAsync(SwarmAuthentication.TeamIdOf(user), instanceId, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        await registry.HeartbeatAsync(Callers.TeamIdOf(user), instanceId, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     private static async Task<Results<NoContent, NotFound>> DeregisterAsync(Guid instanceId, ClaimsPrincipal user,
         InstanceRegistry registry, CancellationToken ct) =>
-        await registry.DeregisterAsync(SwarmAuthentication.TeamIdOf(user), SwarmAuthentication.ActorOf(user), instanceId, ct)
+        await registry.DeregisterAsync(Callers.TeamIdOf(user), Callers.ActorOf(user), instanceId, ct)
             ? TypedResults.NoContent()
             : TypedResults.NotFound();
 
@@ -132,12 +133,12 @@ public static class InstanceEndpoints
         }
 
         var lease = leaseSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultLease;
-        var task = await tasks.LeaseAsync(SwarmAuthentication.TeamIdOf(user), instanceId, lease, ct);
+        var task = await tasks.LeaseAsync(Callers.TeamIdOf(user), instanceId, lease, ct);
         return task is null ? TypedResults.NoContent() : TypedResults.Ok(task);
     }
 
     private static async Task<Ok<List<InstanceView>>> ListAsync(ClaimsPrincipal user, InstanceRegistry registry, CancellationToken ct) =>
-        TypedResults.Ok(await registry.ListAsync(SwarmAuthentication.TeamIdOf(user), ct));
+        TypedResults.Ok(await registry.ListAsync(Callers.TeamIdOf(user), ct));
 
     private static async Task<bool> IsTeamsAgentAsync(NpgsqlDataSource db, Guid teamId, Guid agentId, CancellationToken ct)
     {

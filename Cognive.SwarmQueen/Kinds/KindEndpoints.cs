@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Cognive.Credentials;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Validation;
@@ -25,14 +26,14 @@ public static class KindEndpoints
 
     private static async Task<Ok<List<KindView>>> ListAsync(ClaimsPrincipal user, KindOwners owners, CancellationToken ct)
     {
-        var teamId = SwarmAuthentication.TeamIdOf(user);
+        var teamId = Callers.TeamIdOf(user);
         return TypedResults.Ok(await owners.ListAsync(teamId, await owners.IsInstallationAdminAsync(teamId, ct), ct));
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> GrantAsync(string kind, GrantKindRequest request,
         ClaimsPrincipal user, KindOwners owners, CancellationToken ct)
     {
-        var adminTeam = SwarmAuthentication.TeamIdOf(user);
+        var adminTeam = Callers.TeamIdOf(user);
         if (!await owners.IsInstallationAdminAsync(adminTeam, ct))
         {
             return NotAdmin();
@@ -54,7 +55,7 @@ public static class KindEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return await owners.GrantAsync(adminTeam, SwarmAuthentication.ActorOf(user), kind, request.TeamId!.Value, ct)
+        return await owners.GrantAsync(adminTeam, Callers.ActorOf(user), kind, request.TeamId!.Value, ct)
             ? TypedResults.NoContent()
             : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["team_id"] = ["team_id is no team."] });
     }
@@ -62,13 +63,13 @@ public static class KindEndpoints
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RevokeAsync(string kind, ClaimsPrincipal user, KindOwners owners,
         CancellationToken ct)
     {
-        var adminTeam = SwarmAuthentication.TeamIdOf(user);
+        var adminTeam = Callers.TeamIdOf(user);
         if (!await owners.IsInstallationAdminAsync(adminTeam, ct))
         {
             return NotAdmin();
         }
 
-        return await owners.RevokeAsync(adminTeam, SwarmAuthentication.ActorOf(user), kind, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        return await owners.RevokeAsync(adminTeam, Callers.ActorOf(user), kind, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
     private static bool IsGrantable(string kind) => NameLists.IsIdentifier(kind, 100) && kind != KindOwners.Undeclared;

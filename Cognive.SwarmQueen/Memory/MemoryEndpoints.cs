@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cognive.Credentials;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Quotas;
@@ -43,7 +44,7 @@ public static partial class MemoryEndpoints
             return refused;
         }
 
-        var teamId = SwarmAuthentication.TeamIdOf(user);
+        var teamId = Callers.TeamIdOf(user);
         var written = await memory.PutAsync(teamId, ns, key, request.Value!.Value, request.ExpectedVersion, Ttl(request.TtlSeconds),
             request.Tags?.Distinct().ToArray() ?? [], ct);
         return written is not null ? TypedResults.Ok(written) : await ConflictAsync(memory, teamId, ns, key, ct);
@@ -80,7 +81,7 @@ public static partial class MemoryEndpoints
             return refused;
         }
 
-        var outcomes = await memory.ApplyAsync(SwarmAuthentication.TeamIdOf(user), parsed.OfType<MemoryOperation>().ToList(), ct);
+        var outcomes = await memory.ApplyAsync(Callers.TeamIdOf(user), parsed.OfType<MemoryOperation>().ToList(), ct);
         return TypedResults.Ok(new MemoryBatchResult(outcomes));
     }
 
@@ -135,7 +136,7 @@ public static partial class MemoryEndpoints
     private static async Task<ProblemHttpResult?> OverQuotaAsync(ClaimsPrincipal user, MemoryStore memory, QuotaRefusals refusals, long bytes,
         CancellationToken ct)
     {
-        var (fits, used, limit) = await memory.RoomForAsync(SwarmAuthentication.TeamIdOf(user), bytes, ct);
+        var (fits, used, limit) = await memory.RoomForAsync(Callers.TeamIdOf(user), bytes, ct);
         return fits ? null : await refusals.RefuseAsync(user, Quota.MemoryBytes, limit, used, ct);
     }
 
@@ -143,12 +144,12 @@ public static partial class MemoryEndpoints
 
     private static async Task<Results<Ok<MemoryEntry>, NotFound>> GetAsync(string ns, string key, ClaimsPrincipal user, MemoryStore memory,
         CancellationToken ct) =>
-        await memory.GetAsync(SwarmAuthentication.TeamIdOf(user), ns, key, ct) is { } entry ? TypedResults.Ok(entry) : TypedResults.NotFound();
+        await memory.GetAsync(Callers.TeamIdOf(user), ns, key, ct) is { } entry ? TypedResults.Ok(entry) : TypedResults.NotFound();
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(string ns, string key,
         [FromQuery(Name = "expected_version")] long? expectedVersion, ClaimsPrincipal user, MemoryStore memory, CancellationToken ct)
     {
-        var teamId = SwarmAuthentication.TeamIdOf(user);
+        var teamId = Callers.TeamIdOf(user);
         if (await memory.DeleteAsync(teamId, ns, key, expectedVersion, ct))
         {
             return TypedResults.NoContent();
@@ -168,7 +169,7 @@ public static partial class MemoryEndpoints
 
         return errors.Count > 0
             ? TypedResults.ValidationProblem(errors)
-            : TypedResults.Ok(new MemoryPage(await memory.ListAsync(SwarmAuthentication.TeamIdOf(user), ns, prefix, tag, limit ?? 100, ct)));
+            : TypedResults.Ok(new MemoryPage(await memory.ListAsync(Callers.TeamIdOf(user), ns, prefix, tag, limit ?? 100, ct)));
     }
 
     private static async Task<ProblemHttpResult> ConflictAsync(MemoryStore memory, Guid teamId, string ns, string key, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Cognive.Credentials;
 using Cognive.SwarmQueen.Audit;
 using Cognive.SwarmQueen.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,7 +20,7 @@ public sealed class QuotaRefusals(NpgsqlDataSource db, IConnectionMultiplexer re
     {
         if (user.Identity?.IsAuthenticated == true)
         {
-            await RecordAsync(SwarmAuthentication.TeamIdOf(user), SwarmAuthentication.ActorOf(user), quota, limit, used, ct);
+            await RecordAsync(Callers.TeamIdOf(user), Callers.ActorOf(user), quota, limit, used, ct);
         }
 
         var detail = quota.Single

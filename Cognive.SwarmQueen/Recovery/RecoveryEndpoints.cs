@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Cognive.Credentials;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,6 +23,6 @@ public static class RecoveryEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit is 1 to 500."] });
         }
 
-        return TypedResults.Ok(await ledger.ListAsync(SwarmAuthentication.TeamIdOf(user), kind, limit ?? 100, ct));
+        return TypedResults.Ok(await ledger.ListAsync(Callers.TeamIdOf(user), kind, limit ?? 100, ct));
     }
 }

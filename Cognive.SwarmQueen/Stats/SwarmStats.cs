@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Cognive.Credentials;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Instances;
@@ -37,7 +38,7 @@ public static class SwarmStats
 
     private static async Task<Ok<SwarmStatsResponse>> GetAsync(ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct)
     {
-        var teamId = SwarmAuthentication.TeamIdOf(user);
+        var teamId = Callers.TeamIdOf(user);
         await using var batch = db.CreateBatch();
         foreach (var sql in new[] { TasksSql, InstancesSql, RecoveriesSql })
         {

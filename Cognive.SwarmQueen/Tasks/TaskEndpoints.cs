@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Cognive.Credentials;
 using Cognive.Data.Access;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Instances;
@@ -33,7 +34,7 @@ public static class TaskEndpoints
     private static async Task<Results<Accepted<CreatedTask>, ValidationProblem, ProblemHttpResult>> SubmitAsync(CreateTaskRequest request,
         ClaimsPrincipal user, TaskQueue tasks, InstanceRegistry registry, QuotaRefusals refusals, TimeProvider time, CancellationToken ct)
     {
-        var teamId = SwarmAuthentication.TeamIdOf(user);
+        var teamId = Callers.TeamIdOf(user);
         var errors = TaskRules.Validate(request, await registry.KnownTypesAsync(teamId, ct), time.GetUtcNow());
         if (errors.Count > 0)
         {
@@ -60,27 +61,27 @@ public static class TaskEndpoints
         json is { } value && value.GetRawText().Length is var size && size > limit ? size : null;
 
     private static async Task<Results<Ok<TaskView>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
-        await tasks.GetAsync(SwarmAuthentication.TeamIdOf(user), id, ct) is { } task ? TypedResults.Ok(task) : TypedResults.NotFound();
+        await tasks.GetAsync(Callers.TeamIdOf(user), id, ct) is { } task ? TypedResults.Ok(task) : TypedResults.NotFound();
 
     private static async Task<Results<NoContent, NotFound>> CancelAsync(Guid id, ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
-        await tasks.CancelAsync(SwarmAuthentication.TeamIdOf(user), id, SwarmAuthentication.ActorOf(user), ct)
+        await tasks.CancelAsync(Callers.TeamIdOf(user), id, Callers.ActorOf(user), ct)
             ? TypedResults.NoContent()
             : TypedResults.NotFound();
 
     private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RenewAsync(Guid id, TaskOutcomeRequest request,
         ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
-        FencedAsync(request, token => tasks.RenewAsync(SwarmAuthentication.TeamIdOf(user), id, token, RenewedLease, ct));
+        FencedAsync(request, token => tasks.RenewAsync(Callers.TeamIdOf(user), id, token, RenewedLease, ct));
 
     /// <summary>A result over <see cref="Quota.TaskResultBytes"/> is refused (413); the lease stays, to fail or to complete with less.</summary>
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> CompleteAsync(Guid id, TaskOutcomeRequest request,
         ClaimsPrincipal user, TaskQueue tasks, QuotaRefusals refusals, IOptions<SwarmQuotaOptions> quotas, CancellationToken ct) =>
         TooLarge(request.Result, quotas.Value.TaskResultBytes) is { } size
             ? await refusals.RefuseAsync(user, Quota.TaskResultBytes, quotas.Value.TaskResultBytes, size, ct)
-            : await FencedAsync(request, token => tasks.CompleteAsync(SwarmAuthentication.TeamIdOf(user), id, token, request.Result, ct));
+            : await FencedAsync(request, token => tasks.CompleteAsync(Callers.TeamIdOf(user), id, token, request.Result, ct));
 
     private static Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> FailAsync(Guid id, TaskOutcomeRequest request,
         ClaimsPrincipal user, TaskQueue tasks, CancellationToken ct) =>
-        FencedAsync(request, token => tasks.FailAsync(SwarmAuthentication.TeamIdOf(user), id, token,
+        FencedAsync(request, token => tasks.FailAsync(Callers.TeamIdOf(user), id, token,
             request.Error is { Length: > 0 } error ? error[..Math.Min(error.Length, 2000)] : "failed", ct));
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> FencedAsync(TaskOutcomeRequest request,

@@ -30,6 +30,11 @@ public sealed class SecretSettingsTests
         Assert.Equal("127.0.0.1", workers["Cognive__Smtp__Host"]);
         Assert.DoesNotContain(agents.Values.Concat(workers.Values), value => value is string text &&
             (text.Contains(LlmApiKey, StringComparison.Ordinal) || text.Contains(SmtpPassword, StringComparison.Ordinal)));
+
+        // The API encrypts the upstream keys of provider connections with it and the gateway decrypts them: one secret.
+        var providerKey = await SecretValueAsync((await EnvironmentAsync(app, "api", ct))["Cognive__Providers__EncryptionKey"], ct);
+        Assert.False(string.IsNullOrEmpty(providerKey));
+        Assert.Equal(providerKey, await SecretValueAsync((await EnvironmentAsync(app, "gateway", ct))["Cognive__Providers__EncryptionKey"], ct));
     }
 
     private static async Task<string?> SecretValueAsync(object value, CancellationToken ct)

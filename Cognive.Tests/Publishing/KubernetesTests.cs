@@ -8,7 +8,7 @@ namespace Cognive.Tests.Publishing;
 public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernetesTree tree, PublishedManifest manifest)
     : IClassFixture<PublishedKubernetesTree>, IClassFixture<PublishedManifest>
 {
-    private static readonly string[] Services = ["agents", "api", "swarm-queen", "workers"];
+    private static readonly string[] Services = ["agents", "api", "gateway", "swarm-queen", "workers"];
     private static readonly string[] Servers = ["postgres", "rabbitmq", "redis"];
     private static readonly string[] Clients = [.. Services, "migrations"];
 
@@ -75,24 +75,26 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     }
 
     [Fact]
-    public void The_api_has_an_ingress_an_autoscaler_and_a_disruption_budget()
+    public void One_ingress_routes_the_api_and_the_gateway_each_with_an_autoscaler_and_a_disruption_budget()
     {
         var ingress = Assert.Single(tree.OfType<V1Ingress>());
         Assert.Equal("traefik", ingress.Spec.IngressClassName);
-        Assert.All(ingress.Spec.Rules.Single().Http.Paths, path => Assert.Equal("api", path.Backend.Service.Name));
+        Assert.Equal([("/api", "api"), ("/openapi", "api"), ("/docs", "api"), ("/v1", "gateway")],
+            ingress.Spec.Rules.Single().Http.Paths.Select(path => (path.Path, path.Backend.Service.Name)));
 
-        var autoscaler = Assert.Single(tree.OfType<V2HorizontalPodAutoscaler>());
-        Assert.Equal(("api", 3, 20), (autoscaler.Spec.ScaleTargetRef.Name, autoscaler.Spec.MinReplicas, autoscaler.Spec.MaxReplicas));
-        Assert.Equal(70, autoscaler.Spec.Metrics.Single().Resource.Target.AverageUtilization);
+        var autoscalers = tree.OfType<V2HorizontalPodAutoscaler>().OrderBy(a => a.Spec.ScaleTargetRef.Name).ToList();
+        Assert.Equal([("api", 3, 20), ("gateway", 3, 20)],
+            autoscalers.Select(a => (a.Spec.ScaleTargetRef.Name, a.Spec.MinReplicas, a.Spec.MaxReplicas)));
+        Assert.All(autoscalers, a => Assert.Equal(70, a.Spec.Metrics.Single().Resource.Target.AverageUtilization));
 
-        Assert.Equal("api", Assert.Single(tree.OfType<V1PodDisruptionBudget>()).Metadata.Name);
+        Assert.Equal(["api", "gateway"], tree.OfType<V1PodDisruptionBudget>().Select(b => b.Metadata.Name).Order());
     }
 
     [Fact]
     public void No_secret_value_appears_outside_Secrets_and_no_placeholder_survives()
     {
         var secrets = tree.SecretValues();
-        Assert.Equal(5, secrets.Count); // the three servers' passwords, the JWT signing key and the audit signing key
+        Assert.Equal(6, secrets.Count); // the three servers' passwords, the JWT and audit signing keys, the provider-key encryption key
         var notSecrets = tree.Objects.Where(o => o is not V1Secret).Select(k8s.KubernetesYaml.Serialize).ToList();
         Assert.All(secrets, secret => Assert.DoesNotContain(notSecrets, yaml => yaml.Contains(secret, StringComparison.Ordinal)));
         Assert.All(tree.OfType<V1ConfigMap>(), map => Assert.DoesNotContain(map.Data ?? new Dictionary<string, string>(),
@@ -127,7 +129,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         var paths = ingress.Spec.Rules.Single().Http.Paths;
 
         Assert.DoesNotContain(paths, route => Routes(route, path));
-        Assert.All(["/api/v1/teams", "/openapi/v1.json", "/docs"], (string api) => Assert.Contains(paths, route => Routes(route, api)));
+        Assert.All(["/api/v1/teams", "/openapi/v1.json", "/docs", "/v1/chat/completions"], (string api) => Assert.Contains(paths, route => Routes(route, api)));
         // The kubelet probes the pods themselves.
         Assert.Equal("/health/readiness", tree.OfType<V1Deployment>().Single(d => d.Metadata.Name == "api")
             .Spec.Template.Spec.Containers.Single().ReadinessProbe.HttpGet.Path);
@@ -155,6 +157,16 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         var holders = tree.OfType<V1Secret>().Where(s => s.StringData?.ContainsKey(variable) == true).Select(s => s.Metadata.Name).Order();
 
         Assert.Equal(["api-secrets", "migrations-secrets", "swarm-queen-secrets"], holders);
+        Assert.DoesNotContain(tree.OfType<V1ConfigMap>(), map => map.Data?.ContainsKey(variable) == true);
+    }
+
+    [Fact]
+    public void The_provider_key_encryption_key_reaches_the_api_and_the_gateway_only_as_a_Secret()
+    {
+        const string variable = "Cognive__Providers__EncryptionKey";
+        var holders = tree.OfType<V1Secret>().Where(s => s.StringData?.ContainsKey(variable) == true).Select(s => s.Metadata.Name).Order();
+
+        Assert.Equal(["api-secrets", "gateway-secrets"], holders);
         Assert.DoesNotContain(tree.OfType<V1ConfigMap>(), map => map.Data?.ContainsKey(variable) == true);
     }
 

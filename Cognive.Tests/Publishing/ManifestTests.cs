@@ -10,7 +10,7 @@ namespace Cognive.Tests.Publishing;
 /// </summary>
 public sealed partial class ManifestTests(SharedApp shared, PublishedManifest manifest) : IClassFixture<PublishedManifest>
 {
-    private static readonly string[] Services = ["api", "workers", "swarm-queen", "agents"];
+    private static readonly string[] Services = ["api", "gateway", "workers", "swarm-queen", "agents"];
     private readonly JsonObject _resources = manifest.Resources;
 
     [Theory]
@@ -39,7 +39,7 @@ public sealed partial class ManifestTests(SharedApp shared, PublishedManifest ma
     [Fact]
     public void Every_password_is_a_secret_parameter()
     {
-        foreach (var name in new[] { "postgres-password", "redis-password", "rabbitmq-password", "jwt-signing-key", "audit-signing-key" })
+        foreach (var name in new[] { "postgres-password", "redis-password", "rabbitmq-password", "jwt-signing-key", "audit-signing-key", "provider-key-encryption-key" })
         {
             var parameter = _resources[name]!;
             Assert.Equal("parameter.v0", (string?)parameter["type"]);
@@ -72,14 +72,14 @@ public sealed partial class ManifestTests(SharedApp shared, PublishedManifest ma
     }
 
     [Fact]
-    public void Services_are_projects_and_only_the_api_is_external()
+    public void Services_are_projects_and_only_the_api_and_the_gateway_are_external()
     {
         foreach (var name in Services)
         {
             var service = _resources[name]!;
             Assert.Matches(@"^project\.v[01]$", (string?)service["type"]);
             var external = service["bindings"]!.AsObject().Any(b => (bool?)b.Value!["external"] == true);
-            Assert.Equal(name == "api", external);
+            Assert.Equal(name is "api" or "gateway", external);
         }
     }
 

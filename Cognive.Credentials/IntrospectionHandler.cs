@@ -6,20 +6,27 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cognive.Data.ApiKeys;
 using Cognive.RateLimits;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
-namespace Cognive.SwarmQueen.Authentication;
+namespace Cognive.Credentials;
 
 /// <summary>
 /// The queen accepts what the API accepts (API keys and people's bearer tokens) by asking the API who the credential
 /// is (<c>GET /api/v1/auth/me</c>) and remembering the answer for a few seconds, so there is one implementation of
 /// keys, tokens, revocation and scopes. A revoked credential stops working here within <see cref="Lifetime"/>.
+/// An API key may also come as <c>Authorization: Bearer cgv_…</c> (how OpenAI SDKs send theirs); it is asked about as the
+/// <c>X-API-Key</c> it is.
 /// </summary>
-internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
+public sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
     UrlEncoder encoder, IHttpClientFactory clients, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -42,9 +49,7 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var (header, value) = Request.Headers.TryGetValue(AuthProblems.ApiKeyHeader, out var key)
-            ? (AuthProblems.ApiKeyHeader, key.ToString())
-            : ("Authorization", Request.Headers.Authorization.ToString());
+        var (header, value) = CredentialOf(Request);
         if (string.IsNullOrEmpty(value))
         {
             return AuthenticateResult.NoResult();
@@ -120,6 +125,22 @@ internal sealed class IntrospectionHandler(IOptionsMonitor<AuthenticationSchemeO
             },
         });
     }
+
+    /// <summary>The header to ask the API with, and its value: an API key sent as a bearer token is the key.</summary>
+    public static (string Header, string Value) CredentialOf(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue(AuthProblems.ApiKeyHeader, out var key))
+        {
+            return (AuthProblems.ApiKeyHeader, key.ToString());
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.StartsWith(BearerKeyPrefix, StringComparison.Ordinal)
+            ? (AuthProblems.ApiKeyHeader, authorization["Bearer ".Length..])
+            : ("Authorization", authorization);
+    }
+
+    private const string BearerKeyPrefix = "Bearer " + ApiKeyToken.Scheme;
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => AuthProblems.ForbiddenAsync(Context);
 

@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Cognive.Ingestion;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+using Microsoft.Extensions.Logging;
 
-namespace Cognive.ApiService.LlmCalls;
+namespace Cognive.Ingestion;
 
 /// <summary>
 /// Publishes accepted calls to the durable quorum queue and returns only once RabbitMQ confirmed them: a 202 is never
 /// given for an event RabbitMQ does not hold. Confirms are awaited on a few channels shared by all requests, so many
-/// publishes are in flight at once.
+/// publishes are in flight at once. The API and the gateway publish through it.
 /// </summary>
 public sealed class TelemetryPublisher(IConnection connection, ILogger<TelemetryPublisher> logger) : IAsyncDisposable
 {
