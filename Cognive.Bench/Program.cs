@@ -8,7 +8,7 @@ using Npgsql;
 // The ingestion benchmark: see README ("Benchmarks"). Options: --duration <s> per load phase (20), --agents <n> (64),
 // --batch <n> events per batch (500), --sustained <events/s> for the paced batch phase (20,000), --trend-calls <n> calls behind the cost-trends query (10,000,000).
 // `governance` first: the budget-check and governance-overhead benchmark instead (bench/governance.sh); `swarm`: the
-// queen's (bench/swarm.sh).
+// queen's (bench/swarm.sh); `otlp`: OTLP span ingestion through the gateway (bench/otlp.sh, --exporters <n> (8)).
 var options = BenchOptions.Parse(args);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -21,6 +21,18 @@ if (args.FirstOrDefault() == "swarm")
     await using var swarmSampler = new ProcessSampler();
     await SwarmBench.RunAsync(swarmApp, options.Duration, ct);
     Report.PeakMemory(swarmSampler);
+    return;
+}
+
+if (args.FirstOrDefault() == "otlp")
+{
+    Report.Line($"Cognive OTLP ingestion benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
+    Report.Line("Telemetry: no dashboard, no OTLP export of the services' own traces.");
+    await using var otlpApp = await BenchApp.StartAsync(ct);
+    await using var otlpSampler = new ProcessSampler();
+    var exporters = int.Parse(args.SkipWhile(a => a != "--exporters").Skip(1).FirstOrDefault() ?? "8", CultureInfo.InvariantCulture);
+    await OtlpBench.RunAsync(otlpApp, options.Duration, exporters, ct);
+    Report.PeakMemory(otlpSampler);
     return;
 }
 
@@ -74,7 +86,7 @@ Report.Section("Single-event posts at a fixed 1,000 posts/s, 10 s");
 var paced = await Phase.RunAsync(load, () => load.RunFixedRateAsync(1000, 1, TimeSpan.FromSeconds(10), ct));
 Report.Line($"accepted: {paced.EventsPerSecond,10:N0} posts/s; latency {paced.Latencies.Summary()}");
 
-await WaitUntilStoredAsync(database, teamId, load.AcceptedEvents, ct);
+await StoredCalls.WaitUntilAsync(database, teamId, load.AcceptedEvents, ct);
 var saturated = await BatchPhaseAsync($"Batches of {options.BatchSize}: {options.Agents / 4} agents, closed loop (saturation), {options.Duration.TotalSeconds:F0} s",
     () => load.RunClosedLoopAsync(Math.Max(1, options.Agents / 4), options.BatchSize, options.Duration, ct));
 var sustained = await BatchPhaseAsync($"Batches of {options.BatchSize} at a fixed {options.SustainedEventsPerSecond:N0} events/s, {options.Duration.TotalSeconds:F0} s",
@@ -101,39 +113,16 @@ Report.PeakMemory(sampler);
 async Task<double> BatchPhaseAsync(string title, Func<Task<Latencies>> drive)
 {
     var started = DateTimeOffset.UtcNow;
-    var storedBefore = await StoredAsync(database, teamId, ct);
+    var storedBefore = await StoredCalls.CountAsync(database, teamId, ct);
     Report.Section(title);
     var phase = await Phase.RunAsync(load, drive);
-    var drained = await WaitUntilStoredAsync(database, teamId, load.AcceptedEvents, ct);
+    var drained = await StoredCalls.WaitUntilAsync(database, teamId, load.AcceptedEvents, ct);
     var durable = (drained.Stored - storedBefore) / (drained.At - started).TotalSeconds;
     Report.Line($"accepted: {phase.EventsPerSecond,10:N0} events/s; batch post latency {phase.Latencies.Summary()}");
     Report.Line($"durable:  {durable,10:N0} events/s in PostgreSQL, phase start to last stored ({durable / copyCeiling:P0} of the COPY ceiling)");
     Report.Line($"lag 202 → stored: {await LagAsync(database, teamId, started, ct)}");
     phase.PrintCpu();
     return durable;
-}
-
-static async Task<long> StoredAsync(string database, Guid teamId, CancellationToken ct)
-{
-    await using var db = NpgsqlDataSource.Create(database);
-    await using var command = db.CreateCommand("SELECT count(*) FROM llm_calls WHERE team_id = $1");
-    command.Parameters.Add(new() { Value = teamId });
-    return (long)(await command.ExecuteScalarAsync(ct))!;
-}
-
-static async Task<(long Stored, DateTimeOffset At)> WaitUntilStoredAsync(string database, Guid teamId, long accepted, CancellationToken ct)
-{
-    var deadline = DateTime.UtcNow.AddMinutes(5);
-    while (true)
-    {
-        var stored = await StoredAsync(database, teamId, ct);
-        if (stored >= accepted || DateTime.UtcNow > deadline)
-        {
-            return (stored, DateTimeOffset.UtcNow);
-        }
-
-        await Task.Delay(50, ct);
-    }
 }
 
 static async Task<string> LagAsync(string database, Guid teamId, DateTimeOffset from, CancellationToken ct)

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using Cognive.Gateway.Otlp;
+using Cognive.Gateway.Otlp.Wire;
+using Npgsql;
+
+namespace Cognive.Bench;
+
+/// <summary>
+/// The OTLP benchmark (bench/otlp.sh): exporters post protobuf ExportTraceServiceRequests of 512 spans (32 traces, each
+/// a root agent span and 15 chat spans, as an SDK's batch processor sends them) to the gateway's /v1/traces as fast as
+/// answers come; every trace is new, so each request also makes 32 runs. Reported: spans accepted per second (200
+/// answers), and durable spans per second (calls in PostgreSQL, phase start to the last one stored), beside two
+/// ceilings: the decode + mapping rate alone on one core, and raw binary COPY into llm_calls.
+/// </summary>
+public static class OtlpBench
+{
+    private const int TracesPerRequest = 32;
+    private const int ChatSpansPerTrace = 15;
+    private const int SpansPerRequest = TracesPerRequest * (ChatSpansPerTrace + 1);
+    private const int CallsPerRequest = TracesPerRequest * ChatSpansPerTrace;
+
+    public static async Task RunAsync(BenchApp app, TimeSpan duration, int exporters, CancellationToken ct)
+    {
+        await app.App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", ct).WaitAsync(TimeSpan.FromMinutes(4), ct);
+        var (key, teamId) = await app.CreateTeamAsync(ct);
+        var database = await app.ConnectionStringAsync("cognive", ct);
+        using var gateway = app.CreateClient(key, app.App.GetEndpoint("gateway", "http"));
+
+        Report.Section("Ceilings on this machine");
+        var sample = Request(DateTimeOffset.UtcNow, 0);
+        var decodeCeiling = DecodeSpansPerSecond(sample);
+        Report.Line($"decode + map alone, one core:      {decodeCeiling,12:N0} spans/s ({sample.Length / SpansPerRequest} bytes a span)");
+        var copyCeiling = await Ceilings.CopyRowsPerSecondAsync(database, 300_000, ct);
+        Report.Line($"raw binary COPY into llm_calls:    {copyCeiling,12:N0} rows/s");
+
+        // Bodies are made before the clock starts, so the load generator's encoding does not take the server's cores.
+        var bodies = Enumerable.Range(0, (int)Math.Max(64, duration.TotalSeconds * 60))
+            .Select(i => Request(DateTimeOffset.UtcNow, i + 1)).ToArray();
+        await PostAsync(gateway, sample, ct);
+        await StoredCalls.WaitUntilAsync(database, teamId, CallsPerRequest, ct);
+
+        Report.Section($"OTLP exports: {exporters} exporters, closed loop, requests of {SpansPerRequest} spans ({CallsPerRequest} GenAI calls, {TracesPerRequest} new traces), up to {duration.TotalSeconds:F0} s");
+        var storedBefore = await StoredCalls.CountAsync(database, teamId, ct);
+        var latencies = new Latencies();
+        var next = -1;
+        long acceptedCalls = CallsPerRequest;
+        var cpuBefore = ProcessSampler.CpuSeconds();
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, exporters).Select(_ => Task.Run(async () =>
+        {
+            int index;
+            while (clock.Elapsed < duration && (index = Interlocked.Increment(ref next)) < bodies.Length)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                if (await PostAsync(gateway, bodies[index], ct))
+                {
+                    Interlocked.Add(ref acceptedCalls, CallsPerRequest);
+                }
+
+                latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+            }
+        }, ct)));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var cpu = ProcessSampler.CpuSeconds();
+        var accepted = (acceptedCalls - CallsPerRequest) * (SpansPerRequest / (double)CallsPerRequest) / seconds;
+        Report.Line($"accepted: {accepted,10:N0} spans/s ({accepted * CallsPerRequest / SpansPerRequest:N0} calls/s); request latency {latencies.Summary()}");
+        Report.Line("CPU (cores): " + string.Join(", ", cpu.Select(c => (c.Key, Cores: (c.Value - cpuBefore.GetValueOrDefault(c.Key)) / seconds))
+            .Where(c => c.Cores >= 0.005).OrderByDescending(c => c.Cores).Select(c => $"{c.Key} {c.Cores:F2}")));
+        var (stored, at) = await StoredCalls.WaitUntilAsync(database, teamId, acceptedCalls, ct);
+        var durableCalls = (stored - storedBefore) / (at - started).TotalSeconds;
+        var durableSpans = durableCalls * SpansPerRequest / CallsPerRequest;
+        Report.Line($"durable:  {durableSpans,10:N0} spans/s ({durableCalls:N0} calls/s in PostgreSQL, phase start to last stored; {durableCalls / copyCeiling:P0} of the COPY ceiling)");
+        Report.Line($"stored {stored:N0} of {acceptedCalls:N0} accepted calls");
+
+        Report.Section("Against the target");
+        Report.Line($"OTLP spans ingested: {durableSpans:N0} spans/s durable (target ≥ 20,000); decode alone {decodeCeiling:N0} spans/s a core");
+    }
+
+    /// <summary>One export: 32 new traces of a root agent span and 15 chat spans each, from one service.</summary>
+    private static byte[] Request(DateTimeOffset now, int sequence)
+    {
+        var spans = new List<OtlpSpanSpec>(SpansPerRequest);
+        for (var t = 0; t < TracesPerRequest; t++)
+        {
+            var traceId = Guid.NewGuid().ToByteArray();
+            var rootId = Guid.NewGuid().ToByteArray()[..8];
+            for (var c = 0; c < ChatSpansPerTrace; c++)
+            {
+                spans.Add(new OtlpSpanSpec(traceId, Guid.NewGuid().ToByteArray()[..8], rootId, now.AddMilliseconds(-900 + c * 50),
+                    TimeSpan.FromMilliseconds(40), Error: false,
+                [
+                    new("gen_ai.operation.name", "chat"), new("gen_ai.provider.name", "openai"),
+                    new("gen_ai.request.model", "gpt-4o-mini"), new("gen_ai.response.model", "gpt-4o-mini"),
+                    new("gen_ai.usage.input_tokens", 1200L + sequence % 100), new("gen_ai.usage.output_tokens", 300L),
+                    new("gen_ai.usage.cache_read.input_tokens", 512L), new("server.address", "api.openai.com"),
+                ]));
+            }
+
+            spans.Add(new OtlpSpanSpec(traceId, rootId, null, now.AddSeconds(-1), TimeSpan.FromSeconds(1), Error: false,
+                [new("gen_ai.agent.name", "bench-agent")]));
+        }
+
+        return OtlpRequestWriter.Protobuf([new OtlpResourceSpec([new("service.name", "otlp-bench-agent")], spans)]);
+    }
+
+    private static double DecodeSpansPerSecond(byte[] body)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var spans = 0L;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            var traces = ProtobufTraceReader.Read(body, body.Length);
+            foreach (var resource in traces.Resources)
+            {
+                foreach (var span in resource.Spans)
+                {
+                    GenAiSpans.Map(resource, span, now);
+                    spans++;
+                }
+            }
+        }
+
+        // CPU time, not wall time: the bench shares two cores with the whole app.
+        return spans / (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+    }
+
+    private static async Task<bool> PostAsync(HttpClient gateway, byte[] body, CancellationToken ct)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        using var response = await gateway.PostAsync("/v1/traces", content, ct);
+        // Every span of the bench is valid: the partial-success body only says the root spans were ignored, and the
+        // stored count at the end shows whether every call of every 200 arrived.
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+}

@@ -1,0 +1,31 @@
+using Npgsql;
+
+namespace Cognive.Bench;
+
+/// <summary>How many of a team's calls PostgreSQL holds: what "durable" means in every ingestion figure.</summary>
+public static class StoredCalls
+{
+    public static async Task<long> CountAsync(string database, Guid teamId, CancellationToken ct)
+    {
+        await using var db = NpgsqlDataSource.Create(database);
+        await using var command = db.CreateCommand("SELECT count(*) FROM llm_calls WHERE team_id = $1");
+        command.Parameters.Add(new() { Value = teamId });
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Polls until <paramref name="accepted"/> calls are stored (or five minutes pass); returns the count and when.</summary>
+    public static async Task<(long Stored, DateTimeOffset At)> WaitUntilAsync(string database, Guid teamId, long accepted, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            var stored = await CountAsync(database, teamId, ct);
+            if (stored >= accepted || DateTime.UtcNow > deadline)
+            {
+                return (stored, DateTimeOffset.UtcNow);
+            }
+
+            await Task.Delay(50, ct);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using Npgsql;
+
+namespace Cognive.Gateway.Otlp;
+
+/// <summary>
+/// One run per trace. The first export that brings a GenAI span of a trace creates the run: its agent is that span's
+/// agent, its start the earliest span start of the trace in that export. The run is keyed by (team, trace id) in
+/// <c>otel_trace_runs</c>; the key and the run are inserted by one statement, <c>ON CONFLICT DO NOTHING</c>, and read
+/// back by the next (a fresh snapshot), so concurrent exports of one trace, on any replica, share one run. The
+/// trace's root span (a span without a parent, GenAI or not) ends the run at its end time: <c>failed</c> when its
+/// status is an error, else <c>succeeded</c>. Calls of a trace exported after its root still count in the run.
+/// </summary>
+public sealed class OtlpRuns(NpgsqlDataSource db)
+{
+    private const int MaxRemembered = 200_000;
+    private const string DeadlockDetected = "40P01";
+
+    /// <summary>Trace → run: never changes once made, so it needs no expiry.</summary>
+    private readonly ConcurrentDictionary<(Guid Team, Guid Trace), Guid> _runs = new();
+
+    public async Task<Dictionary<Guid, Guid>> ResolveAsync(Guid teamId, IReadOnlyCollection<TraceStart> traces, CancellationToken ct)
+    {
+        var runs = new Dictionary<Guid, Guid>();
+        var missing = new List<TraceStart>();
+        foreach (var trace in traces)
+        {
+            if (_runs.TryGetValue((teamId, trace.TraceId), out var runId))
+            {
+                runs[trace.TraceId] = runId;
+            }
+            else
+            {
+                missing.Add(trace);
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return runs;
+        }
+
+        // Sorted trace ids take the key's index locks in one order; a deadlock with a writer of another order is retried.
+        missing.Sort((a, b) => a.TraceId.CompareTo(b.TraceId));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await CreateAndReadAsync(teamId, missing, runs, ct);
+                break;
+            }
+            catch (PostgresException e) when (e.SqlState == DeadlockDetected && attempt < 3)
+            {
+            }
+        }
+
+        if (_runs.Count >= MaxRemembered)
+        {
+            _runs.Clear();
+        }
+
+        foreach (var trace in missing)
+        {
+            _runs[(teamId, trace.TraceId)] = runs[trace.TraceId];
+        }
+
+        return runs;
+    }
+
+    /// <summary>Ends the runs of the traces whose root spans arrived; runs that ended already keep their end.</summary>
+    public async Task EndAsync(Guid teamId, IReadOnlyCollection<TraceEnd> roots, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            UPDATE agent_runs r SET status = e.status, ended_at = greatest(e.ended_at, r.started_at)
+            FROM otel_trace_runs k
+            JOIN unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS e(trace_id, status, ended_at) ON e.trace_id = k.trace_id
+            WHERE k.team_id = $1 AND r.id = k.run_id AND r.team_id = $1 AND r.ended_at IS NULL
+            """);
+        command.Parameters.Add(new() { Value = teamId });
+        command.Parameters.Add(new() { Value = roots.Select(r => r.TraceId).ToArray() });
+        command.Parameters.Add(new() { Value = roots.Select(r => r.Failed ? "failed" : "succeeded").ToArray() });
+        command.Parameters.Add(new() { Value = roots.Select(r => r.EndedAt).ToArray() });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task CreateAndReadAsync(Guid teamId, List<TraceStart> traces, Dictionary<Guid, Guid> runs, CancellationToken ct)
+    {
+        var traceIds = traces.Select(t => t.TraceId).ToArray();
+        await using var batch = db.CreateBatch();
+        var create = new NpgsqlBatchCommand("""
+            WITH incoming AS (
+                SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::timestamptz[]) AS t(trace_id, run_id, agent_id, started_at)
+            ), fresh AS (
+                INSERT INTO otel_trace_runs (team_id, trace_id, run_id)
+                SELECT $1, trace_id, run_id FROM incoming ORDER BY trace_id
+                ON CONFLICT DO NOTHING
+                RETURNING trace_id
+            )
+            INSERT INTO agent_runs (id, team_id, agent_id, status, metadata, started_at)
+            SELECT i.run_id, $1, i.agent_id, 'running', jsonb_build_object('otel_trace_id', replace(i.trace_id::text, '-', '')),
+                   i.started_at
+            FROM incoming i JOIN fresh f ON f.trace_id = i.trace_id
+            """);
+        create.Parameters.Add(new() { Value = teamId });
+        create.Parameters.Add(new() { Value = traceIds });
+        // Run ids are UUIDv7 of the run's start in milliseconds, as the API mints them: the id names the run's partition.
+        create.Parameters.Add(new() { Value = traces.Select(t => Guid.CreateVersion7(t.StartedAt)).ToArray() });
+        create.Parameters.Add(new() { Value = traces.Select(t => t.AgentId).ToArray() });
+        create.Parameters.Add(new() { Value = traces.Select(t => t.StartedAt).ToArray() });
+        batch.BatchCommands.Add(create);
+        var read = new NpgsqlBatchCommand("SELECT trace_id, run_id FROM otel_trace_runs WHERE team_id = $1 AND trace_id = ANY($2)");
+        read.Parameters.Add(new() { Value = teamId });
+        read.Parameters.Add(new() { Value = traceIds });
+        batch.BatchCommands.Add(read);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            runs[reader.GetGuid(0)] = reader.GetGuid(1);
+        }
+    }
+}
+
+/// <param name="StartedAt">Whole milliseconds: the run id carries it, and lookups by id rely on the two being equal.</param>
+public readonly record struct TraceStart(Guid TraceId, Guid AgentId, DateTimeOffset StartedAt);
+
+public readonly record struct TraceEnd(Guid TraceId, bool Failed, DateTimeOffset EndedAt);
