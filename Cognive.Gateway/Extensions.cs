@@ -32,6 +32,7 @@ public static class Extensions
         builder.Services.AddSingleton<CogniveApi>();
         builder.Services.AddSingleton<Forwarder>();
         builder.Services.AddSingleton<GatewayCalls>();
+        builder.Services.AddSingleton<CallPrices>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddGatewayHttpClients();
         return builder;

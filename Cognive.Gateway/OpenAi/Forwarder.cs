@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using Cognive.Gateway.Calls;
 using Cognive.Gateway.Providers;
 using Microsoft.Extensions.Options;
 
@@ -22,8 +23,14 @@ public sealed class Forwarder(IHttpClientFactory clients, IOptions<GatewayOption
 
     private const int MaxErrorBodyBytes = 16 * 1024;
 
+    /// <summary>A non-streamed answer this small is read whole before it goes out, so its cost can ride in its headers.</summary>
+    private const int MaxPricedBodyBytes = 64 * 1024;
+
+    public const string CostHeader = "Cognive-Cost-Usd";
+
+    /// <param name="price">The model's price, when the table has one: a small non-streamed answer carries its cost.</param>
     public async Task<Outcome> ForwardAsync(HttpContext http, Connection connection, string path, byte[] body, bool stream,
-        bool removeUsageChunk)
+        bool removeUsageChunk, CallPrice? price)
     {
         var started = Stopwatch.GetTimestamp();
         var limit = TimeSpan.FromSeconds(options.Value.UpstreamTimeoutSeconds);
@@ -73,8 +80,13 @@ public sealed class Forwarder(IHttpClientFactory clients, IOptions<GatewayOption
             await using var upstream = await response.Content.ReadAsStreamAsync(timeout.Token);
             try
             {
-                return stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream"
-                    ? await new SseRelay(upstream, http.Response.BodyWriter, removeUsageChunk, started).RelayAsync(timeout, limit)
+                if (stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+                {
+                    return await new SseRelay(upstream, http.Response.BodyWriter, removeUsageChunk, started).RelayAsync(timeout, limit);
+                }
+
+                return price is not null && response.Content.Headers.ContentLength is <= MaxPricedBodyBytes
+                    ? await PriceAndCopyAsync(upstream, http, price, (int)response.Content.Headers.ContentLength.Value, timeout.Token, started, status)
                     : await CopyAsync(upstream, http, timeout, limit, started, status);
             }
             catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -102,6 +114,24 @@ public sealed class Forwarder(IHttpClientFactory clients, IOptions<GatewayOption
                 return Outcome.Failed("upstream_broken", status);
             }
         }
+    }
+
+    /// <summary>A small answer (its length announced): read whole, priced from its usage, then sent with its cost.</summary>
+    private static async Task<Outcome> PriceAndCopyAsync(Stream upstream, HttpContext http, CallPrice price, int length,
+        CancellationToken ct, long started, int status)
+    {
+        var answer = new byte[length];
+        await upstream.ReadExactlyAsync(answer, ct);
+        var firstByte = Stopwatch.GetElapsedTime(started);
+        var usage = Usage.Read(answer);
+        if (usage is not null)
+        {
+            http.Response.Headers[CostHeader] = price.CostOf(usage);
+        }
+
+        http.Response.ContentLength = length;
+        await http.Response.Body.WriteAsync(answer, ct);
+        return new Outcome(true, null, status, usage, firstByte);
     }
 
     /// <summary>Each read goes to the client at once; a copy (up to <see cref="MaxKeptBytes"/>) gives the usage at the end.</summary>

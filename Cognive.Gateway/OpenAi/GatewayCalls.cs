@@ -15,7 +15,7 @@ namespace Cognive.Gateway.OpenAi;
 /// budgets through the API, forward it, and record it once the answer is out. Refusals answer in OpenAI's error format.
 /// </summary>
 public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api, Forwarder forwarder, CallRecorder recorder,
-    IOptions<GatewayOptions> options, TimeProvider time)
+    CallPrices prices, IOptions<GatewayOptions> options, TimeProvider time)
 {
     public const string AgentHeader = "Cognive-Agent-Id";
     public const string RunHeader = "Cognive-Run-Id";
@@ -23,6 +23,19 @@ public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api
     private const int MaxModelLength = 200;
 
     public async Task HandleAsync(HttpContext http, Operation operation)
+    {
+        try
+        {
+            await GovernAndForwardAsync(http, operation);
+        }
+        catch (HttpRequestException e) when (!http.Response.HasStarted)
+        {
+            await OpenAiErrors.WriteAsync(http, StatusCodes.Status502BadGateway, $"The Cognive API could not be asked: {e.Message}",
+                "api_error", "governance_unavailable", TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private async Task GovernAndForwardAsync(HttpContext http, Operation operation)
     {
         var receivedAt = time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
@@ -63,8 +76,9 @@ public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api
         runId ??= await api.DailyRunAsync(http.Request, teamId, agentId, ct);
         var eventId = Guid.CreateVersion7(receivedAt);
         http.Response.Headers[EventHeader] = eventId.ToString();
+        var price = await prices.FindAsync(connection.Provider, priced, ct);
         var outcome = await forwarder.ForwardAsync(http, connection, operation == Operation.Chat ? "chat/completions" : "embeddings",
-            request.UpstreamBody(model), request.Stream, request.Stream && !request.ClientWantsStreamUsage);
+            request.UpstreamBody(model), request.Stream, request.Stream && !request.ClientWantsStreamUsage, price);
 
         var usage = outcome.Usage;
         var metadata = JsonSerializer.SerializeToElement(new CallMetadata("gateway", connection.Name, operation.ToString().ToLowerInvariant(),

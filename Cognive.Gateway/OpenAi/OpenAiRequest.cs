@@ -23,15 +23,20 @@ public sealed class OpenAiRequest
     {
         _body = body;
         Model = model;
+        Stream = body["stream"] is JsonValue stream && stream.TryGetValue<bool>(out var on) && on;
+        ClientWantsStreamUsage = body["stream_options"] is JsonObject options && options["include_usage"] is JsonValue usage &&
+                                 usage.TryGetValue<bool>(out var wanted) && wanted;
     }
 
     public string Model { get; }
 
-    public bool Stream => _body["stream"] is JsonValue stream && stream.TryGetValue<bool>(out var on) && on;
+    public bool Stream { get; }
 
-    /// <summary>The client asked for the usage chunk itself: it reaches the client; otherwise the gateway removes it.</summary>
-    public bool ClientWantsStreamUsage =>
-        _body["stream_options"] is JsonObject options && options["include_usage"] is JsonValue usage && usage.TryGetValue<bool>(out var on) && on;
+    /// <summary>
+    /// The client asked for the usage chunk itself: it reaches the client; otherwise the gateway removes it. Read from the
+    /// body as the client sent it, before <see cref="UpstreamBody"/> asks for usage.
+    /// </summary>
+    public bool ClientWantsStreamUsage { get; }
 
     /// <summary>The output a reservation holds: what the request caps it at, else <paramref name="fallback"/>.</summary>
     public long MaxOutputTokens(long fallback) =>

@@ -82,6 +82,7 @@ public sealed class FakeUpstream : IAsyncDisposable
             if (body["stream"]?.GetValue<bool>() != true)
             {
                 http.Response.ContentType = "application/json";
+                http.Response.ContentLength = Completion.Length;
                 await http.Response.Body.WriteAsync(Completion, http.RequestAborted);
                 return;
             }

@@ -33,6 +33,8 @@ public sealed class GatewayTests(SharedApp shared, UpstreamFixture fixture) : IC
         Assert.Equal((1200, 300, 200), (result.Value.Usage.InputTokenCount, result.Value.Usage.OutputTokenCount,
             result.Value.Usage.InputTokenDetails.CachedTokenCount));
         Assert.True(result.GetRawResponse().Headers.TryGetValue("Cognive-Event-Id", out var eventId));
+        Assert.True(result.GetRawResponse().Headers.TryGetValue("Cognive-Cost-Usd", out var cost));
+        Assert.Equal(await ExpectedCostAsync(team, ct), decimal.Parse(cost!, System.Globalization.CultureInfo.InvariantCulture));
         var seen = Assert.Single(_upstream.Requests, r => r.Marker == marker);
         Assert.Equal($"Bearer {UpstreamKey}", seen.Authorization);
         Assert.Equal("gpt-4o-mini", JsonDocument.Parse(seen.Body).RootElement.GetProperty("model").GetString());
