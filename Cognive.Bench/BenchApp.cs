@@ -33,7 +33,7 @@ public sealed class BenchApp : IAsyncDisposable
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct).WaitAsync(BootTimeout, ct);
-        foreach (var name in new[] { "api", "workers" })
+        foreach (var name in new[] { "api", "workers", "gateway" })
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync(name, ct).WaitAsync(BootTimeout, ct);
         }
@@ -45,10 +45,11 @@ public sealed class BenchApp : IAsyncDisposable
         await App.GetConnectionStringAsync(name, ct) ?? throw new InvalidOperationException($"{name} has no connection string");
 
     /// <summary>
-    /// The API process's own address, past DCP's proxy (as a cluster's service routes to a pod): from the
-    /// ASPNETCORE_URLS DCP gave the API process that was handed this app's database.
+    /// A service process's own address, past DCP's proxy (as a cluster's service routes to a pod): from the
+    /// ASPNETCORE_URLS DCP gave the process of <paramref name="assembly"/> (Cognive.ApiService, Cognive.Gateway) that was
+    /// handed this app's database.
     /// </summary>
-    public async Task<Uri> DirectApiAddressAsync(CancellationToken ct)
+    public async Task<Uri> DirectAddressAsync(string assembly, CancellationToken ct)
     {
         var database = "ConnectionStrings__cognive=" + await ConnectionStringAsync("cognive", ct);
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -56,7 +57,7 @@ public sealed class BenchApp : IAsyncDisposable
             try
             {
                 var environment = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0');
-                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("Cognive.ApiService", StringComparison.Ordinal) &&
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(assembly, StringComparison.Ordinal) &&
                     environment.Contains(database) &&
                     environment.FirstOrDefault(e => e.StartsWith("ASPNETCORE_URLS=", StringComparison.Ordinal)) is { } urls)
                 {
@@ -69,7 +70,7 @@ public sealed class BenchApp : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException("The API process was not found.");
+        throw new InvalidOperationException($"The {assembly} process was not found.");
     }
 
     public HttpClient CreateClient(string? apiKey, Uri? address = null)

@@ -35,7 +35,7 @@ public static class GovernanceBench
         var (_, lone, loneServer) = await ClosedLoop.RunAsync(1, TimeSpan.FromSeconds(5), (_, _) => client.PostAsJsonAsync("/api/v1/budgets/check", check, ct), ct);
         Report.Line($"one client:  server {loneServer.Summary()}; client {lone.Summary()}");
 
-        using var direct = app.CreateClient(key, await app.DirectApiAddressAsync(ct));
+        using var direct = app.CreateClient(key, await app.DirectAddressAsync("Cognive.ApiService", ct));
         Report.Section($"Budget checks: {Concurrency} concurrent clients straight to the API process (no DCP proxy), {duration.TotalSeconds:F0} s");
         var (directChecks, directLatency, directServer) = await ClosedLoop.RunAsync(Concurrency, duration,
             (_, _) => direct.PostAsJsonAsync("/api/v1/budgets/check", check, ct), ct);

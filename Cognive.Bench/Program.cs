@@ -8,7 +8,8 @@ using Npgsql;
 // The ingestion benchmark: see README ("Benchmarks"). Options: --duration <s> per load phase (20), --agents <n> (64),
 // --batch <n> events per batch (500), --sustained <events/s> for the paced batch phase (20,000), --trend-calls <n> calls behind the cost-trends query (10,000,000).
 // `governance` first: the budget-check and governance-overhead benchmark instead (bench/governance.sh); `swarm`: the
-// queen's (bench/swarm.sh); `otlp`: OTLP span ingestion through the gateway (bench/otlp.sh, --exporters <n> (8)).
+// queen's (bench/swarm.sh); `gateway`: what the OpenAI-compatible gateway adds (bench/gateway.sh); `otlp`: OTLP span
+// ingestion through the gateway (bench/otlp.sh, --exporters <n> (8)).
 var options = BenchOptions.Parse(args);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -33,6 +34,16 @@ if (args.FirstOrDefault() == "otlp")
     var exporters = int.Parse(args.SkipWhile(a => a != "--exporters").Skip(1).FirstOrDefault() ?? "8", CultureInfo.InvariantCulture);
     await OtlpBench.RunAsync(otlpApp, options.Duration, exporters, ct);
     Report.PeakMemory(otlpSampler);
+    return;
+}
+
+if (args.FirstOrDefault() == "gateway")
+{
+    Report.Line($"Cognive gateway benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
+    await using var gatewayApp = await BenchApp.StartAsync(ct);
+    await using var gatewaySampler = new ProcessSampler();
+    await GatewayBench.RunAsync(gatewayApp, options.Duration, ct);
+    Report.PeakMemory(gatewaySampler);
     return;
 }
 

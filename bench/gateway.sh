@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The gateway benchmark: the same OpenAI chat-completion requests sent straight to a fake upstream and through the
+# gateway, at 1 and 64 concurrent clients, plus the time to the first streamed chunk both ways.
+# Options go to Cognive.Bench: --duration <s> per measurement (20).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-servers.sh
+dotnet tool restore >/dev/null
+dotnet build Cognive.Bench -c Release -v q -nologo >/dev/null
+exec dotnet run --project Cognive.Bench -c Release --no-build -- gateway "$@"
