@@ -9,12 +9,14 @@ namespace Cognive.Agents.Swarm;
 /// <summary>
 /// Joins the swarm as one instance: registers with the queen, heartbeats, leases tasks its handlers can run (at most
 /// <see cref="MaxConcurrency"/> at once), reports each as a run of its agent, and on SIGTERM stops leasing, finishes
-/// what it holds and leaves. Without a key (<c>Cognive:Agents:ApiKeyFile</c>) it does not join.
+/// what it holds and leaves. Its key is <c>Cognive:Agents:ApiKey</c> (published: a Secret) or the file
+/// <c>Cognive:Agents:ApiKeyFile</c> names (locally); without one it does not join.
 /// </summary>
 public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHandler> handlers, IConfiguration configuration,
     IServer server, IHostApplicationLifetime lifetime, ILogger<SwarmMember> logger) : BackgroundService
 {
     public const string KeyFileSetting = "Cognive:Agents:ApiKeyFile";
+    public const string KeySetting = "Cognive:Agents:ApiKey";
     public const string HeartbeatSetting = "Cognive:Agents:HeartbeatSeconds";
     private const int MaxConcurrency = 2;
     private const string AgentName = "swarm-worker";
@@ -31,13 +33,12 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (configuration[KeyFileSetting] is not { Length: > 0 } keyFile || !File.Exists(keyFile))
+        if (await ReadKeyAsync(stoppingToken) is not { } key)
         {
             logger.LogInformation("No swarm key configured: not joining the swarm");
             return;
         }
 
-        var key = (await File.ReadAllTextAsync(keyFile, stoppingToken)).Trim();
         _readinessUrl = await LocalReadinessUrlAsync(stoppingToken);
         using var api = Client("https+http://api", key);
         using var queen = Client("https+http://swarm-queen", key);
@@ -68,6 +69,11 @@ public sealed class SwarmMember(IHttpClientFactory clients, IEnumerable<ITaskHan
         using var left = await queen.DeleteAsync($"/api/v1/swarm/agents/{_identity.InstanceId}", CancellationToken.None);
         logger.LogInformation("Left the swarm ({Status})", (int)left.StatusCode);
     }
+
+    private async Task<string?> ReadKeyAsync(CancellationToken ct) =>
+        configuration[KeySetting] is { Length: > 0 } key ? key.Trim()
+        : configuration[KeyFileSetting] is { Length: > 0 } keyFile && File.Exists(keyFile) ? (await File.ReadAllTextAsync(keyFile, ct)).Trim()
+        : null;
 
     private HttpClient Client(string address, string key)
     {

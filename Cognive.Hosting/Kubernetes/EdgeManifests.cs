@@ -45,29 +45,7 @@ public sealed class EdgeManifests(ClusterTopology topology, KubernetesOptions op
                 ],
             },
         };
-        yield return new V2HorizontalPodAutoscaler
-        {
-            ApiVersion = "autoscaling/v2", Kind = "HorizontalPodAutoscaler",
-            Metadata = WorkloadManifests.Metadata(name, name),
-            Spec = new V2HorizontalPodAutoscalerSpec
-            {
-                ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = name },
-                MinReplicas = 3,
-                MaxReplicas = 20,
-                Metrics =
-                [
-                    new V2MetricSpec
-                    {
-                        Type = "Resource",
-                        Resource = new V2ResourceMetricSource
-                        {
-                            Name = "cpu",
-                            Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = 70 },
-                        },
-                    },
-                ],
-            },
-        };
+        yield return CpuAutoscaler(name, 3, 20, 70);
         yield return new V1PodDisruptionBudget
         {
             ApiVersion = "policy/v1", Kind = "PodDisruptionBudget",
@@ -79,4 +57,29 @@ public sealed class EdgeManifests(ClusterTopology topology, KubernetesOptions op
             },
         };
     }
+
+    /// <summary>A HorizontalPodAutoscaler of a Deployment on its pods' CPU.</summary>
+    public static V2HorizontalPodAutoscaler CpuAutoscaler(string deployment, int minReplicas, int maxReplicas, int cpuUtilization) => new()
+    {
+        ApiVersion = "autoscaling/v2", Kind = "HorizontalPodAutoscaler",
+        Metadata = WorkloadManifests.Metadata(deployment, deployment),
+        Spec = new V2HorizontalPodAutoscalerSpec
+        {
+            ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = deployment },
+            MinReplicas = minReplicas,
+            MaxReplicas = maxReplicas,
+            Metrics =
+            [
+                new V2MetricSpec
+                {
+                    Type = "Resource",
+                    Resource = new V2ResourceMetricSource
+                    {
+                        Name = "cpu",
+                        Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = cpuUtilization },
+                    },
+                },
+            ],
+        },
+    };
 }

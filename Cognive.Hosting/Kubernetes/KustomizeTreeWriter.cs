@@ -45,6 +45,8 @@ public sealed class KustomizeTreeWriter(DistributedApplicationModel model, Distr
 
         var edge = new EdgeManifests(topology, options);
         files.Add(Write("edge.yaml", topology.Services.Where(topology.IsExternal).SelectMany(edge.Build)));
+        var scaling = new QueueScalingManifests(topology, options);
+        files.Add(Write("scaling.yaml", topology.Services.Where(QueueScalingManifests.ScalesOnQueue).SelectMany(scaling.Build)));
         files.Add(Write("network-policies.yaml", new NetworkPolicies(topology).Build()));
 
         secrets.Save();
