@@ -47,7 +47,7 @@ public sealed class KustomizeTreeWriter(DistributedApplicationModel model, Distr
         files.Add(Write("edge.yaml", topology.Services.Where(topology.IsExternal).SelectMany(edge.Build)));
         var scaling = new QueueScalingManifests(topology, options);
         files.Add(Write("scaling.yaml", topology.Services.Where(QueueScalingManifests.ScalesOnQueue).SelectMany(scaling.Build)));
-        files.Add(Write("network-policies.yaml", new NetworkPolicies(topology).Build()));
+        files.Add(Write("network-policies.yaml", new NetworkPolicies(topology, options).Build()));
 
         secrets.Save();
         File.WriteAllText(Path.Combine(outputFolder, "kustomization.yaml"), Kustomization(files));

@@ -28,6 +28,9 @@ public sealed class QueueScalingManifests(ClusterTopology topology, KubernetesOp
 
     public const int CpuUtilization = 70;
 
+    /// <summary>Where KEDA's operator runs (Helm's default), admitted to the queue's server by the network policies.</summary>
+    public const string KedaNamespace = "keda";
+
     public static bool ScalesOnQueue(IResource workload) => workload.Annotations.OfType<QueueScalingAnnotation>().Any();
 
     public IEnumerable<object> Build(IResource workload)
@@ -53,7 +56,7 @@ public sealed class QueueScalingManifests(ClusterTopology topology, KubernetesOp
                 {
                     new Dictionary<string, object>
                     {
-                        ["parameter"] = "host", ["name"] = $"{name}-secrets", ["key"] = $"ConnectionStrings__{RabbitMQ(workload)}",
+                        ["parameter"] = "host", ["name"] = $"{name}-secrets", ["key"] = $"ConnectionStrings__{QueueServer(topology, workload)}",
                     },
                 },
             },
@@ -94,7 +97,7 @@ public sealed class QueueScalingManifests(ClusterTopology topology, KubernetesOp
     }
 
     /// <summary>The RabbitMQ server the consumer references (its connection string names it).</summary>
-    private string RabbitMQ(IResource workload) =>
+    public static string QueueServer(ClusterTopology topology, IResource workload) =>
         topology.References(workload).SingleOrDefault(r => r.Contains("rabbitmq", StringComparison.OrdinalIgnoreCase)) ??
         throw new CogniveHostingException($"{workload.Name} scales on a queue but references no RabbitMQ server.");
 }

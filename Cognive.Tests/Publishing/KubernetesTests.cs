@@ -233,6 +233,13 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         Assert.Equal(("host", "workers-secrets", "ConnectionStrings__rabbitmq"),
             ((string)secretRef["parameter"], (string)secretRef["name"], (string)secretRef["key"]));
         Assert.StartsWith("amqp://", (string)((Dictionary<object, object>)workersSecret["stringData"])["ConnectionStrings__rabbitmq"]);
+        // KEDA's operator may reach RabbitMQ to read the queue's depth.
+        var rabbitmqPolicy = (Dictionary<object, object>)Named("NetworkPolicy", "rabbitmq")["spec"];
+        var admittedNamespaces = ((List<object>)rabbitmqPolicy["ingress"]).Cast<Dictionary<object, object>>()
+            .SelectMany(rule => ((List<object>)rule["from"]).Cast<Dictionary<object, object>>())
+            .Where(peer => peer.ContainsKey("namespaceSelector"))
+            .Select(peer => ((Dictionary<object, object>)((Dictionary<object, object>)peer["namespaceSelector"])["matchLabels"])["kubernetes.io/metadata.name"]);
+        Assert.Contains("keda", admittedNamespaces);
         // KEDA makes the workers' autoscaler itself; the api keeps its CPU autoscaler.
         Assert.Equal(["api"], objects.Where(o => (string)o["kind"] == "HorizontalPodAutoscaler")
             .Select(o => (string)((Dictionary<object, object>)o["metadata"])["name"]));
