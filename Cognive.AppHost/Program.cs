@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Cognive.Hosting;
 using Cognive.Hosting.Kubernetes;
+using Cognive.Hosting.Publishing;
 using Cognive.Hosting.Swarm;
 
 const string ReadinessPath = "/health/readiness";
@@ -9,16 +10,20 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var servers = builder.AddCogniveServers();
 builder.AddCognivePublishing();
+builder.AddServiceEnvironmentRules();
+builder.AddManifestReplicas();
 builder.FailFastOnBusyPorts();
 
 // Seals audit records and signs their checkpoints; outside the database, so a database superuser cannot reseal a change.
 var auditSigningKey = builder.AddSharedSecret(servers, "audit-signing-key");
+var swarmKey = SwarmKey.Add(builder, servers);
 
 var migrations = builder.AddProject<Projects.Cognive_MigrationService>("migrations")
     .WithEnvironment("Cognive__Audit__SigningKey", auditSigningKey)
     .WithReference(servers.Database).WaitFor(servers.Database)
     .WithBootstrapKeyFile(servers)
-    .WithSwarmKeyFile(servers, "Cognive__SwarmKeyFile");
+    .WithSwarmKey(swarmKey, fileVariable: "Cognive__SwarmKeyFile", keyVariable: "Cognive__Swarm__AgentKey")
+    .StaysUpInTheAspireManifest();
 
 var jwtSigningKey = builder.AddSharedSecret(servers, "jwt-signing-key");
 // Encrypts the upstream keys of provider connections; outside the database, so a copy of the database holds no usable key.
@@ -50,6 +55,8 @@ builder.AddProject<Projects.Cognive_Gateway>("gateway")
     .WithHttpHealthCheck(ReadinessPath);
 
 builder.AddProject<Projects.Cognive_Workers>("workers")
+    .WithReplicas(builder.Configuration.GetValue("Cognive:WorkerReplicas", 1))
+    .WithQueueScaling("cognive.llm-calls") // the ingestion queue (Cognive.Ingestion.IngestionTopology)
     .WithSmtpSettings(builder.Configuration)
     .WithLocalWebhookReceivers()
     .WithReference(servers.Database).WaitForCompletion(migrations)
@@ -78,7 +85,7 @@ builder.AddProject<Projects.Cognive_Web>("web")
 IResourceBuilder<ProjectResource> Agents(string name) => builder.AddProject<Projects.Cognive_Agents>(name)
     .WithEnvironment("Cognive__Agents__Kind", "agents")
     .WithSettings(builder.Configuration, "Cognive:Agents")
-    .WithSwarmKeyFile(servers, "Cognive__Agents__ApiKeyFile")
+    .WithSwarmKey(swarmKey, fileVariable: "Cognive__Agents__ApiKeyFile", keyVariable: "Cognive__Agents__ApiKey")
     .WithReference(api).WaitFor(api)
     .WithReference(swarmQueen).WaitFor(swarmQueen)
     .WithHttpHealthCheck(ReadinessPath);

@@ -7,11 +7,16 @@ namespace Cognive.MigrationService;
 
 /// <summary>
 /// Applies the schema once, before the services start (they wait for this process to finish), then exits:
-/// 0 when the database is ready, 1 when it is not, so nothing starts on a half-migrated schema.
+/// 0 when the database is ready, 1 when it is not, so nothing starts on a half-migrated schema. With
+/// <see cref="StayUpSetting"/> (the Aspire manifest, which aspirate deploys as a Deployment that would restart an exited
+/// process forever) it stays up once the database is ready, until it is stopped; a failure still exits 1, and the
+/// restart retries.
 /// </summary>
 internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, AdminBootstrap bootstrap, SwarmBootstrap swarm, AuditAnchors audit,
-    IHostApplicationLifetime lifetime, ILogger<DatabaseMigrator> logger) : BackgroundService
+    IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<DatabaseMigrator> logger) : BackgroundService
 {
+    public const string StayUpSetting = "Cognive:Migrations:StayUp";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -27,6 +32,11 @@ internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, AdminBootstr
             await bootstrap.EnsureAdminAsync(db, stoppingToken);
             await swarm.EnsureSwarmKeyAsync(db, stoppingToken);
             await audit.AnchorAsync(db, stoppingToken);
+            if (configuration.GetValue<bool>(StayUpSetting))
+            {
+                logger.LogInformation("The database is ready; staying up until stopped ({Setting})", StayUpSetting);
+                return;
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -8,15 +8,18 @@ using Microsoft.EntityFrameworkCore;
 namespace Cognive.MigrationService;
 
 /// <summary>
-/// In a local run, the agent processes the AppHost starts need a key: this keeps a team named <c>swarm</c> with an
-/// agent-scoped key, written to <c>Cognive:SwarmKeyFile</c> (owner-only). A missing, unknown or revoked key is replaced.
-/// The AppHost's agent kinds (<see cref="KindsSetting"/>) belong to that team, unless an operator granted one elsewhere.
-/// Without the key file setting (in Kubernetes, where the key is a Secret someone issued and an operator grants the
-/// kinds) nothing happens.
+/// The agent processes the AppHost starts need a key: this keeps a team named <c>swarm</c> with an agent-scoped key.
+/// Locally the key is issued here and written to <c>Cognive:SwarmKeyFile</c> (owner-only); a missing, unknown or revoked
+/// key is replaced. Published, the key is the app model's secret (<c>Cognive:Swarm:AgentKey</c>, which the agents get
+/// too): the team holds it from the first rollout on; a new value (rotation) replaces the old key, and a key an operator
+/// revoked stays revoked. The AppHost's agent kinds (<see cref="KindsSetting"/>) belong to that team, unless an operator
+/// granted one elsewhere. With neither setting nothing happens.
 /// </summary>
 internal sealed class SwarmBootstrap(IConfiguration configuration, TimeProvider time, ILogger<SwarmBootstrap> logger)
 {
     public const string KeyFileSetting = "Cognive:SwarmKeyFile";
+    public const string KeySetting = "Cognive:Swarm:AgentKey";
+    private const string KeyName = "swarm agents";
     public const string TeamName = "swarm";
 
     /// <summary>The AppHost's agent kinds, as the queen's port gets them: <c>Cognive:Swarm:Control:Kinds:{i}:Name</c>.</summary>
@@ -25,7 +28,8 @@ internal sealed class SwarmBootstrap(IConfiguration configuration, TimeProvider 
     public async Task EnsureSwarmKeyAsync(CogniveDbContext db, CancellationToken ct)
     {
         var keyFile = configuration[KeyFileSetting];
-        if (string.IsNullOrEmpty(keyFile))
+        var key = configuration[KeySetting];
+        if (string.IsNullOrEmpty(keyFile) && string.IsNullOrEmpty(key))
         {
             return;
         }
@@ -39,22 +43,63 @@ internal sealed class SwarmBootstrap(IConfiguration configuration, TimeProvider 
         }
 
         await EnsureKindsAsync(db, team, now, ct);
-        if (await HasLiveKeyAsync(db, keyFile, ct))
+        if (!string.IsNullOrEmpty(key))
+        {
+            await EnsureGivenKeyAsync(db, team, key, now, ct);
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        if (await HasLiveKeyAsync(db, keyFile!, ct))
         {
             await db.SaveChangesAsync(ct);
             return;
         }
 
         var token = ApiKeyToken.Generate();
-        db.ApiKeys.Add(new ApiKey
-        {
-            TeamId = team.Id, Name = "swarm agents", Prefix = token.Prefix, SecretHash = token.SecretHash(), CreatedAt = now,
-            Scopes = [.. Permissions.AgentDefaults],
-        });
+        db.ApiKeys.Add(NewKey(team, token, now));
         await db.SaveChangesAsync(ct);
-        await KeyFile.WriteAsync(keyFile, token.ToString(), ct);
+        await KeyFile.WriteAsync(keyFile!, token.ToString(), ct);
         logger.LogInformation("The swarm's agents use the key in {KeyFile}", keyFile);
     }
+
+    private async Task EnsureGivenKeyAsync(CogniveDbContext db, Team team, string key, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!ApiKeyToken.TryParse(key.Trim(), out var token))
+        {
+            throw new InvalidOperationException(
+                $"{KeySetting} is not an API key (cgv_ followed by a 12-character id, '_' and a 32-character secret): the agents could not join the swarm.");
+        }
+
+        var existing = await db.ApiKeys.SingleOrDefaultAsync(k => k.Prefix == token.Prefix, ct);
+        if (existing is { RevokedAt: not null })
+        {
+            logger.LogError("The swarm's agent key {Prefix} was revoked: give the swarm-agent-key-id parameter a new value to issue another", token.Prefix);
+            return;
+        }
+
+        if (existing is not null && existing.TeamId == team.Id && existing.Name == KeyName && token.Matches(existing.SecretHash))
+        {
+            return;
+        }
+
+        if (existing is not null)
+        {
+            throw new InvalidOperationException($"The swarm's agent key id {token.Prefix} belongs to another key: give swarm-agent-key-id a new value.");
+        }
+
+        // A new value of the parameter: the old key goes, so a leaked one ends with its rotation.
+        await db.ApiKeys.Where(k => k.TeamId == team.Id && k.Name == KeyName && k.RevokedAt == null)
+            .ExecuteUpdateAsync(k => k.SetProperty(x => x.RevokedAt, now), ct);
+        db.ApiKeys.Add(NewKey(team, token, now));
+        logger.LogInformation("The swarm's agents use the key {Prefix} given by the deployment", token.Prefix);
+    }
+
+    private static ApiKey NewKey(Team team, ApiKeyToken token, DateTimeOffset now) => new()
+    {
+        TeamId = team.Id, Name = KeyName, Prefix = token.Prefix, SecretHash = token.SecretHash(), CreatedAt = now,
+        Scopes = [.. Permissions.AgentDefaults],
+    };
 
     /// <summary>The installation's declaration: its own kinds are the swarm team's. A kind granted elsewhere stays there.</summary>
     private async Task EnsureKindsAsync(CogniveDbContext db, Team team, DateTimeOffset now, CancellationToken ct)

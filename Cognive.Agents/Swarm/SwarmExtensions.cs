@@ -5,22 +5,23 @@ namespace Cognive.Agents.Swarm;
 
 public static class SwarmExtensions
 {
+    public const string KeySetting = "Cognive:Agents:ApiKey";
     public const string KeyFileSetting = "Cognive:Agents:ApiKeyFile";
 
     /// <summary>
-    /// The swarm member, its task handlers, and Cognive's SDK with the swarm key (<c>Cognive:Agents:ApiKeyFile</c>) for the API
-    /// Aspire names <c>api</c> (or <c>ConnectionStrings:cognive-api</c> when set). Without a key the process does not join.
+    /// The swarm member, its task handlers, and Cognive's SDK with the swarm key for the API Aspire names <c>api</c> (or
+    /// <c>ConnectionStrings:cognive-api</c> when set). The key is <c>Cognive:Agents:ApiKey</c> (published: a Secret) or the
+    /// file <c>Cognive:Agents:ApiKeyFile</c> names (locally). Without a key the process does not join.
     /// </summary>
     public static IHostApplicationBuilder AddSwarmMember(this IHostApplicationBuilder builder)
     {
         builder.AddSpecialists();
-        if (builder.Configuration[KeyFileSetting] is not { Length: > 0 } keyFile || !File.Exists(keyFile))
+        if (SwarmKey(builder.Configuration) is not { } key)
         {
             builder.Services.AddHostedService<NotJoining>();
             return builder;
         }
 
-        var key = File.ReadAllText(keyFile).Trim();
         builder.Services.AddCogniveClient(configure: options =>
         {
             options.Endpoint ??= new Uri("https+http://api");
@@ -29,6 +30,11 @@ public static class SwarmExtensions
         builder.Services.AddHostedService<SwarmMember>();
         return builder;
     }
+
+    private static string? SwarmKey(IConfiguration configuration) =>
+        configuration[KeySetting] is { Length: > 0 } key ? key.Trim()
+        : configuration[KeyFileSetting] is { Length: > 0 } keyFile && File.Exists(keyFile) ? File.ReadAllText(keyFile).Trim()
+        : null;
 
     private sealed class NotJoining(ILogger<NotJoining> logger) : IHostedService
     {

@@ -14,7 +14,8 @@ namespace Cognive.Agents.Swarm;
 /// Joins the swarm as one instance: registers with the queen, heartbeats, leases tasks its handlers can run (at most
 /// <see cref="MaxConcurrency"/> at once), reports each as a run of its agent, and on SIGTERM stops leasing, finishes
 /// what it holds and leaves. It talks to the control plane through Cognive's SDK (<see cref="CogniveClient"/>), with the
-/// swarm key (<c>Cognive:Agents:ApiKeyFile</c>); without one it is not registered (<see cref="SwarmExtensions"/>).
+/// swarm key (<c>Cognive:Agents:ApiKey</c>, published as a Secret, or the file <c>Cognive:Agents:ApiKeyFile</c> names,
+/// locally); without one it is not registered (<see cref="SwarmExtensions"/>).
 /// </summary>
 public sealed class SwarmMember(IHttpClientFactory clients, CogniveClient cognive, IOptions<CogniveClientOptions> cogniveOptions,
     IEnumerable<ITaskHandler> handlers, IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime,

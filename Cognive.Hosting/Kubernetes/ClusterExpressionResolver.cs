@@ -72,8 +72,12 @@ public sealed class ClusterExpressionResolver(ClusterTopology topology, ClusterS
         parameter.Secret
             ? new(parameter.Annotations.OfType<ServiceSettings.SettingAnnotation>().SingleOrDefault() is { } setting
                 ? configuration[setting.Key] ?? ""
-                : secrets.GetOrGenerate(parameter.Name), true)
+                : secrets.GetOrGenerate(parameter.Name, GeneratedLength(parameter)), true)
             : new(await parameter.GetValueAsync(ct) ?? "", false);
+
+    /// <summary>The length the model asks for (the swarm key's parts have exact lengths), else <see cref="ClusterSecrets.DefaultLength"/>.</summary>
+    private static int GeneratedLength(ParameterResource parameter) =>
+        parameter.Default is GenerateParameterDefault { MinLength: > 0 } generate ? generate.MinLength : ClusterSecrets.DefaultLength;
 
     private async ValueTask<ClusterValue> ConnectionStringAsync(IResourceWithConnectionString resource, CancellationToken ct)
     {

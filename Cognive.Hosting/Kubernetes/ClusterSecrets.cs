@@ -25,12 +25,14 @@ public sealed class ClusterSecrets
         }
     }
 
-    public string GetOrGenerate(string parameterName)
+    public const int DefaultLength = 32;
+
+    public string GetOrGenerate(string parameterName, int length)
     {
         if (!_values.TryGetValue(parameterName, out var value))
         {
             // Letters and digits: safe in URIs, connection strings and shell-free container args.
-            value = RandomNumberGenerator.GetString(Alphabet, 32);
+            value = RandomNumberGenerator.GetString(Alphabet, length);
             _values[parameterName] = value;
         }
 

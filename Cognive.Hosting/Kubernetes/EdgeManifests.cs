@@ -71,7 +71,7 @@ public sealed class EdgeManifests(ClusterTopology topology, KubernetesOptions op
                 continue;
             }
 
-            yield return Autoscaler(service.Name, scale);
+            yield return CpuAutoscaler(service.Name, scale.MinReplicas, scale.MaxReplicas, cpuUtilization: 70);
             yield return new V1PodDisruptionBudget
             {
                 ApiVersion = "policy/v1", Kind = "PodDisruptionBudget",
@@ -85,15 +85,16 @@ public sealed class EdgeManifests(ClusterTopology topology, KubernetesOptions op
         }
     }
 
-    private static V2HorizontalPodAutoscaler Autoscaler(string name, AutoscaleAnnotation scale) => new()
+    /// <summary>A HorizontalPodAutoscaler of a Deployment on its pods' CPU.</summary>
+    public static V2HorizontalPodAutoscaler CpuAutoscaler(string deployment, int minReplicas, int maxReplicas, int cpuUtilization) => new()
     {
         ApiVersion = "autoscaling/v2", Kind = "HorizontalPodAutoscaler",
-        Metadata = WorkloadManifests.Metadata(name, name),
+        Metadata = WorkloadManifests.Metadata(deployment, deployment),
         Spec = new V2HorizontalPodAutoscalerSpec
         {
-            ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = name },
-            MinReplicas = scale.MinReplicas,
-            MaxReplicas = scale.MaxReplicas,
+            ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = deployment },
+            MinReplicas = minReplicas,
+            MaxReplicas = maxReplicas,
             Metrics =
             [
                 new V2MetricSpec
@@ -102,7 +103,7 @@ public sealed class EdgeManifests(ClusterTopology topology, KubernetesOptions op
                     Resource = new V2ResourceMetricSource
                     {
                         Name = "cpu",
-                        Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = 70 },
+                        Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = cpuUtilization },
                     },
                 },
             ],

@@ -10,7 +10,8 @@ namespace Cognive.Hosting.Kubernetes;
 /// Who may forward a client's address to the services behind the ingress (the API's <c>Cognive:Network:TrustedProxies</c>):
 /// k3s runs Traefik as a pod, so its default pod network, 10.42.0.0/16.
 /// </param>
-public sealed record KubernetesOptions(string Namespace, string Registry, string Tag, string Host, string TrustedProxies)
+/// <param name="Keda">Scale queue consumers with KEDA (<c>Cognive:Kubernetes:Keda=true</c>, for clusters that run it) rather than on CPU.</param>
+public sealed record KubernetesOptions(string Namespace, string Registry, string Tag, string Host, string TrustedProxies, bool Keda = false)
 {
     public const string TrustedProxiesVariable = "Cognive__Network__TrustedProxies";
 
@@ -22,7 +23,8 @@ public sealed record KubernetesOptions(string Namespace, string Registry, string
             Registry: section["Registry"] ?? "",
             Tag: section["Tag"] ?? BuildVersion(),
             Host: section["Host"] ?? "cognive.local",
-            TrustedProxies: section["TrustedProxies"] ?? "10.42.0.0/16");
+            TrustedProxies: section["TrustedProxies"] ?? "10.42.0.0/16",
+            Keda: section.GetValue<bool>("Keda"));
     }
 
     /// <summary>The solution's version (Directory.Build.props), which is also the tag of the images it builds.</summary>

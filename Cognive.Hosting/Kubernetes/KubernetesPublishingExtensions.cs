@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,4 +47,15 @@ public static class KubernetesPublishingExtensions
 #pragma warning restore ASPIREPIPELINES001, ASPIREPIPELINES004
         return builder;
     }
+
+    /// <summary>
+    /// For a service others wait to complete (the migrations): aspirate deploys every project of the Aspire manifest as a
+    /// Deployment, which restarts a process that exits, so there it stays up once its work is done
+    /// (<c>Cognive:Migrations:StayUp</c>); a failure still exits, and the restart retries. Locally and in Cognive's own
+    /// tree (a Job) it exits when done.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> StaysUpInTheAspireManifest(this IResourceBuilder<ProjectResource> service) =>
+        string.Equals(service.ApplicationBuilder.Configuration[PublisherKey], "manifest", StringComparison.OrdinalIgnoreCase)
+            ? service.WithEnvironment("Cognive__Migrations__StayUp", "true")
+            : service;
 }

@@ -44,7 +44,9 @@ public sealed class KustomizeTreeWriter(DistributedApplicationModel model, Distr
         }
 
         files.Add(Write("edge.yaml", new EdgeManifests(topology, options).Build()));
-        files.Add(Write("network-policies.yaml", new NetworkPolicies(topology).Build()));
+        var scaling = new QueueScalingManifests(topology, options);
+        files.Add(Write("scaling.yaml", topology.Services.Where(QueueScalingManifests.ScalesOnQueue).SelectMany(scaling.Build)));
+        files.Add(Write("network-policies.yaml", new NetworkPolicies(topology, options).Build()));
 
         secrets.Save();
         File.WriteAllText(Path.Combine(outputFolder, "kustomization.yaml"), Kustomization(files));

@@ -5,9 +5,10 @@ namespace Cognive.Hosting.Kubernetes;
 
 /// <summary>
 /// Each tier reaches only what it references in the app model: a default deny for the namespace, then per workload
-/// ingress from the workloads that reference it (and Traefik for external ones) and egress to what it references plus DNS.
+/// ingress from the workloads that reference it (and Traefik for external ones; KEDA's operator, when it scales a consumer,
+/// for the queue's server) and egress to what it references plus DNS.
 /// </summary>
-public sealed class NetworkPolicies(ClusterTopology topology)
+public sealed class NetworkPolicies(ClusterTopology topology, KubernetesOptions options)
 {
     public IEnumerable<IKubernetesObject> Build()
     {
@@ -29,6 +30,17 @@ public sealed class NetworkPolicies(ClusterTopology topology)
                 ingress.Add(new V1NetworkPolicyIngressRule
                 {
                     FromProperty = [InKubeSystem("app.kubernetes.io/name", "traefik")],
+                    Ports = ports,
+                });
+            }
+
+            if (options.Keda && topology.Services.Where(QueueScalingManifests.ScalesOnQueue)
+                    .Any(consumer => QueueScalingManifests.QueueServer(topology, consumer) == workload.Name))
+            {
+                // KEDA reads the queue's depth from its own namespace (Helm's default, `keda`).
+                ingress.Add(new V1NetworkPolicyIngressRule
+                {
+                    FromProperty = [InNamespace(QueueScalingManifests.KedaNamespace, "app", "keda-operator")],
                     Ports = ports,
                 });
             }
@@ -65,11 +77,13 @@ public sealed class NetworkPolicies(ClusterTopology topology)
         topology.Ports(workload).Select(p => new V1NetworkPolicyPort { Port = p.Port, Protocol = "TCP" }).ToList();
 
     /// <summary>Pods of the cluster's own components (Traefik, CoreDNS), which k3s runs in kube-system.</summary>
-    private static V1NetworkPolicyPeer InKubeSystem(string label, string value) => new()
+    private static V1NetworkPolicyPeer InKubeSystem(string label, string value) => InNamespace("kube-system", label, value);
+
+    private static V1NetworkPolicyPeer InNamespace(string ns, string label, string value) => new()
     {
         NamespaceSelector = new V1LabelSelector
         {
-            MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" },
+            MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = ns },
         },
         PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [label] = value } },
     };

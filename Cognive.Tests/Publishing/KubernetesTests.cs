@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Cognive.Hosting;
 using Cognive.Tests.Infrastructure;
 using k8s.Models;
 
@@ -69,6 +70,9 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         var container = Assert.Single(job.Spec.Template.Spec.Containers);
         Assert.Equal("cognive-migrations:0.1.0", container.Image);
         Assert.Equal("OnFailure", job.Spec.Template.Spec.RestartPolicy);
+        // Only the Aspire manifest's migrations stay up (aspirate makes them a Deployment); a Job's must end.
+        Assert.DoesNotContain(tree.OfType<V1ConfigMap>().Single(m => m.Metadata.Name == "migrations-config").Data.Keys,
+            key => key.Contains("StayUp", StringComparison.Ordinal));
         Assert.True(container.SecurityContext?.RunAsNonRoot);
         Assert.Contains(tree.OfType<V1Secret>(), s => s.Metadata.Name == "migrations-secrets" &&
             s.StringData.ContainsKey("ConnectionStrings__cognive"));
@@ -88,7 +92,8 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         Assert.Equal("web", Backend(paths, "/agents"));
         Assert.Equal("web", Backend(paths, "/_blazor"));
 
-        var autoscalers = tree.OfType<V2HorizontalPodAutoscaler>().OrderBy(a => a.Spec.ScaleTargetRef.Name).ToList();
+        var autoscalers = tree.OfType<V2HorizontalPodAutoscaler>().Where(a => a.Metadata.Name is "api" or "gateway")
+            .OrderBy(a => a.Spec.ScaleTargetRef.Name).ToList();
         Assert.Equal([("api", 3, 20), ("gateway", 3, 20)],
             autoscalers.Select(a => (a.Spec.ScaleTargetRef.Name, a.Spec.MinReplicas, a.Spec.MaxReplicas)));
         Assert.All(autoscalers, a => Assert.Equal(70, a.Spec.Metrics.Single().Resource.Target.AverageUtilization));
@@ -100,7 +105,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     public void No_secret_value_appears_outside_Secrets_and_no_placeholder_survives()
     {
         var secrets = tree.SecretValues();
-        Assert.Equal(6, secrets.Count); // the three servers' passwords, the JWT and audit signing keys, the provider-key encryption key
+        Assert.Equal(8, secrets.Count); // the three servers' passwords, the JWT and audit signing keys, the provider-key encryption key, the swarm key's id and secret
         var notSecrets = tree.Objects.Where(o => o is not V1Secret).Select(k8s.KubernetesYaml.Serialize).ToList();
         Assert.All(secrets, secret => Assert.DoesNotContain(notSecrets, yaml => yaml.Contains(secret, StringComparison.Ordinal)));
         Assert.All(tree.OfType<V1ConfigMap>(), map => Assert.DoesNotContain(map.Data ?? new Dictionary<string, string>(),
@@ -122,7 +127,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         var notSecrets = tree.Objects.Where(o => o is not V1Secret).Select(k8s.KubernetesYaml.Serialize).ToList();
         Assert.All(SecretCanaries.Values, canary => Assert.DoesNotContain(notSecrets, yaml => yaml.Contains(canary, StringComparison.Ordinal)));
         Assert.All(SecretCanaries.Destinations, destination => Assert.Equal(destination.Value,
-            tree.OfType<V1Secret>().Single(s => s.Metadata.Name == $"{destination.Workload}-secrets").StringData[destination.Variable]));
+            tree.OfType<V1Secret>().Single(s => s.Metadata.Name == $"{destination.Workload}-secrets").StringData[ServiceEnvironment.SecretPrefix + destination.Variable]));
     }
 
     [Theory]
@@ -165,7 +170,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     [Fact]
     public void The_audit_signing_key_reaches_exactly_the_services_that_seal_or_verify_and_only_as_a_Secret()
     {
-        const string variable = "Cognive__Audit__SigningKey";
+        const string variable = ServiceEnvironment.SecretPrefix + "Cognive__Audit__SigningKey";
         var holders = tree.OfType<V1Secret>().Where(s => s.StringData?.ContainsKey(variable) == true).Select(s => s.Metadata.Name).Order();
 
         Assert.Equal(["api-secrets", "migrations-secrets", "swarm-queen-secrets"], holders);
@@ -195,6 +200,74 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
             Assert.NotEmpty(local);
             Assert.All(local, name => Assert.True(cluster.Contains(name), $"{service} reads {name} locally but has none in the cluster"));
         }
+    }
+
+    [Fact]
+    public void The_agents_get_the_swarm_key_from_their_Secret_and_the_migrations_make_the_swarm_team_hold_the_same()
+    {
+        var secrets = tree.OfType<V1Secret>().ToDictionary(s => s.Metadata.Name);
+        var agentsKey = secrets["agents-secrets"].StringData[ServiceEnvironment.SecretPrefix + "Cognive__Agents__ApiKey"];
+        var agents = tree.OfType<V1Deployment>().Single(d => d.Metadata.Name == "agents");
+
+        Assert.Matches("^cgv_[A-Za-z0-9]{12}_[A-Za-z0-9]{32}$", agentsKey);
+        Assert.Equal(agentsKey, secrets["migrations-secrets"].StringData[ServiceEnvironment.SecretPrefix + "Cognive__Swarm__AgentKey"]);
+        Assert.Contains(agents.Spec.Template.Spec.Containers.Single().EnvFrom, source => source.SecretRef?.Name == "agents-secrets");
+        Assert.Equal(2, agents.Spec.Replicas);
+        Assert.DoesNotContain(tree.Objects.Where(o => o is not V1Secret).Select(k8s.KubernetesYaml.Serialize),
+            yaml => yaml.Contains(agentsKey[4..16], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_KEDA_the_workers_scale_on_CPU_from_the_models_replica_count()
+    {
+        var workers = tree.OfType<V2HorizontalPodAutoscaler>().Single(a => a.Metadata.Name == "workers");
+
+        Assert.Equal(("Deployment", "workers", 1, 10), (workers.Spec.ScaleTargetRef.Kind, workers.Spec.ScaleTargetRef.Name,
+            workers.Spec.MinReplicas, workers.Spec.MaxReplicas));
+        Assert.Equal(70, workers.Spec.Metrics.Single().Resource.Target.AverageUtilization);
+        Assert.DoesNotContain("keda.sh", tree.Rendered, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_KEDA_the_workers_scale_on_the_depth_of_the_ingestion_queue()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TestStateFolder();
+        await PublishedKubernetesTree.PublishAsync(folder.Path, ct, "--Cognive:Kubernetes:Keda=true");
+        var documents = new YamlDotNet.Serialization.DeserializerBuilder().Build();
+        var objects = (await PublishedKubernetesTree.RenderAsync(folder.Path, ct)).Split("\n---\n")
+            .Select(yaml => documents.Deserialize<Dictionary<string, object>>(yaml))
+            .ToList();
+        Dictionary<string, object> Named(string kind, string name) => objects.Single(o => (string)o["kind"] == kind &&
+            (string)((Dictionary<object, object>)o["metadata"])["name"] == name);
+
+        var scaled = Named("ScaledObject", "workers");
+        var spec = (Dictionary<object, object>)scaled["spec"];
+        var rabbitmq = ((List<object>)spec["triggers"]).Cast<Dictionary<object, object>>().Single(t => (string)t["type"] == "rabbitmq");
+        var trigger = (Dictionary<object, object>)rabbitmq["metadata"];
+        var authentication = (string)((Dictionary<object, object>)rabbitmq["authenticationRef"])["name"];
+        var secretRef = ((List<object>)((Dictionary<object, object>)Named("TriggerAuthentication", authentication)["spec"])["secretTargetRef"])
+            .Cast<Dictionary<object, object>>().Single();
+        var workersSecret = objects.Single(o => (string)o["kind"] == "Secret" &&
+            (string)((Dictionary<object, object>)o["metadata"])["name"] == (string)secretRef["name"]);
+
+        Assert.Equal("keda.sh/v1alpha1", (string)scaled["apiVersion"]);
+        Assert.Equal(("workers", "1", "10"), ((string)((Dictionary<object, object>)spec["scaleTargetRef"])["name"],
+            (string)spec["minReplicaCount"], (string)spec["maxReplicaCount"]));
+        Assert.Equal(("cognive.llm-calls", "QueueLength"), ((string)trigger["queueName"], (string)trigger["mode"]));
+        Assert.Equal(("host", "workers-secrets", "ConnectionStrings__rabbitmq"),
+            ((string)secretRef["parameter"], (string)secretRef["name"], (string)secretRef["key"]));
+        Assert.StartsWith("amqp://", (string)((Dictionary<object, object>)workersSecret["stringData"])["ConnectionStrings__rabbitmq"]);
+        // KEDA's operator may reach RabbitMQ to read the queue's depth.
+        var rabbitmqPolicy = (Dictionary<object, object>)Named("NetworkPolicy", "rabbitmq")["spec"];
+        var admittedNamespaces = ((List<object>)rabbitmqPolicy["ingress"]).Cast<Dictionary<object, object>>()
+            .SelectMany(rule => ((List<object>)rule["from"]).Cast<Dictionary<object, object>>())
+            .Where(peer => peer.ContainsKey("namespaceSelector"))
+            .Select(peer => ((Dictionary<object, object>)((Dictionary<object, object>)peer["namespaceSelector"])["matchLabels"])["kubernetes.io/metadata.name"]);
+        Assert.Contains("keda", admittedNamespaces);
+        // KEDA makes the workers' autoscaler itself; the api keeps its CPU autoscaler.
+        Assert.Equal(["api"], objects.Where(o => (string)o["kind"] == "HorizontalPodAutoscaler")
+            .Select(o => (string)((Dictionary<object, object>)o["metadata"])["name"]));
     }
 
     [Fact]
@@ -297,8 +370,11 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         Assert.Contains("Unknown publisher 'helm'", output);
     }
 
+    /// <summary>What Aspire gave the service locally, but its secret settings: those differ by design (the queen's local control
+    /// token; the swarm key, a file locally and a Secret in the cluster) and are checked on their own.</summary>
     private IEnumerable<string> LocalEnvironment(string service) =>
-        shared.App.Instances(shared.App.Resources.Single(r => r.Name == service))[0].EnvironmentVariables.Select(e => e.Name);
+        shared.App.Instances(shared.App.Resources.Single(r => r.Name == service))[0].EnvironmentVariables.Select(e => e.Name)
+            .Where(name => !name.StartsWith(ServiceEnvironment.SecretPrefix + "Cognive__", StringComparison.Ordinal));
 
     /// <summary>What the service's code and Aspire's client integrations read: connection strings, their parts,
     /// and service discovery over HTTP (HTTPS ends at Traefik in the cluster).</summary>

@@ -24,10 +24,10 @@ public sealed class PublishedKubernetesTree : IAsyncLifetime
     }
 
     /// <summary>Publishes with the <see cref="SecretCanaries"/> set, as every publish of the tests does.</summary>
-    public static async Task PublishAsync(string folder, CancellationToken ct)
+    public static async Task PublishAsync(string folder, CancellationToken ct, params string[] settings)
     {
         var (exitCode, output) = await AppHostCommand.RunAsync(
-            ["--operation", "publish", "--step", "publish", "--output-path", folder, .. SecretCanaries.Args], TimeSpan.FromMinutes(3), ct);
+            ["--operation", "publish", "--step", "publish", "--output-path", folder, .. SecretCanaries.Args, .. settings], TimeSpan.FromMinutes(3), ct);
         Assert.True(exitCode == 0, output);
     }
 
