@@ -8,11 +8,18 @@ using Npgsql;
 // The ingestion benchmark: see README ("Benchmarks"). Options: --duration <s> per load phase (20), --agents <n> (64),
 // --batch <n> events per batch (500), --sustained <events/s> for the paced batch phase (20,000), --trend-calls <n> calls behind the cost-trends query (10,000,000).
 // `governance` first: the budget-check and governance-overhead benchmark instead (bench/governance.sh); `swarm`: the
-// queen's (bench/swarm.sh).
+// queen's (bench/swarm.sh); `exec <command> [args]`: runs a command against a booted Cognive (bench/sdk-python.sh).
 var options = BenchOptions.Parse(args);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var ct = cancel.Token;
+
+if (args.FirstOrDefault() == "exec")
+{
+    await using var execApp = await BenchApp.StartAsync(ct);
+    Environment.ExitCode = await ExecBench.RunAsync(execApp, args[1..], ct);
+    return;
+}
 
 if (args.FirstOrDefault() == "swarm")
 {
