@@ -174,6 +174,7 @@ class Reporter:
         while True:
             taken = self._take()
             if taken is None:
+                self._transport.close()  # this thread's connection
                 return
             try:
                 if taken[0][1] == _END:
