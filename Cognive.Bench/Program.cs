@@ -7,53 +7,39 @@ using Npgsql;
 
 // The ingestion benchmark: see README ("Benchmarks"). Options: --duration <s> per load phase (20), --agents <n> (64),
 // --batch <n> events per batch (500), --sustained <events/s> for the paced batch phase (20,000), --trend-calls <n> calls behind the cost-trends query (10,000,000).
-// `governance` first: the budget-check and governance-overhead benchmark instead (bench/governance.sh); `swarm`: the
-// queen's (bench/swarm.sh); `gateway`: what the OpenAI-compatible gateway adds (bench/gateway.sh); `otlp`: OTLP span
-// ingestion through the gateway (bench/otlp.sh, --exporters <n> (8)).
+// A first argument picks another benchmark instead: `governance` the budget-check and governance overhead (bench/governance.sh);
+// `swarm` the queen's (bench/swarm.sh); `gateway` what the OpenAI-compatible gateway adds (bench/gateway.sh); `otlp` OTLP
+// span ingestion through the gateway (bench/otlp.sh, --exporters <n> (8)); `exec <command> [args]` runs a command against a
+// booted Cognive (bench/sdk-python.sh).
 var options = BenchOptions.Parse(args);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var ct = cancel.Token;
 
-if (args.FirstOrDefault() == "swarm")
+if (args.FirstOrDefault() == "exec")
 {
-    Report.Line($"Cognive swarm benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
-    await using var swarmApp = await BenchApp.StartAsync(ct);
-    await using var swarmSampler = new ProcessSampler();
-    await SwarmBench.RunAsync(swarmApp, options.Duration, ct);
-    Report.PeakMemory(swarmSampler);
+    await using var execApp = await BenchApp.StartAsync(ct);
+    Environment.ExitCode = await ExecBench.RunAsync(execApp, args[1..], ct);
     return;
 }
 
-if (args.FirstOrDefault() == "otlp")
+var exporters = int.Parse(args.SkipWhile(a => a != "--exporters").Skip(1).FirstOrDefault() ?? "8", CultureInfo.InvariantCulture);
+Func<BenchApp, Task>? otherBenchmark = args.FirstOrDefault() switch
 {
-    Report.Line($"Cognive OTLP ingestion benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
+    "swarm" => app => SwarmBench.RunAsync(app, options.Duration, ct),
+    "governance" => app => GovernanceBench.RunAsync(app, options.Duration, ct),
+    "gateway" => app => GatewayBench.RunAsync(app, options.Duration, ct),
+    "otlp" => app => OtlpBench.RunAsync(app, options.Duration, exporters, ct),
+    _ => null,
+};
+if (otherBenchmark is not null)
+{
+    Report.Line($"Cognive {args[0]} benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
     Report.Line("Telemetry: no dashboard, no OTLP export of the services' own traces.");
-    await using var otlpApp = await BenchApp.StartAsync(ct);
-    await using var otlpSampler = new ProcessSampler();
-    var exporters = int.Parse(args.SkipWhile(a => a != "--exporters").Skip(1).FirstOrDefault() ?? "8", CultureInfo.InvariantCulture);
-    await OtlpBench.RunAsync(otlpApp, options.Duration, exporters, ct);
-    Report.PeakMemory(otlpSampler);
-    return;
-}
-
-if (args.FirstOrDefault() == "gateway")
-{
-    Report.Line($"Cognive gateway benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
-    await using var gatewayApp = await BenchApp.StartAsync(ct);
-    await using var gatewaySampler = new ProcessSampler();
-    await GatewayBench.RunAsync(gatewayApp, options.Duration, ct);
-    Report.PeakMemory(gatewaySampler);
-    return;
-}
-
-if (args.FirstOrDefault() == "governance")
-{
-    Report.Line($"Cognive governance benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
-    await using var governanceApp = await BenchApp.StartAsync(ct);
-    await using var governanceSampler = new ProcessSampler();
-    await GovernanceBench.RunAsync(governanceApp, options.Duration, ct);
-    Report.PeakMemory(governanceSampler);
+    await using var otherApp = await BenchApp.StartAsync(ct);
+    await using var otherSampler = new ProcessSampler();
+    await otherBenchmark(otherApp);
+    Report.PeakMemory(otherSampler);
     return;
 }
 

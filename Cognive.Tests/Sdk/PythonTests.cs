@@ -12,8 +12,21 @@ public static class PythonTests
     private const string SignalPrefix = "COGNIVE-TEST ";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    public static string PackageFolder { get; } = Path.GetFullPath(Path.Combine(
-        Path.GetDirectoryName(Projects.Cognive_AppHost.ProjectPath)!, "..", "sdk", "python"));
+    /// <summary>sdk/python in the repository the AppHost project belongs to (the folder holding Cognive.sln).</summary>
+    public static string PackageFolder { get; } = Path.Combine(RepositoryRoot(Projects.Cognive_AppHost.ProjectPath), "sdk", "python");
+
+    private static string RepositoryRoot(string path)
+    {
+        for (var folder = new DirectoryInfo(path); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Cognive.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Cognive.sln above {path}");
+    }
 
     public static async Task<(int ExitCode, string Output)> RunAsync(string test, Uri baseUrl, string apiKey,
         Func<string, CancellationToken, Task<string>>? onSignal, CancellationToken ct)

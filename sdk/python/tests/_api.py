@@ -68,12 +68,12 @@ def stored_calls(run_id: str) -> List[Dict[str, Any]]:
             return calls
 
 
-def eventually(condition: Callable[[], bool], what: str, timeout: float = 90.0) -> None:
-    """Polls until ``condition`` holds; fails naming ``what`` at the deadline."""
+def eventually(condition: Callable[[], bool], what: Callable[[], str], timeout: float = 90.0) -> None:
+    """Polls until ``condition`` holds; fails with ``what()`` at the deadline."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("not within %.0f s: %s" % (timeout, what))
+            raise AssertionError("not within %.0f s: %s" % (timeout, what()))
         time.sleep(0.2)
 
 
@@ -85,5 +85,5 @@ def wait_for_run_calls(run_id: str, count: int) -> Dict[str, Any]:
         seen.update(run(run_id))
         return int(seen["totals"]["calls"]) >= count
 
-    eventually(counted, "run %s counts %d calls (last: %s)" % (run_id, count, seen.get("totals")))
+    eventually(counted, lambda: "run %s counts %d calls (last: %s)" % (run_id, count, seen.get("totals")))
     return seen

@@ -90,8 +90,8 @@ def _parse_time(value: Any) -> Optional[datetime]:
     # Python 3.9's fromisoformat takes at most six fractional digits; .NET writes seven.
     if "." in text:
         head, _, tail = text.partition(".")
-        digits = "".join(c for c in tail if c.isdigit())
-        zone = tail[len(digits):]
+        length = len(tail) - len(tail.lstrip("0123456789"))
+        digits, zone = tail[:length], tail[length:]
         text = "%s.%s%s" % (head, digits[:6].ljust(6, "0"), zone)
     try:
         return datetime.fromisoformat(text)

@@ -53,6 +53,7 @@ class _Call:
         self.usage: Any = None
         self.chunks = 0
         self.reported = False
+        self.streaming = bool(kwargs.get("stream"))
         self.hide_usage_chunk = False  # set when the wrapper, not the caller, asked for the usage chunk
 
     def check(self) -> None:
@@ -85,6 +86,14 @@ class _Call:
                               latency_ms=(time.perf_counter() - self.started) * 1000, status=status,
                               reservation_id=self.reservation_id,
                               metadata={"stream": note} if note else None)
+
+    def answered(self, result: Any, stream_type: Any) -> Any:
+        """The answer handed back: a stream wrapped to report when it ends, or the response, reported now."""
+        if self.streaming:
+            return stream_type(result, self)
+        self.usage = _get(result, "usage")
+        self.report("success")
+        return result
 
     def see(self, chunk: Any) -> bool:
         """Records a stream chunk; True when it is the usage-only chunk the wrapper asked for (hidden from the caller)."""
@@ -119,11 +128,7 @@ class _Completions(_Proxy):
         except BaseException:
             call.report("error")
             raise
-        if kwargs.get("stream"):
-            return _Stream(result, call)
-        call.usage = _get(result, "usage")
-        call.report("success")
-        return result
+        return call.answered(result, _Stream)
 
     async def _create_async(self, run: Run, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
         call, kwargs = self._prepare(run, kwargs)
@@ -134,15 +139,11 @@ class _Completions(_Proxy):
         except BaseException:
             call.report("error")
             raise
-        if kwargs.get("stream"):
-            return _AsyncStream(result, call)
-        call.usage = _get(result, "usage")
-        call.report("success")
-        return result
+        return call.answered(result, _AsyncStream)
 
     def _prepare(self, run: Run, kwargs: Dict[str, Any]) -> Tuple[_Call, Dict[str, Any]]:
         call = _Call(self, run, kwargs)
-        if kwargs.get("stream"):
+        if call.streaming:
             options = dict(kwargs.get("stream_options") or {})
             if "include_usage" not in options:
                 options["include_usage"] = True

@@ -174,6 +174,7 @@ class Reporter:
         while True:
             taken = self._take()
             if taken is None:
+                self._transport.close()  # this thread's connection
                 return
             try:
                 if taken[0][1] == _END:
@@ -292,9 +293,43 @@ def _seconds(value: Optional[str]) -> Optional[float]:
 
 
 def _encode(event: Dict[str, Any]) -> bytes:
-    # occurred_at is kept as epoch seconds on the hot path and formatted here, off the caller's thread.
+    """One event as JSON. The usual event (the fields ``log_llm_call`` sets, of their usual types) is written by a
+    template, several times faster than ``json`` on a dict; anything else goes through ``json``."""
+    try:
+        text = _TEMPLATE % (
+            _quote(event["event_id"]), _quote(event["run_id"]), _quote(event["provider"]), _quote(event["model"]),
+            event["input_tokens"], event["output_tokens"], event["cached_input_tokens"], event["latency_ms"],
+            _quote(event["status"]), _timestamp(event["occurred_at"]))
+    except (TypeError, KeyError):
+        return _generic(event)
+    metadata = event.get("metadata")
+    reservation = event.get("reservation_id")
+    if metadata is None and reservation is None:
+        return (text + "}").encode("utf-8")
+    extra = dict(metadata=metadata) if metadata is not None else {}
+    if reservation is not None:
+        extra["reservation_id"] = reservation
+    return (text + "," + _dumps(extra)[1:]).encode("utf-8")
+
+
+_TEMPLATE = ('{"event_id":%s,"run_id":%s,"provider":%s,"model":%s,"input_tokens":%d,"output_tokens":%d,'
+             '"cached_input_tokens":%d,"latency_ms":%d,"status":%s,"occurred_at":"%s"')
+_quote = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+_second: Tuple[int, str] = (-1, "")
+
+
+def _timestamp(epoch: float) -> str:
+    """ISO 8601 UTC with microseconds; the date and time of the current second are formatted once per second."""
+    global _second
+    whole = int(epoch)
+    second = _second
+    if second[0] != whole:
+        second = _second = (whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)))
+    return "%s.%06dZ" % (second[1], int((epoch - whole) * 1_000_000))
+
+
+def _generic(event: Dict[str, Any]) -> bytes:
     occurred = event.get("occurred_at")
-    if isinstance(occurred, float):
-        event = dict(event)
-        event["occurred_at"] = datetime.fromtimestamp(occurred, timezone.utc).isoformat()
+    if isinstance(occurred, (int, float)):
+        event = dict(event, occurred_at=datetime.fromtimestamp(occurred, timezone.utc).isoformat())
     return _dumps(event).encode("utf-8")

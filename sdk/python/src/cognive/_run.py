@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextvars
-import os
+import random
 import time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type
@@ -19,6 +19,9 @@ _current: "contextvars.ContextVar[Optional[Run]]" = contextvars.ContextVar("cogn
 
 MAX_ERROR_LENGTH = 4000
 
+_bits = random.getrandbits
+_LOW_62 = (1 << 62) - 1
+
 
 def current_run() -> Optional["Run"]:
     """The run entered last in this thread or task (``with client.run(...)``, ``@client.traced_run``), or None."""
@@ -26,10 +29,14 @@ def current_run() -> Optional["Run"]:
 
 
 def mint_event_id() -> str:
-    """A UUIDv7 (time-ordered, so stored calls index well) minted here: retries of the same event are stored once."""
-    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
-    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
-    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
+    """A UUIDv7 (time-ordered, so stored calls index well) minted here: retries of the same event are stored once.
+
+    The 74 random bits come from ``random`` (reseeded in forked children), not ``os.urandom``: an event id must be
+    unique, not secret, and a system call per reported call would cost more than the rest of the report.
+    """
+    random_bits = _bits(74)
+    value = ((time.time_ns() // 1_000_000) << 80 | 0x7 << 76 | (random_bits >> 62) << 64  # time, version 7, rand_a
+             | 0x2 << 62 | (random_bits & _LOW_62))  # RFC 4122 variant, rand_b
     text = "%032x" % value
     return "%s-%s-%s-%s-%s" % (text[:8], text[8:12], text[12:16], text[16:20], text[20:])
 
