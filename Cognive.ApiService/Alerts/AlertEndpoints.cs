@@ -4,6 +4,8 @@ using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Cognive.Data.Access;
 using Cognive.Data.Alerts;
+using Cognive.Data.Budgets;
+using Cognive.Data.Swarm;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -35,15 +37,13 @@ public static class AlertEndpoints
         var budgetAlerts = db.BudgetAlerts.AsNoTracking().Where(a => a.TeamId == teamId);
         budgetAlerts = budgetId is { } budget ? budgetAlerts.Where(a => a.BudgetId == budget) : budgetAlerts;
         var alerts = (await budgetAlerts.OrderByDescending(a => a.FiredAt).ThenByDescending(a => a.Id).Take(take).ToListAsync(ct))
-            .Select(a => new AlertResponse(a.Id, AlertTypes.BudgetThresholdCrossed, a.BudgetId, a.Threshold, a.SpentUsd, a.LimitUsd, a.PeriodStart,
-                null, null, a.FiredAt, AlertResponse.EmailStatusOf(a.EmailedAt, a.EmailError), a.EmailError, []))
+            .Select(ToResponse)
             .ToList();
         if (budgetId is null)
         {
             alerts.AddRange((await db.SwarmAlerts.AsNoTracking().Where(a => a.TeamId == teamId)
                     .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id).Take(take).ToListAsync(ct))
-                .Select(a => new AlertResponse(a.Id, AlertTypes.OfSwarm(a.Alert), null, null, null, null, null, a.Kind, a.Detail, a.RaisedAt,
-                    AlertResponse.EmailStatusOf(a.EmailedAt, a.EmailError), a.EmailError, [])));
+                .Select(ToResponse));
         }
 
         var page = alerts.OrderByDescending(a => a.FiredAt).ThenByDescending(a => a.Id).Take(take).ToList();
@@ -56,4 +56,11 @@ public static class AlertEndpoints
                 d.LastError, d.DeliveredAt));
         return TypedResults.Ok(new AlertPage(page.Select(a => a with { Deliveries = deliveries[a.Id].ToList() }).ToList()));
     }
+
+    /// <summary>An alert without its deliveries (the caller adds them when it shows them).</summary>
+    internal static AlertResponse ToResponse(BudgetAlert a) => new(a.Id, AlertTypes.BudgetThresholdCrossed, a.BudgetId, a.Threshold,
+        a.SpentUsd, a.LimitUsd, a.PeriodStart, null, null, a.FiredAt, AlertResponse.EmailStatusOf(a.EmailedAt, a.EmailError), a.EmailError, []);
+
+    internal static AlertResponse ToResponse(SwarmAlert a) => new(a.Id, AlertTypes.OfSwarm(a.Alert), null, null, null, null, null,
+        a.Kind, a.Detail, a.RaisedAt, AlertResponse.EmailStatusOf(a.EmailedAt, a.EmailError), a.EmailError, []);
 }
