@@ -92,6 +92,7 @@ public sealed class AdminPagesTests(SharedApp shared, ConsoleBrowser browser) : 
         Assert.Equal("mini only", refusal.GetProperty("policy").GetString());
         Assert.Contains("governed-in-console", listed);
         Assert.Matches(@"mini only\s+governed-in-console\s+models gpt-4o-mini\s+1\b", listed);
+        Assert.Equal(0, await page.Locator("[data-testid=next-page]").CountAsync()); // one page: no pager
         await ConsoleBrowser.ScreenshotAsync(page, "policies");
     }
 
@@ -159,9 +160,10 @@ public sealed class AdminPagesTests(SharedApp shared, ConsoleBrowser browser) : 
 
         await installationAdmin.Locator("[data-testid=prices]").WaitForAsync();
         var prices = await installationAdmin.Locator("[data-testid=prices]").InnerTextAsync();
+        var first = (await installation.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/pricing", ct))[0];
 
         Assert.Equal(0, await teamAdmin.Locator("[data-testid=prices-section]").CountAsync());
-        Assert.Contains("gpt-4o-mini", prices + await AllPricePagesAsync(installationAdmin));
+        Assert.Contains(first.GetProperty("model").GetString()!, prices);
         await ConsoleBrowser.ScreenshotAsync(installationAdmin, "settings-installation-admin");
     }
 
@@ -177,20 +179,6 @@ public sealed class AdminPagesTests(SharedApp shared, ConsoleBrowser browser) : 
     {
         await page.FillAsync(selector, value);
         await page.DispatchEventAsync(selector, "change");
-    }
-
-    private static async Task<string> AllPricePagesAsync(IPage page)
-    {
-        // The price table pages in the browser (20 a page); gpt-4o-mini may be on any of them.
-        var text = "";
-        var next = page.GetByRole(AriaRole.Button, new() { Name = "Go to next page" });
-        for (var i = 0; i < 10 && await next.CountAsync() > 0 && await next.IsEnabledAsync(); i++)
-        {
-            await next.ClickAsync();
-            text += await page.Locator("[data-testid=prices]").InnerTextAsync();
-        }
-
-        return text;
     }
 
     /// <summary>A key of the team for the queen, made with the team's first key (the page's person acts in the console only).</summary>
