@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.Paging;
 using Cognive.Data;
 using Cognive.Data.ApiKeys;
 using Cognive.Data.Access;
@@ -22,15 +23,21 @@ public static class ApiKeyEndpoints
         return api;
     }
 
-    private static async Task<Ok<List<ApiKeyResponse>>> ListAsync(ClaimsPrincipal user, CogniveDbContext db, CancellationToken ct)
+    /// <summary>The team's keys in the order they were made, paged by <see cref="ListPages"/>.</summary>
+    private static async Task<Results<Ok<List<ApiKeyResponse>>, ValidationProblem>> ListAsync(Guid? cursor, int? limit, ClaimsPrincipal user,
+        CogniveDbContext db, HttpContext http, CancellationToken ct)
     {
+        if (ListPages.Refusal(limit) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
         var teamId = CogniveClaims.TeamIdOf(user);
-        var keys = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.TeamId == teamId)
-            .OrderBy(k => k.CreatedAt)
+        var query = db.ApiKeys.AsNoTracking().Where(k => k.TeamId == teamId);
+        query = cursor is { } after ? query.Where(k => k.Id.CompareTo(after) > 0) : query;
+        var keys = await ListPages.TakeAsync(query.OrderBy(k => k.Id)
             .Select(k => new ApiKeyResponse(k.Id, k.Name, ApiKeyToken.Scheme + k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt,
-                k.RateLimitPerMinute, k.Scopes, k.ExpiresAt))
-            .ToListAsync(ct);
+                k.RateLimitPerMinute, k.Scopes, k.ExpiresAt)), limit, k => k.Id, http, ct);
         return TypedResults.Ok(keys);
     }
 

@@ -3,6 +3,7 @@ using Cognive.ApiService.Agents;
 using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Governance;
+using Cognive.ApiService.Paging;
 using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Cognive.Data.Access;
@@ -85,11 +86,19 @@ public static class PolicyEndpoints
         return TypedResults.Ok(ToResponse(policy));
     }
 
-    private static async Task<Ok<List<PolicyResponse>>> ListAsync(ClaimsPrincipal user, CogniveDbContext db, CancellationToken ct)
+    /// <summary>The team's policies, each with its violations, in the order they were made, paged by <see cref="ListPages"/>.</summary>
+    private static async Task<Results<Ok<List<PolicyResponse>>, ValidationProblem>> ListAsync(Guid? cursor, int? limit, ClaimsPrincipal user,
+        CogniveDbContext db, HttpContext http, CancellationToken ct)
     {
+        if (ListPages.Refusal(limit) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
         var teamId = CogniveClaims.TeamIdOf(user);
-        var policies = await db.Policies.AsNoTracking().Where(p => p.TeamId == teamId && p.DeletedAt == null)
-            .OrderBy(p => p.CreatedAt).ToListAsync(ct);
+        var query = db.Policies.AsNoTracking().Where(p => p.TeamId == teamId && p.DeletedAt == null);
+        query = cursor is { } after ? query.Where(p => p.Id.CompareTo(after) > 0) : query;
+        var policies = await ListPages.TakeAsync(query.OrderBy(p => p.Id), limit, p => p.Id, http, ct);
         return TypedResults.Ok(policies.Select(ToResponse).ToList());
     }
 

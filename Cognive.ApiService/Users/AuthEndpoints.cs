@@ -222,7 +222,7 @@ public static class AuthEndpoints
     private static Ok<CallerResponse> Me(ClaimsPrincipal caller, ApiRateSubjects rates) => TypedResults.Ok(new CallerResponse(
         CogniveClaims.TeamIdOf(caller), CogniveClaims.UserIdOf(caller), caller.FindFirstValue(CogniveClaims.Email),
         caller.FindFirstValue(CogniveClaims.Role), caller.FindFirstValue(CogniveClaims.KeyPrefix), CogniveClaims.PermissionsOf(caller),
-        rates.LimitOf(caller)));
+        rates.LimitOf(caller), caller.HasClaim(CogniveClaims.InstallationAdmin, "true") && caller.HasClaim(CogniveClaims.Permission, Permissions.Admin)));
 
     private static async Task<TokenResponse> IssueTokensAsync(CogniveDbContext db, AccessTokens tokens, User user, Guid familyId,
         DateTimeOffset now, DateTimeOffset sessionEndsAt, CancellationToken ct)

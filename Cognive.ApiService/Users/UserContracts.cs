@@ -23,5 +23,6 @@ public sealed record TokenResponse(string AccessToken, string TokenType, int Exp
 
 /// <summary>The caller: a person (<see cref="UserId"/>, <see cref="Role"/>) or an API key (<see cref="KeyPrefix"/>).</summary>
 /// <param name="RateLimitPerMinute">The caller's requests per minute, counted across the API and the swarm queen.</param>
+/// <param name="InstallationAdmin">The caller is of the installation's admin team and holds <c>admin</c>: it may manage teams and prices.</param>
 public sealed record CallerResponse(Guid TeamId, Guid? UserId, string? Email, string? Role, string? KeyPrefix, IReadOnlyList<string> Permissions,
-    int RateLimitPerMinute);
+    int RateLimitPerMinute, bool InstallationAdmin);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.Paging;
 using Cognive.ApiService.RateLimits;
 using Cognive.Data;
 using Cognive.Data.Access;
@@ -31,10 +32,19 @@ public static class UserEndpoints
         return api;
     }
 
-    private static async Task<Ok<List<UserResponse>>> ListAsync(ClaimsPrincipal caller, CogniveDbContext db, CancellationToken ct)
+    /// <summary>The team's people in the order they were registered, paged by <see cref="ListPages"/>.</summary>
+    private static async Task<Results<Ok<List<UserResponse>>, ValidationProblem>> ListAsync(Guid? cursor, int? limit, ClaimsPrincipal caller,
+        CogniveDbContext db, HttpContext http, CancellationToken ct)
     {
+        if (ListPages.Refusal(limit) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
         var teamId = CogniveClaims.TeamIdOf(caller);
-        var users = await db.Users.AsNoTracking().Where(u => u.TeamId == teamId).OrderBy(u => u.CreatedAt).ToListAsync(ct);
+        var query = db.Users.AsNoTracking().Where(u => u.TeamId == teamId);
+        query = cursor is { } after ? query.Where(u => u.Id.CompareTo(after) > 0) : query;
+        var users = await ListPages.TakeAsync(query.OrderBy(u => u.Id), limit, u => u.Id, http, ct);
         return TypedResults.Ok(users.Select(AuthEndpoints.ToResponse).ToList());
     }
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Cognive.Credentials;
 using Cognive.Data.Access;
-using Cognive.SwarmQueen.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cognive.SwarmQueen.Recovery;
@@ -20,7 +19,7 @@ public static class RecoveryEndpoints
     }
 
     private static async Task<Ok<List<QuarantineView>>> QuarantinesAsync(ClaimsPrincipal user, RecoveryLedger ledger, CancellationToken ct) =>
-        TypedResults.Ok(await ledger.QuarantinesAsync(SwarmAuthentication.TeamIdOf(user), ct));
+        TypedResults.Ok(await ledger.QuarantinesAsync(Callers.TeamIdOf(user), ct));
 
     private static async Task<Results<Ok<List<RecoveryView>>, ValidationProblem>> ListAsync(string? kind, int? limit, ClaimsPrincipal user,
         RecoveryLedger ledger, CancellationToken ct)

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Cognive.Credentials;
 using Cognive.Data.Access;
 using Cognive.Data.Swarm;
-using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Instances;
 using Cognive.SwarmQueen.Quotas;
 using System.Text.Json;
@@ -93,7 +92,7 @@ public static class TaskEndpoints
         }
 
         var size = limit ?? DefaultPageSize;
-        var page = await tasks.ListAsync(SwarmAuthentication.TeamIdOf(user), wanted, cursor, size + 1, ct);
+        var page = await tasks.ListAsync(Callers.TeamIdOf(user), wanted, cursor, size + 1, ct);
         var items = page.Take(size).ToList();
         return TypedResults.Ok(new TaskPage(items, page.Count > size ? items[^1].Id : null));
     }

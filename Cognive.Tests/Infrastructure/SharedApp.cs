@@ -18,7 +18,7 @@ public sealed class SharedApp : IAsyncLifetime
 
     public async ValueTask InitializeAsync() =>
         _app = await CogniveApp.StartAsync(_state.Path,
-            ["--Cognive:Smtp:Host=127.0.0.1", $"--Cognive:Smtp:Port={Mail.Port}", .. SignIn, .. Gateway,
+            ["--Cognive:Smtp:Host=127.0.0.1", $"--Cognive:Smtp:Port={Mail.Port}", .. SignIn, .. Gateway, .. ConsoleTokens,
              .. SwarmQuotas.Select(q => $"--Cognive:Swarm:Quotas:{q.Key}={q.Value}")],
             TestContext.Current.CancellationToken);
 
@@ -31,6 +31,12 @@ public sealed class SharedApp : IAsyncLifetime
 
     /// <summary>An upstream silent for 3 s fails its call: the gateway's timeout test waits that long, not the default two minutes.</summary>
     public static readonly string[] Gateway = ["--Cognive:Gateway:UpstreamTimeoutSeconds=3"];
+
+    /// <summary>
+    /// The console trades its access tokens 10 s after issue (the API's live 10 minutes), so a browser test sees the
+    /// server-side refresh cycle without waiting for a real expiry.
+    /// </summary>
+    public static readonly string[] ConsoleTokens = ["--Cognive:Console:RefreshAhead=00:09:50"];
 
     /// <summary>Swarm quotas small enough for a test to reach, large enough for every other test's team (and the agents' swarm team).</summary>
     public static readonly IReadOnlyDictionary<string, long> SwarmQuotas = new Dictionary<string, long>
