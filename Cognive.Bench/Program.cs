@@ -7,7 +7,7 @@ using Npgsql;
 
 // The ingestion benchmark: see README ("Benchmarks"). Options: --duration <s> per load phase (20), --agents <n> (64),
 // --batch <n> events per batch (500), --sustained <events/s> for the paced batch phase (20,000), --trend-calls <n> calls behind the cost-trends query (10,000,000).
-// `governance` first: the budget-check and governance-overhead benchmark instead (bench/governance.sh); `swarm`: the
+// `console`: the console's (bench/console.sh, --trend-calls is the calls seeded). `governance` first: the budget-check and governance-overhead benchmark instead (bench/governance.sh); `swarm`: the
 // queen's (bench/swarm.sh).
 var options = BenchOptions.Parse(args);
 using var cancel = new CancellationTokenSource();
@@ -21,6 +21,14 @@ if (args.FirstOrDefault() == "swarm")
     await using var swarmSampler = new ProcessSampler();
     await SwarmBench.RunAsync(swarmApp, options.Duration, ct);
     Report.PeakMemory(swarmSampler);
+    return;
+}
+
+if (args.FirstOrDefault() == "console")
+{
+    Report.Line($"Cognive console benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
+    await using var consoleApp = await BenchApp.StartAsync(ct);
+    await ConsoleBench.RunAsync(consoleApp, options.TrendCalls, ct);
     return;
 }
 
