@@ -9,8 +9,8 @@ using Npgsql;
 // --batch <n> events per batch (500), --sustained <events/s> for the paced batch phase (20,000), --trend-calls <n> calls behind the cost-trends query (10,000,000).
 // A first argument picks another benchmark instead: `governance` the budget-check and governance overhead (bench/governance.sh);
 // `swarm` the queen's (bench/swarm.sh); `gateway` what the OpenAI-compatible gateway adds (bench/gateway.sh); `otlp` OTLP
-// span ingestion through the gateway (bench/otlp.sh, --exporters <n> (8)); `exec <command> [args]` runs a command against a
-// booted Cognive (bench/sdk-python.sh).
+// span ingestion through the gateway (bench/otlp.sh, --exporters <n> (8)); `console` the console's (bench/console.sh,
+// --trend-calls is the calls seeded); `exec <command> [args]` runs a command against a booted Cognive (bench/sdk-python.sh).
 var options = BenchOptions.Parse(args);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -30,6 +30,7 @@ Func<BenchApp, Task>? otherBenchmark = args.FirstOrDefault() switch
     "governance" => app => GovernanceBench.RunAsync(app, options.Duration, ct),
     "gateway" => app => GatewayBench.RunAsync(app, options.Duration, ct),
     "otlp" => app => OtlpBench.RunAsync(app, options.Duration, exporters, ct),
+    "console" => app => ConsoleBench.RunAsync(app, options.TrendCalls, ct),
     _ => null,
 };
 if (otherBenchmark is not null)

@@ -32,7 +32,7 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     public async Task<IPage> NewPageAsync(SharedApp shared)
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = WebAddress(shared).ToString().TrimEnd('/'), ViewportSize = new() { Width = 1280, Height = 900 } });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(60_000);
         return await context.NewPageAsync();
     }
 
@@ -45,8 +45,9 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         await page.FillAsync("#email", person.Email);
         await page.FillAsync("#password", People.Password);
         await page.ClickAsync("[data-testid=sign-in]");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path.Split('?')[0]);
-        await page.Locator("h1").First.WaitForAsync();
+        // Seven other engineers share this box's two cores: the first overview of a team may take a while to prerender.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path.Split('?')[0], new() { WaitUntil = WaitUntilState.Commit, Timeout = 90_000 });
+        await page.Locator("h1").First.WaitForAsync(new() { Timeout = 90_000 });
         return page;
     }
 
