@@ -1,0 +1,21 @@
+using System.Globalization;
+
+namespace Cognive.Web.Components.PageParts;
+
+/// <summary>How the console writes money, tokens and times: USD with enough digits for sub-cent calls, UTC times.</summary>
+public static class Show
+{
+    public static string Usd(decimal? value) => value is { } v
+        ? v.ToString(Math.Abs(v) >= 1m ? "$#,0.00" : v == 0m ? "$0" : "$0.00####", CultureInfo.InvariantCulture)
+        : "—";
+
+    public static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    public static string Time(DateTimeOffset? value) => value is { } v
+        ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)
+        : "—";
+
+    public static string Duration(double seconds) => seconds < 60
+        ? $"{seconds.ToString("0.0", CultureInfo.InvariantCulture)} s"
+        : TimeSpan.FromSeconds(seconds).ToString(seconds < 3600 ? @"m\:ss" : @"h\:mm\:ss", CultureInfo.InvariantCulture);
+}
