@@ -25,6 +25,7 @@ namespace Cognive.ApiService;
 [JsonSerializable(typeof(StoredKey))]
 [JsonSerializable(typeof(CostTrends))]
 [JsonSerializable(typeof(CostSummary))]
+[JsonSerializable(typeof(Overview))]
 [JsonSerializable(typeof(BudgetCheckRequest))]
 [JsonSerializable(typeof(BudgetCheckResponse))]
 internal sealed partial class ApiJson : JsonSerializerContext;

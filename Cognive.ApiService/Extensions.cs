@@ -49,6 +49,7 @@ public static class Extensions
         builder.Services.AddSingleton<CallStore>();
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddSingleton<AnalyticsQueries>();
+        builder.Services.AddSingleton<OverviewQueries>();
         builder.Services.AddRateLimits<ApiRateSubjects>();
         builder.Services.AddSingleton<TeamRulesCache>();
         builder.Services.AddSingleton<BudgetLedger>();

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages of the servers Cognive runs as processes (PostgreSQL, Redis, RabbitMQ), if missing.
+# Installs the Debian packages of the servers Cognive runs as processes (PostgreSQL, Redis, RabbitMQ), and the Chromium
+# the console's browser tests drive, if missing.
 # Cognive starts its own instances on private ports with data in its state folder; the packages' system services are
 # not needed (in containers Debian's policy blocks them anyway).
 set -euo pipefail
@@ -8,6 +9,8 @@ missing=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+# The console's end-to-end tests drive Debian's Chromium through Playwright (which cannot download its own browsers here).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

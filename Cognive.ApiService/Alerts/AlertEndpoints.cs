@@ -5,6 +5,8 @@ using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Cognive.Data.Access;
 using Cognive.Data.Alerts;
+using Cognive.Data.Budgets;
+using Cognive.Data.Swarm;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -46,18 +48,15 @@ public static class AlertEndpoints
         budgetAlerts = before is null ? budgetAlerts
             : budgetAlerts.Where(a => a.FiredAt < beforeAt || (a.FiredAt == beforeAt && a.Id.CompareTo(beforeId) < 0));
         var alerts = (await budgetAlerts.OrderByDescending(a => a.FiredAt).ThenByDescending(a => a.Id).Take(take + 1).ToListAsync(ct))
-            .Select(a => new AlertResponse(a.Id, AlertTypes.BudgetThresholdCrossed, a.BudgetId, a.Threshold, a.SpentUsd, a.LimitUsd, a.PeriodStart,
-                null, null, a.FiredAt, AlertResponse.EmailStatusOf(a.EmailedAt, a.EmailError), a.EmailError, []))
+            .Select(ToResponse)
             .ToList();
         if (budgetId is null)
         {
             var swarmAlerts = db.SwarmAlerts.AsNoTracking().Where(a => a.TeamId == teamId);
             swarmAlerts = before is null ? swarmAlerts
                 : swarmAlerts.Where(a => a.RaisedAt < beforeAt || (a.RaisedAt == beforeAt && a.Id.CompareTo(beforeId) < 0));
-            alerts.AddRange((await swarmAlerts
-                    .OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id).Take(take + 1).ToListAsync(ct))
-                .Select(a => new AlertResponse(a.Id, AlertTypes.OfSwarm(a.Alert), null, null, null, null, null, a.Kind, a.Detail, a.RaisedAt,
-                    AlertResponse.EmailStatusOf(a.EmailedAt, a.EmailError), a.EmailError, [])));
+            alerts.AddRange((await swarmAlerts.OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id).Take(take + 1).ToListAsync(ct))
+                .Select(ToResponse));
         }
 
         // PostgreSQL orders uuids by their bytes, as their hex text sorts; Guid.CompareTo does not: merge as PostgreSQL pages.
@@ -73,4 +72,11 @@ public static class AlertEndpoints
         var next = merged.Count > take ? new CallCursor(page[^1].FiredAt, page[^1].Id).ToString() : null;
         return TypedResults.Ok(new AlertPage(page.Select(a => a with { Deliveries = deliveries[a.Id].ToList() }).ToList(), next));
     }
+
+    /// <summary>An alert without its deliveries (the caller adds them when it shows them).</summary>
+    internal static AlertResponse ToResponse(BudgetAlert a) => new(a.Id, AlertTypes.BudgetThresholdCrossed, a.BudgetId, a.Threshold,
+        a.SpentUsd, a.LimitUsd, a.PeriodStart, null, null, a.FiredAt, AlertResponse.EmailStatusOf(a.EmailedAt, a.EmailError), a.EmailError, []);
+
+    internal static AlertResponse ToResponse(SwarmAlert a) => new(a.Id, AlertTypes.OfSwarm(a.Alert), null, null, null, null, null,
+        a.Kind, a.Detail, a.RaisedAt, AlertResponse.EmailStatusOf(a.EmailedAt, a.EmailError), a.EmailError, []);
 }

@@ -2,8 +2,10 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Serialization.Metadata;
 using Cognive.ApiService.Authentication;
+using Cognive.ApiService.Budgets;
 using Cognive.ApiService.Caching;
 using Cognive.ApiService.Validation;
+using Cognive.Data;
 using Cognive.Data.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -23,6 +25,7 @@ public static class AnalyticsEndpoints
         analytics.MapGet("/cost-trends", CostTrendsAsync).RequirePermission(Permissions.CostRead);
         analytics.MapGet("/cost-trends.csv", CostTrendsCsv).RequirePermission(Permissions.CostRead);
         analytics.MapGet("/summary", SummaryAsync).RequirePermission(Permissions.CostRead);
+        analytics.MapGet("/overview", OverviewAsync).RequirePermission(Permissions.CostRead);
         return api;
     }
 
@@ -89,8 +92,27 @@ public static class AnalyticsEndpoints
         return TypedResults.Ok(summary);
     }
 
+    /// <summary>The console's landing page in one round trip (<see cref="Overview"/>), fresher than the other analytics.</summary>
+    private static async Task<Results<Ok<Overview>, ValidationProblem>> OverviewAsync([FromQuery(Name = "group_by")] string? groupBy,
+        ClaimsPrincipal user, OverviewQueries queries, CogniveDbContext db, BudgetLedger ledger, IConnectionMultiplexer redis,
+        TimeProvider time, CancellationToken ct)
+    {
+        groupBy ??= "model";
+        var errors = new Dictionary<string, string[]>();
+        FieldRules.OneOf(errors, "group_by", groupBy, AnalyticsWindows.Groupings);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var teamId = CogniveClaims.TeamIdOf(user);
+        var overview = await CachedAsync(redis, $"overview:{teamId:N}:{groupBy}", ApiJson.Default.Overview,
+            () => queries.OverviewAsync(db, ledger, teamId, groupBy, time.GetUtcNow(), ct), OverviewQueries.MaxStalenessSeconds);
+        return TypedResults.Ok(overview);
+    }
+
     private static async Task<T> CachedAsync<T>(IConnectionMultiplexer redis, string question, JsonTypeInfo<T> json,
-        Func<Task<T>> compute) where T : class =>
+        Func<Task<T>> compute, int maxStalenessSeconds = AnalyticsWindows.MaxStalenessSeconds) where T : class =>
         (await RedisReadThrough.GetAsync<T>(redis.GetDatabase(), $"cognive:analytics:{question}", json,
-            TimeSpan.FromSeconds(AnalyticsWindows.MaxStalenessSeconds), async () => await compute()))!;
+            TimeSpan.FromSeconds(maxStalenessSeconds), async () => await compute()))!;
 }

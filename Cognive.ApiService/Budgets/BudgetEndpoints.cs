@@ -72,12 +72,17 @@ public static class BudgetEndpoints
     private static async Task<Ok<List<BudgetResponse>>> ListAsync(ClaimsPrincipal user, CogniveDbContext db, BudgetLedger ledger,
         TimeProvider time, CancellationToken ct)
     {
-        var teamId = CogniveClaims.TeamIdOf(user);
+        return TypedResults.Ok(await DescribeTeamAsync(db, ledger, CogniveClaims.TeamIdOf(user), time.GetUtcNow(), ct));
+    }
+
+    /// <summary>The team's budgets with their spend in the current period (the listing, and the console's overview).</summary>
+    internal static async Task<List<BudgetResponse>> DescribeTeamAsync(CogniveDbContext db, BudgetLedger ledger, Guid teamId,
+        DateTimeOffset now, CancellationToken ct)
+    {
         var budgets = await db.Budgets.AsNoTracking().Where(b => b.TeamId == teamId && b.DeletedAt == null)
             .OrderBy(b => b.CreatedAt).ToListAsync(ct);
-        var now = time.GetUtcNow();
         var standing = await StandingOrNullAsync(ledger, budgets, ct);
-        return TypedResults.Ok(budgets.Select(b => ToResponse(b, standing, now)).ToList());
+        return budgets.Select(b => ToResponse(b, standing, now)).ToList();
     }
 
     private static async Task<Results<Ok<BudgetResponse>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, CogniveDbContext db,

@@ -16,7 +16,7 @@ public sealed class ConsoleSessions(AuthApi auth, IOptions<ConsoleSettings> sett
 {
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
 
-    public string Start(AuthApi.Tokens tokens)
+    public string Start(AuthApi.Tokens tokens, Guid? userId)
     {
         var now = time.GetUtcNow();
         foreach (var (id, stale) in _sessions.Where(s => s.Value.Tokens.RefreshExpiresAt <= now))
@@ -25,7 +25,7 @@ public sealed class ConsoleSessions(AuthApi auth, IOptions<ConsoleSettings> sett
         }
 
         var sessionId = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        _sessions[sessionId] = new Session(tokens, now);
+        _sessions[sessionId] = new Session(tokens, now, userId);
         return sessionId;
     }
 
@@ -57,12 +57,12 @@ public sealed class ConsoleSessions(AuthApi auth, IOptions<ConsoleSettings> sett
             if (await auth.RefreshAsync(session.Tokens.RefreshToken, ct) is not { } fresh)
             {
                 _sessions.TryRemove(sessionId, out _);
-                log.LogInformation("The API ended a console session's login; the person signs in again");
+                log.LogInformation("The API ended the login of user {UserId}'s console session; they sign in again", session.UserId);
                 throw new ApiProblemException(ApiProblem.Ended("Your sign-in has ended (expired or revoked). Sign in again."));
             }
 
             session.Renew(fresh, now);
-            log.LogInformation("Refreshed a console session's access token");
+            log.LogInformation("Refreshed the access token of user {UserId}'s console session", session.UserId);
             return fresh.AccessToken;
         }
         finally
@@ -97,8 +97,10 @@ public sealed class ConsoleSessions(AuthApi auth, IOptions<ConsoleSettings> sett
         }
     }
 
-    private sealed class Session(AuthApi.Tokens tokens, DateTimeOffset issuedAt)
+    private sealed class Session(AuthApi.Tokens tokens, DateTimeOffset issuedAt, Guid? userId)
     {
+        public Guid? UserId { get; } = userId;
+
         public AuthApi.Tokens Tokens { get; private set; } = tokens;
         private DateTimeOffset _accessExpiresAt = issuedAt.AddSeconds(tokens.ExpiresIn);
 

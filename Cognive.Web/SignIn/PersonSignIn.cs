@@ -12,7 +12,7 @@ public sealed class PersonSignIn(AuthApi auth, ConsoleSessions sessions)
     {
         var tokens = await auth.LoginAsync(email, password, ct);
         var me = await auth.MeAsync(tokens.AccessToken, ct);
-        var sessionId = sessions.Start(tokens);
+        var sessionId = sessions.Start(tokens, me.UserId);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             ConsoleCaller.Principal(sessionId, me, CookieAuthenticationDefaults.AuthenticationScheme));
     }
