@@ -2,13 +2,9 @@ using System.Globalization;
 
 namespace Cognive.Web.Components.PageParts;
 
-/// <summary>How the console writes money, tokens and times: USD with enough digits for sub-cent calls, UTC times.</summary>
+/// <summary>How the lists write counts, times and durations (money: the overview's <c>Money</c>).</summary>
 public static class Show
 {
-    public static string Usd(decimal? value) => value is { } v
-        ? v.ToString(Math.Abs(v) >= 1m ? "$#,0.00" : v == 0m ? "$0" : "$0.00####", CultureInfo.InvariantCulture)
-        : "—";
-
     public static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
     public static string Time(DateTimeOffset? value) => value is { } v
