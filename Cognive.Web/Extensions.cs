@@ -1,5 +1,6 @@
 using Cognive.Web.Api;
 using Cognive.Web.Components;
+using Cognive.Web.Components.Pages.Costs;
 using Cognive.Web.SignIn;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Http.Resilience;
@@ -72,6 +73,7 @@ public static class Extensions
     {
         app.MapStaticAssets();
         app.MapSignOut();
+        app.MapCostExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -61,7 +61,7 @@ public sealed class OverviewQueries(NpgsqlDataSource data, AnalyticsQueries anal
             }
         }
 
-        var trend = await analytics.CostTrendsAsync(teamId, "30d", "day", groupBy, now, ct);
+        var trend = await analytics.CostTrendsAsync(teamId, new CostTrendFilter("30d", "day", groupBy, null, null, null), now, ct);
         var lastDay = await analytics.SummaryAsync(teamId, "24h", now, ct);
         var budgets = await BudgetEndpoints.DescribeTeamAsync(db, ledger, teamId, now, ct);
         return new Overview(now, MaxStalenessSeconds, spentToday, spentThisMonth, unpriced,

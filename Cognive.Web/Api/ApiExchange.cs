@@ -26,12 +26,17 @@ internal static class ApiExchange
     }
 
     /// <summary>The successful answer (the caller disposes it); anything else as problem details.</summary>
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string service, CancellationToken ct)
+    public static Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string service, CancellationToken ct) =>
+        SendAsync(http, request, service, HttpCompletionOption.ResponseContentRead, ct);
+
+    /// <summary>As above; with <see cref="HttpCompletionOption.ResponseHeadersRead"/> the body streams (a CSV export passed through).</summary>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string service,
+        HttpCompletionOption completion, CancellationToken ct)
     {
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, ct);
+            response = await http.SendAsync(request, completion, ct);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
         {
