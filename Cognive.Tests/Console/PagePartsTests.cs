@@ -20,33 +20,6 @@ public sealed class PagePartsTests : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
-    [Fact]
-    public void The_cursor_pager_goes_forward_with_the_apis_next_cursor_and_back_through_the_cursors_it_kept()
-    {
-        var trail = new CursorTrail();
-        var changes = 0;
-        var pager = Render<CursorPager>(p => p.Add(c => c.Trail, trail).Add(c => c.Changed, () => changes++));
-        trail.Arrived("c2");
-        pager.Render();
-
-        pager.Find("[data-testid=page-next]").Click();
-        trail.Arrived("c3"); // the list's reload answers with the next cursor and renders the pager again
-        pager.Render();
-        pager.Find("[data-testid=page-next]").Click();
-        trail.Arrived(null);
-        pager.Render();
-        var atLast = (trail.Current, pager.Find("[data-testid=page-number]").TextContent, pager.Find("[data-testid=page-next]").HasAttribute("disabled"));
-        pager.Find("[data-testid=page-previous]").Click();
-        pager.Find("[data-testid=page-previous]").Click();
-
-        Assert.Equal(("c3", "Page 3", true), atLast);
-        Assert.Equal(4, changes);
-        Assert.Null(trail.Current);
-        Assert.Equal("Page 1", pager.Find("[data-testid=page-number]").TextContent);
-        Assert.True(pager.Find("[data-testid=page-previous]").HasAttribute("disabled"));
-        Assert.Equal("/api/v1/x?limit=5", trail.At("/api/v1/x?limit=5"));
-    }
-
     [Theory]
     [InlineData("hard", "30", "0.5", "$30.00 of $25.00 (120 %)", true, true)]
     [InlineData("soft", "30", "0", "$30.00 of $25.00 (120 %)", false, false)]

@@ -57,14 +57,16 @@ public sealed class AdminFormTests
     {
         var trail = new CursorTrail();
 
+        var first = trail.At("/api/v1/x?limit=5");
         trail.Next("a");
         trail.Next("b");
-        var third = (trail.Current, trail.PageNumber);
+        var third = (trail.Current, trail.PageNumber, trail.At("/api/v1/x?limit=5"));
         trail.Previous();
         var second = (trail.Current, trail.PageNumber);
         trail.Reset();
 
-        Assert.Equal(("b", 3), third);
+        Assert.Equal("/api/v1/x?limit=5", first);
+        Assert.Equal(("b", 3, "/api/v1/x?limit=5&cursor=b"), third);
         Assert.Equal(("a", 2), second);
         Assert.Null(trail.Current);
         Assert.False(trail.HasPrevious);

@@ -92,7 +92,7 @@ public sealed class AdminPagesTests(SharedApp shared, ConsoleBrowser browser) : 
         Assert.Equal("mini only", refusal.GetProperty("policy").GetString());
         Assert.Contains("governed-in-console", listed);
         Assert.Matches(@"mini only\s+governed-in-console\s+models gpt-4o-mini\s+1\b", listed);
-        Assert.Equal(0, await page.Locator("[data-testid=next-page]").CountAsync()); // one page: no pager
+        Assert.Equal(0, await page.Locator("[data-testid=page-next]").CountAsync()); // one page: no pager
         await ConsoleBrowser.ScreenshotAsync(page, "policies");
     }
 

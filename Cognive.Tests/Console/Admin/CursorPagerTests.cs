@@ -33,8 +33,8 @@ public sealed class CursorPagerTests : IDisposable
         var pager = _context.Render<CursorPager>(p => p.Add(c => c.Trail, trail).Add(c => c.NextCursor, "812")
             .Add(c => c.Changed, () => reloads++));
 
-        var previousDisabled = pager.Find("[data-testid=previous-page]").HasAttribute("disabled");
-        pager.Find("[data-testid=next-page]").Click();
+        var previousDisabled = pager.Find("[data-testid=page-previous]").HasAttribute("disabled");
+        pager.Find("[data-testid=page-next]").Click();
 
         Assert.True(previousDisabled);
         Assert.Equal("812", trail.Current);

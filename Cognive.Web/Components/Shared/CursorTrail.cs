@@ -28,6 +28,9 @@ public sealed class CursorTrail
         }
     }
 
+    /// <summary>The list path with the current cursor (on a path that has a query string already).</summary>
+    public string At(string path) => Current is null ? path : $"{path}&cursor={Uri.EscapeDataString(Current)}";
+
     /// <summary>Back to the first page (after a filter changed, or a write).</summary>
     public void Reset()
     {
