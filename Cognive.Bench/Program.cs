@@ -8,7 +8,7 @@ using Npgsql;
 // The ingestion benchmark: see README ("Benchmarks"). Options: --duration <s> per load phase (20), --agents <n> (64),
 // --batch <n> events per batch (500), --sustained <events/s> for the paced batch phase (20,000), --trend-calls <n> calls behind the cost-trends query (10,000,000).
 // `governance` first: the budget-check and governance-overhead benchmark instead (bench/governance.sh); `swarm`: the
-// queen's (bench/swarm.sh).
+// queen's (bench/swarm.sh); `sdk`: what the .NET SDK's UseCognive costs a caller (bench/sdk.sh).
 var options = BenchOptions.Parse(args);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -21,6 +21,14 @@ if (args.FirstOrDefault() == "swarm")
     await using var swarmSampler = new ProcessSampler();
     await SwarmBench.RunAsync(swarmApp, options.Duration, ct);
     Report.PeakMemory(swarmSampler);
+    return;
+}
+
+if (args.FirstOrDefault() == "sdk")
+{
+    Report.Line($"Cognive .NET SDK benchmark — {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
+    await using var sdkApp = await BenchApp.StartAsync(ct);
+    await SdkBench.RunAsync(sdkApp, options.Duration, ct);
     return;
 }
 

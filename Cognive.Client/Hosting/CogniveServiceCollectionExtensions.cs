@@ -37,6 +37,7 @@ public static class CogniveServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptions<CogniveClientOptions>>().Value;
             http.BaseAddress = options.Endpoint;
+            http.Timeout = options.RequestTimeout;
             http.DefaultRequestHeaders.Add("X-API-Key", options.Key);
         });
         services.TryAddSingleton(TimeProvider.System);
