@@ -10,7 +10,8 @@ using Npgsql;
 // A first argument picks another benchmark instead: `governance` the budget-check and governance overhead (bench/governance.sh);
 // `swarm` the queen's (bench/swarm.sh); `gateway` what the OpenAI-compatible gateway adds (bench/gateway.sh); `otlp` OTLP
 // span ingestion through the gateway (bench/otlp.sh, --exporters <n> (8)); `console` the console's (bench/console.sh,
-// --trend-calls is the calls seeded); `exec <command> [args]` runs a command against a booted Cognive (bench/sdk-python.sh).
+// --trend-calls is the calls seeded); `sdk` what the .NET SDK's UseCognive costs a caller (bench/sdk.sh); `exec <command>
+// [args]` runs a command against a booted Cognive (bench/sdk-python.sh).
 var options = BenchOptions.Parse(args);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -31,6 +32,7 @@ Func<BenchApp, Task>? otherBenchmark = args.FirstOrDefault() switch
     "gateway" => app => GatewayBench.RunAsync(app, options.Duration, ct),
     "otlp" => app => OtlpBench.RunAsync(app, options.Duration, exporters, ct),
     "console" => app => ConsoleBench.RunAsync(app, options.TrendCalls, ct),
+    "sdk" => app => SdkBench.RunAsync(app, options.Duration, ct),
     _ => null,
 };
 if (otherBenchmark is not null)

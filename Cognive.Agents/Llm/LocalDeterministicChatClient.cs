@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Cognive.Client.Chat;
 using Microsoft.Extensions.AI;
 
@@ -8,15 +7,14 @@ namespace Cognive.Agents.Llm;
 /// Stands in for a model in local runs and tests: no network, and the same prompt always gives the same answer and
 /// the same token counts. The "summary" is the prompt's first lines, cut to the token limit.
 /// </summary>
-public sealed class LocalDeterministicChatClient : IChatClient
+public sealed class LocalDeterministicChatClient() : WholeAnswerChatClient(new ChatClientMetadata(ProviderName, defaultModelId: ModelName))
 {
     public const string ProviderName = "local";
     public const string ModelName = "cognive-local-1";
     private const int SummaryLines = 3;
     private const int DefaultMaxTokens = 200;
-    private static readonly ChatClientMetadata Metadata = new(ProviderName, defaultModelId: ModelName);
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var prompt = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
         var lines = prompt.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(SummaryLines);
@@ -32,23 +30,5 @@ public sealed class LocalDeterministicChatClient : IChatClient
             ModelId = ModelName,
             Usage = new UsageDetails { InputTokenCount = TokenEstimate.Of(messages), OutputTokenCount = TokenEstimate.Of(text.Length) },
         });
-    }
-
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var update in (await GetResponseAsync(messages, options, cancellationToken)).ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
-
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType == typeof(ChatClientMetadata) ? Metadata :
-        serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
-
-    public void Dispose()
-    {
-        // Holds nothing.
     }
 }

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -11,13 +10,13 @@ namespace Cognive.Agents.Llm;
 /// <c>POST {BaseUrl}/v1/chat/completions</c>. The key travels in the Authorization header of the named client
 /// <see cref="ClientName"/>, set up at registration.
 /// </summary>
-public sealed class OpenAiCompatibleChatClient(IHttpClientFactory clients, IOptions<LlmOptions> options) : IChatClient
+public sealed class OpenAiCompatibleChatClient(IHttpClientFactory clients, IOptions<LlmOptions> options)
+    : WholeAnswerChatClient(new ChatClientMetadata(LlmOptions.OpenAi, options.Value.BaseUrl, options.Value.Model))
 {
     public const string ClientName = "llm";
     private readonly Uri _endpoint = new($"{options.Value.BaseUrl!.ToString().TrimEnd('/')}/v1/chat/completions");
-    private readonly ChatClientMetadata _metadata = new(LlmOptions.OpenAi, options.Value.BaseUrl, options.Value.Model);
 
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null,
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null,
         CancellationToken cancellationToken = default)
     {
         using var http = clients.CreateClient(ClientName);
@@ -40,24 +39,5 @@ public sealed class OpenAiCompatibleChatClient(IHttpClientFactory clients, IOpti
                 OutputTokenCount = usage.GetProperty("completion_tokens").GetInt64(),
             },
         };
-    }
-
-    /// <summary>Answered whole, then as updates: the specialists' summaries are short.</summary>
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var update in (await GetResponseAsync(messages, chatOptions, cancellationToken)).ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
-
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType == typeof(ChatClientMetadata) ? _metadata :
-        serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
-
-    public void Dispose()
-    {
-        // The HTTP clients belong to the factory.
     }
 }

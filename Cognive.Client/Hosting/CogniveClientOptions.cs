@@ -32,6 +32,12 @@ public sealed class CogniveClientOptions
     /// <summary>The longest wait between retries of a send.</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long one request may take before it is abandoned (and a send retried). A proxy in front of a stopped API can hold
+    /// a connection open without answering; this bounds that wait.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a budget check may take before Cognive counts as unreachable.</summary>
     public TimeSpan BudgetCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

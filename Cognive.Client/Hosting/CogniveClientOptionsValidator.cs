@@ -29,7 +29,7 @@ internal sealed class CogniveClientOptionsValidator : IValidateOptions<CogniveCl
         }
 
         if (options.RetryBaseDelay <= TimeSpan.Zero || options.RetryMaxDelay < options.RetryBaseDelay || options.FlushTimeout < TimeSpan.Zero ||
-            options.BudgetCheckTimeout <= TimeSpan.Zero)
+            options.BudgetCheckTimeout <= TimeSpan.Zero || options.RequestTimeout <= TimeSpan.Zero)
         {
             failures.Add("Cognive:Client's delays and timeouts are positive, and RetryMaxDelay is at least RetryBaseDelay.");
         }

@@ -33,10 +33,14 @@ public static class CogniveServiceCollectionExtensions
             .Configure(options => configure?.Invoke(options))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CogniveClientOptions>, CogniveClientOptionsValidator>());
+        // Read once: the factory runs this for every client it hands out, and the reporter still sends (its final flush)
+        // while the service provider is being disposed, when nothing more can be resolved from it.
+        CogniveClientOptions? settings = null;
         services.AddHttpClient(CogniveApi.HttpClientName, (provider, http) =>
         {
-            var options = provider.GetRequiredService<IOptions<CogniveClientOptions>>().Value;
+            var options = settings ??= provider.GetRequiredService<IOptions<CogniveClientOptions>>().Value;
             http.BaseAddress = options.Endpoint;
+            http.Timeout = options.RequestTimeout;
             http.DefaultRequestHeaders.Add("X-API-Key", options.Key);
         });
         services.TryAddSingleton(TimeProvider.System);

@@ -4,6 +4,7 @@ using Cognive.Client;
 using Cognive.Client.Api;
 using Cognive.Client.Chat;
 using Cognive.Client.Hosting;
+using Cognive.Client.Reporting;
 using Cognive.Tests.Infrastructure;
 using Microsoft.Extensions.AI;
 
@@ -133,7 +134,9 @@ public sealed class UseCogniveTests(SharedApp shared)
     public async Task Every_call_arrives_exactly_once_when_the_api_stops_mid_run_and_starts_again()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var sdk = await SdkAsync(ct, options => options.RetryMaxDelay = TimeSpan.FromSeconds(1));
+        // DCP's proxy holds connections to a stopped API open without answering: sends time out after 2 s and are retried.
+        await using var sdk = await SdkAsync(ct, options =>
+            (options.RetryMaxDelay, options.RequestTimeout, options.FlushTimeout) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60)));
         using var chat = new StandInModel().AsBuilder().UseCognive(sdk.Cognive, options => options.CheckBudget = false).Build();
         var agent = await sdk.Cognive.Api.RegisterAgentAsync(new RegisterAgent("outlasting", "tests"), ct);
         var api = _app.Resources.Single(r => r.Name == "api");
@@ -143,15 +146,23 @@ public sealed class UseCogniveTests(SharedApp shared)
         {
             runId = run.RunId;
             await CallAsync(chat, 40, ct);
+            // Test classes run one at a time (xunit.runner.json), so stopping the shared API disturbs no other test; it is
+            // started again whatever happens here.
             var stopped = await _app.App.ResourceCommands.ExecuteCommandAsync(api, KnownResourceCommands.StopCommand, ct);
-            Assert.True(stopped.Success, stopped.Message);
-            await Eventually.HoldsAsync(() => Task.FromResult(_app.Instances(api).All(s => s.State?.Text != KnownResourceStates.Running)),
-                "the API has stopped", ct);
-            await CallAsync(chat, 40, ct);
-            await Eventually.HoldsAsync(() => Task.FromResult(sdk.Cognive.Reporter.Statistics.Retries > 0), "a send failed and is retried", ct);
-            var started = await _app.App.ResourceCommands.ExecuteCommandAsync(api, KnownResourceCommands.StartCommand, ct);
-            Assert.True(started.Success, started.Message);
-            await _app.App.ResourceNotifications.WaitForResourceHealthyAsync("api", ct).WaitAsync(CogniveApp.BootTimeout, ct);
+            try
+            {
+                Assert.True(stopped.Success, stopped.Message);
+                await Eventually.HoldsAsync(() => Task.FromResult(_app.Instances(api).All(s => s.State?.Text != KnownResourceStates.Running)),
+                    "the API has stopped", ct);
+                await CallAsync(chat, 40, ct);
+                await Eventually.HoldsAsync(() => Task.FromResult(sdk.Cognive.Reporter.Statistics.Retries > 0), "a send failed and is retried", ct);
+            }
+            finally
+            {
+                var started = await _app.App.ResourceCommands.ExecuteCommandAsync(api, KnownResourceCommands.StartCommand, CancellationToken.None);
+                Assert.True(started.Success, started.Message);
+                await _app.App.ResourceNotifications.WaitForResourceHealthyAsync("api", CancellationToken.None).WaitAsync(CogniveApp.BootTimeout, ct);
+            }
         }
 
         Assert.True(await sdk.Cognive.FlushAsync(TimeSpan.FromSeconds(60), ct));
@@ -208,8 +219,11 @@ public sealed class UseCogniveTests(SharedApp shared)
         var ct = TestContext.Current.CancellationToken;
         var key = await Tenants.CreateTeamAsync(_app, ct);
         Guid runId;
-        await using (var sdk = new SdkServices(Endpoint, key))
+        CallReporter reporter;
+        // A deadline generous for a loaded machine: what is measured is that disposal sends, not how fast.
+        await using (var sdk = new SdkServices(Endpoint, key, options => options.FlushTimeout = TimeSpan.FromSeconds(60)))
         {
+            reporter = sdk.Cognive.Reporter;
             using var chat = new StandInModel().AsBuilder().UseCognive(sdk.Cognive, options => options.CheckBudget = false).Build();
             var agent = await sdk.Cognive.Api.RegisterAgentAsync(new RegisterAgent("leaving", "tests"), ct);
             using var run = await sdk.Cognive.StartRunAsync(agent.AgentId, ct: ct);
@@ -217,6 +231,7 @@ public sealed class UseCogniveTests(SharedApp shared)
             await CallAsync(chat, 300, ct);
         }
 
+        Assert.True(reporter.Statistics is { Sent: 300, Lost: 0, Dropped: 0, Rejected: 0 }, $"{reporter.Statistics}");
         await using var reader = new SdkServices(Endpoint, key);
         var stored = await StoredRunAsync(reader.Cognive, runId, 300, ct);
         Assert.Equal("succeeded", stored.Status);
