@@ -62,7 +62,7 @@ public sealed class OtlpIngestionTests(SharedApp shared)
                                 + 400 * price.GetProperty("cached_input_per_million").GetDecimal()
                                 + 200 * price.GetProperty("output_per_million").GetDecimal()) / 1_000_000m;
         var totals = stored.GetProperty("totals");
-        Assert.Equal((2000L, 400L, 400L), (totals.GetProperty("input_tokens").GetInt64(),
+        Assert.Equal((2000L, 400L, 800L), (totals.GetProperty("input_tokens").GetInt64(),
             totals.GetProperty("output_tokens").GetInt64(), totals.GetProperty("cached_input_tokens").GetInt64()));
         Assert.Equal(expectedCost, totals.GetProperty("cost").GetDecimal());
         Assert.Equal("succeeded", stored.GetProperty("status").GetString());
