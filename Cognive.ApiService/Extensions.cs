@@ -10,12 +10,14 @@ using Cognive.ApiService.Governance;
 using Cognive.ApiService.LlmCalls;
 using Cognive.ApiService.Policies;
 using Cognive.ApiService.Pricing;
+using Cognive.ApiService.Providers;
 using Cognive.ApiService.RateLimits;
 using Cognive.RateLimits;
 using Cognive.ApiService.Runs;
 using Cognive.ApiService.Teams;
 using Cognive.ApiService.Users;
 using Cognive.Data;
+using Cognive.Data.Providers;
 using Cognive.Ingestion;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Scalar.AspNetCore;
@@ -56,6 +58,7 @@ public static class Extensions
         builder.Services.AddSingleton<PolicyMeter>();
         builder.Services.AddSingleton<SpendGate>();
         builder.Services.AddSingleton<PriceBook>();
+        builder.Services.AddSingleton(ProviderKeyCipher.From(builder.Configuration[ProviderKeyCipher.Setting]));
         return builder;
     }
 
@@ -83,6 +86,7 @@ public static class Extensions
         api.MapAlertEndpoints();
         api.MapBudgetEndpoints();
         api.MapPolicyEndpoints();
+        api.MapProviderEndpoints();
         return app;
     }
 

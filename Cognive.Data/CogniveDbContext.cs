@@ -4,6 +4,7 @@ using Cognive.Data.ApiKeys;
 using Cognive.Data.Audit;
 using Cognive.Data.Budgets;
 using Cognive.Data.Policies;
+using Cognive.Data.Providers;
 using Cognive.Data.Swarm;
 using Cognive.Data.Pricing;
 using Cognive.Data.Teams;
@@ -39,6 +40,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
     public DbSet<AlertDelivery> AlertDeliveries => Set<AlertDelivery>();
 
     public DbSet<Policy> Policies => Set<Policy>();
+
+    public DbSet<ProviderConnection> ProviderConnections => Set<ProviderConnection>();
 
     public DbSet<SwarmTask> SwarmTasks => Set<SwarmTask>();
 
@@ -352,6 +355,25 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             budget.HasIndex(b => new { b.TeamId, b.AgentId });
             budget.HasOne<Team>().WithMany().HasForeignKey(b => b.TeamId).OnDelete(DeleteBehavior.Restrict);
             budget.HasOne<Agent>().WithMany().HasForeignKey(b => b.AgentId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<ProviderConnection>(connection =>
+        {
+            connection.ToTable("provider_connections");
+            connection.Property(c => c.Id).HasColumnName("id");
+            connection.Property(c => c.TeamId).HasColumnName("team_id");
+            connection.Property(c => c.Name).HasColumnName("name").HasMaxLength(100);
+            connection.Property(c => c.Provider).HasColumnName("provider").HasMaxLength(100);
+            connection.Property(c => c.BaseUrl).HasColumnName("base_url").HasMaxLength(2000);
+            connection.Property(c => c.EncryptedApiKey).HasColumnName("encrypted_api_key");
+            connection.Property(c => c.IsDefault).HasColumnName("is_default");
+            connection.Property(c => c.CreatedAt).HasColumnName("created_at");
+            connection.Property(c => c.UpdatedAt).HasColumnName("updated_at");
+            connection.Property(c => c.DeletedAt).HasColumnName("deleted_at");
+            // Names are unique among a team's live connections, and at most one of them is the default.
+            connection.HasIndex(c => new { c.TeamId, c.Name }).IsUnique().HasFilter("deleted_at IS NULL");
+            connection.HasIndex(c => c.TeamId).IsUnique().HasFilter("deleted_at IS NULL AND is_default").HasDatabaseName("ix_provider_connections_default");
+            connection.HasOne<Team>().WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.Restrict);
         });
 
         model.Entity<BudgetAlert>(alert =>

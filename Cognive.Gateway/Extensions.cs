@@ -1,6 +1,10 @@
 using Cognive.Credentials;
 using Cognive.Data;
+using Cognive.Data.Providers;
 using Cognive.Gateway.Calls;
+using Cognive.Gateway.Governance;
+using Cognive.Gateway.OpenAi;
+using Cognive.Gateway.Providers;
 using Cognive.Ingestion;
 
 namespace Cognive.Gateway;
@@ -10,7 +14,8 @@ public static class Extensions
     /// <summary>
     /// The gateway authenticates callers through the API (<see cref="IntrospectionHandler"/>), reads provider connections
     /// from PostgreSQL, and publishes calls to RabbitMQ through <see cref="TelemetryPublisher"/> (publisher confirms, as
-    /// the API): <see cref="CallRecorder"/> for calls that must not delay their answer.
+    /// the API): <see cref="CallRecorder"/> for calls that must not delay their answer. Budgets and policies are the API's
+    /// own check, asked over HTTP with the caller's credential (<see cref="CogniveApi"/>).
     /// </summary>
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
@@ -23,6 +28,31 @@ public static class Extensions
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddSingleton<CallRecorder>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CallRecorder>());
+        builder.Services.AddSingleton(ProviderKeyCipher.From(builder.Configuration[ProviderKeyCipher.Setting]));
+        builder.Services.AddSingleton<ConnectionDirectory>();
+        builder.Services.AddSingleton<CogniveApi>();
+        builder.Services.AddSingleton<Forwarder>();
+        builder.Services.AddSingleton<GatewayCalls>();
+        builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddGatewayHttpClients();
         return builder;
+    }
+
+    /// <summary>
+    /// Neither the API nor an upstream is retried or timed out by the defaults' resilience handler: a budget check that
+    /// reached the API may have reserved, an upstream call may have been billed, and a stream may rightly last minutes.
+    /// </summary>
+    private static void AddGatewayHttpClients(this IServiceCollection services)
+    {
+#pragma warning disable EXTEXP0001 // Experimental, but the documented way to replace the defaults' handler for one client.
+        services.AddHttpClient(CogniveApi.ClientName, client => client.BaseAddress = new Uri("https+http://api"))
+            .RemoveAllResilienceHandlers();
+        services.AddHttpClient(Forwarder.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllResilienceHandlers()
+#pragma warning restore EXTEXP0001
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2), UseCookies = false,
+            });
     }
 }

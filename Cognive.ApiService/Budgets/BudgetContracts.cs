@@ -11,8 +11,10 @@ public sealed record BudgetResponse(Guid Id, string Name, string Scope, Guid? Ag
     int[] Thresholds, decimal? SpentUsd, DateTimeOffset PeriodStart, DateTimeOffset? ResetsAt, DateTimeOffset CreatedAt);
 
 /// <summary>Either <see cref="EstimatedCostUsd"/>, or <see cref="Model"/> with the token counts to price it from the table.</summary>
+/// <param name="CountCall">The caller makes the call as soon as it is allowed (the gateway does): it counts against
+/// calls-per-minute rules here, since it is never reported through the API.</param>
 public sealed record BudgetCheckRequest(Guid? AgentId, decimal? EstimatedCostUsd, string? Provider, string? Model, long? InputTokens,
-    long? MaxOutputTokens);
+    long? MaxOutputTokens, bool? CountCall = null);
 
 /// <param name="ReservationId">Report the call with it (reservation_id) to settle the hold; null when no hard budget applies.</param>
 /// <param name="Remaining">Room left on the tightest hard budget after this hold; null when none applies.</param>

@@ -172,7 +172,7 @@ public static class BudgetEndpoints
             var tokens = (request.InputTokens ?? 0) + (request.MaxOutputTokens ?? 0);
             var provider = request.Provider?.Trim().ToLowerInvariant();
             var violation = PolicyEvaluator.Evaluate(policies, provider, request.Model?.Trim().ToLowerInvariant(), tokens, now)
-                ?? await meter.PeekAsync(policies, agentId);
+                ?? await (request.CountCall is true ? meter.CountCallAsync(policies, agentId) : meter.PeekAsync(policies, agentId));
             if (violation is not null)
             {
                 await meter.RecordViolationAsync(violation, ct);

@@ -13,13 +13,15 @@ public static class Permissions
     public const string CostRead = "cost:read";
     public const string BudgetWrite = "budget:write";
     public const string PolicyWrite = "policy:write";
+    /// <summary>Managing the team's provider connections (the gateway's upstreams and their keys).</summary>
+    public const string ProviderWrite = "provider:write";
     public const string KeyWrite = "key:write";
     public const string AuditRead = "audit:read";
     /// <summary>Managing the team's people. In the installation's admin team it also manages teams and prices.</summary>
     public const string Admin = "admin";
 
     public static readonly IReadOnlyList<string> All =
-        [AgentRead, AgentWrite, TelemetryWrite, CostRead, BudgetWrite, PolicyWrite, KeyWrite, AuditRead, Admin];
+        [AgentRead, AgentWrite, TelemetryWrite, CostRead, BudgetWrite, PolicyWrite, ProviderWrite, KeyWrite, AuditRead, Admin];
 
     /// <summary>What a key made without scopes gets (of what its creator holds): an agent's needs, nothing administrative.</summary>
     public static readonly IReadOnlyList<string> AgentDefaults = [AgentRead, AgentWrite, TelemetryWrite, CostRead];
@@ -40,7 +42,8 @@ public static class Roles
     private static readonly string[] ViewerPermissions = [Permissions.AgentRead, Permissions.CostRead];
     private static readonly string[] DeveloperPermissions = [.. ViewerPermissions, Permissions.AgentWrite, Permissions.TelemetryWrite];
     private static readonly string[] TeamLeadPermissions =
-        [.. DeveloperPermissions, Permissions.BudgetWrite, Permissions.PolicyWrite, Permissions.KeyWrite, Permissions.AuditRead];
+        [.. DeveloperPermissions, Permissions.BudgetWrite, Permissions.PolicyWrite, Permissions.ProviderWrite, Permissions.KeyWrite,
+            Permissions.AuditRead];
 
     public static IReadOnlyList<string> PermissionsOf(string role) => role switch
     {

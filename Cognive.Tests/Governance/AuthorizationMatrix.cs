@@ -163,6 +163,15 @@ public static class AuthorizationMatrix
         new("DELETE", "/policies/{id}", TeamLead, "policy:write", NoContent, NotFound,
             async (w, ct) => new($"/policies/{await w.NewObjectAsync("/policies", Policy(await w.NewAgentAsync(ct)), ct)}")),
 
+        new("POST", "/providers", TeamLead, "provider:write", Created, null, (_, _) => Call("/providers", Provider())),
+        new("GET", "/providers", Viewer, "cost:read", OK, null, (_, _) => Call("/providers")),
+        new("GET", "/providers/{id}", Viewer, "cost:read", OK, NotFound,
+            async (w, ct) => new($"/providers/{await w.NewObjectAsync("/providers", Provider(), ct)}")),
+        new("PATCH", "/providers/{id}", TeamLead, "provider:write", OK, NotFound,
+            async (w, ct) => new($"/providers/{await w.NewObjectAsync("/providers", Provider(), ct)}", new { base_url = "http://127.0.0.1:9/v2" })),
+        new("DELETE", "/providers/{id}", TeamLead, "provider:write", NoContent, NotFound,
+            async (w, ct) => new($"/providers/{await w.NewObjectAsync("/providers", Provider(), ct)}")),
+
         new("POST", "/webhooks", TeamLead, "budget:write", Created, null, (_, _) => Call("/webhooks", Webhook())),
         new("GET", "/webhooks", TeamLead, "budget:write", OK, null, (_, _) => Call("/webhooks")),
         new("DELETE", "/webhooks/{id}", TeamLead, "budget:write", NoContent, NotFound,
@@ -174,6 +183,12 @@ public static class AuthorizationMatrix
     private static object Budget() => new { name = Unique("budget"), amount_usd = 1_000_000m, period = "monthly", mode = "soft" };
 
     private static object Policy(Guid agentId) => new { name = Unique("policy"), agent_id = agentId, max_tokens_per_call = 1_000_000 };
+
+    /// <summary>Nothing listens there; the matrix never calls through the gateway.</summary>
+    private static object Provider() => new
+    {
+        name = Unique("p"), provider = "openai", base_url = "http://127.0.0.1:9/v1", api_key = "sk-matrix-upstream-key",
+    };
 
     /// <summary>Nothing listens there; no alert is ever sent to it (the matrix's budgets stay far from their thresholds).</summary>
     private static object Webhook() => new { url = "http://127.0.0.1:9/matrix" };

@@ -18,7 +18,7 @@ public sealed class SharedApp : IAsyncLifetime
 
     public async ValueTask InitializeAsync() =>
         _app = await CogniveApp.StartAsync(_state.Path,
-            ["--Cognive:Smtp:Host=127.0.0.1", $"--Cognive:Smtp:Port={Mail.Port}", .. SignIn,
+            ["--Cognive:Smtp:Host=127.0.0.1", $"--Cognive:Smtp:Port={Mail.Port}", .. SignIn, .. Gateway,
              .. SwarmQuotas.Select(q => $"--Cognive:Swarm:Quotas:{q.Key}={q.Value}")],
             TestContext.Current.CancellationToken);
 
@@ -28,6 +28,9 @@ public sealed class SharedApp : IAsyncLifetime
     /// </summary>
     public static readonly string[] SignIn =
         ["--Cognive:SignIn:FirstLock=00:00:05", "--Cognive:SignIn:MaxLock=00:00:10", "--Cognive:Network:TrustedProxies=::1"];
+
+    /// <summary>An upstream silent for 3 s fails its call: the gateway's timeout test waits that long, not the default two minutes.</summary>
+    public static readonly string[] Gateway = ["--Cognive:Gateway:UpstreamTimeoutSeconds=3"];
 
     /// <summary>Swarm quotas small enough for a test to reach, large enough for every other test's team (and the agents' swarm team).</summary>
     public static readonly IReadOnlyDictionary<string, long> SwarmQuotas = new Dictionary<string, long>

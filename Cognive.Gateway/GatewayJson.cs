@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+using Cognive.Gateway.Governance;
+using Cognive.Gateway.OpenAi;
+
+namespace Cognive.Gateway;
+
+/// <summary>Source-generated JSON for what the gateway writes and reads on every call (snake_case, as OpenAI and the API).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(BudgetCheckBody))]
+[JsonSerializable(typeof(BudgetCheckAnswer))]
+[JsonSerializable(typeof(ProblemAnswer))]
+[JsonSerializable(typeof(RunAnswer))]
+[JsonSerializable(typeof(StartRunBody))]
+[JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(CallMetadata))]
+public sealed partial class GatewayJson : JsonSerializerContext;
