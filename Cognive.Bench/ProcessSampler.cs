@@ -11,7 +11,8 @@ public sealed class ProcessSampler : IAsyncDisposable
     private static readonly (string Group, string Marker)[] Groups =
     [
         ("api", "Cognive.ApiService"), ("workers", "Cognive.Workers"), ("postgres", "postgres"), ("rabbitmq", "beam.smp"),
-        ("redis", "redis-server"), ("swarm-queen", "Cognive.SwarmQueen"), ("agents", "Cognive.Agents"), ("dcp", "dcp"),
+        ("redis", "redis-server"), ("swarm-queen", "Cognive.SwarmQueen"), ("agents", "Cognive.Agents"), ("gateway", "Cognive.Gateway"),
+        ("dcp", "dcp"),
     ];
 
     private static readonly long ClockTicks = 100;

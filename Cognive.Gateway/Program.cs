@@ -1,10 +1,12 @@
 using Cognive.Gateway;
 using Cognive.Gateway.OpenAi;
+using Cognive.Gateway.Otlp;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayServices();
+builder.AddOtlpIngestion();
 
 var app = builder.Build();
 
@@ -13,6 +15,6 @@ app.MapDefaultEndpoints();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenAiEndpoints();
-// Other wire formats map beside it, each one extension method (OTLP/HTTP: POST /v1/traces).
+app.MapOtlpEndpoints();
 
 app.Run();

@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using System.Text.Json;
+using Cognive.Credentials;
+using Cognive.Data.Access;
 using Cognive.Gateway.Otlp.Wire;
 using Cognive.Ingestion;
 using Google.Protobuf;
@@ -21,12 +24,12 @@ public static class OtlpEndpoints
 
     public static IEndpointRouteBuilder MapOtlpEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/traces", ExportAsync).WithTags("OTLP");
+        app.MapPost("/v1/traces", ExportAsync).WithTags("OTLP").RequireAuthorization(Permissions.TelemetryWrite);
         return app;
     }
 
-    private static async Task<Results<OtlpAnswer, ProblemHttpResult>> ExportAsync(HttpContext http, OtlpIngestor ingestor,
-        CancellationToken ct)
+    private static async Task<Results<OtlpAnswer, ProblemHttpResult>> ExportAsync(HttpContext http, ClaimsPrincipal user,
+        OtlpIngestor ingestor, CancellationToken ct)
     {
         if (OtlpBody.EncodingOf(http.Request) is not { } encoding)
         {
@@ -59,7 +62,7 @@ public static class OtlpEndpoints
 
         try
         {
-            var outcome = await ingestor.IngestAsync(TeamOf(http), traces, ct);
+            var outcome = await ingestor.IngestAsync(Callers.TeamIdOf(user), traces, ct);
             return OtlpAnswer.Export(encoding, outcome.Rejected, outcome.Message);
         }
         catch (IngestionUnavailableException)

@@ -62,7 +62,7 @@ public sealed class OtlpIngestionTests(SharedApp shared)
                                 + 400 * price.GetProperty("cached_input_per_million").GetDecimal()
                                 + 200 * price.GetProperty("output_per_million").GetDecimal()) / 1_000_000m;
         var totals = stored.GetProperty("totals");
-        Assert.Equal((2000L, 400L, 400L), (totals.GetProperty("input_tokens").GetInt64(),
+        Assert.Equal((2000L, 400L, 800L), (totals.GetProperty("input_tokens").GetInt64(),
             totals.GetProperty("output_tokens").GetInt64(), totals.GetProperty("cached_input_tokens").GetInt64()));
         Assert.Equal(expectedCost, totals.GetProperty("cost").GetDecimal());
         Assert.Equal("succeeded", stored.GetProperty("status").GetString());
@@ -79,9 +79,9 @@ public sealed class OtlpIngestionTests(SharedApp shared)
     public async Task The_same_spans_exported_twice_at_once_are_stored_once_in_one_run_of_one_agent()
     {
         var ct = TestContext.Current.CancellationToken;
-        var key = await Tenants.CreateTeamAsync(_app, ct);
-        using var team = new TeamSession(_app.CreateApiClient(key));
-        using var gateway = GatewayClient(key);
+        var (team, gateway) = await TeamWithGatewayAsync(ct);
+        using var disposeTeam = team;
+        using var disposeGateway = gateway;
         var trace = Spans.NewTrace();
         var body = OtlpRequestWriter.Protobuf([Spans.Resource("twice-agent", [.. Enumerable.Range(0, 5).Select(_ => Spans.Chat(trace))])]);
 
@@ -122,8 +122,7 @@ public sealed class OtlpIngestionTests(SharedApp shared)
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         Assert.Equal("{}", await plain.Content.ReadAsStringAsync(ct));
         Assert.Equal(HttpStatusCode.OK, compressed.StatusCode);
-        var agent = await AgentNamedAsync(team, "json-agent", ct);
-        var runId = await RunOfTraceAsync(team, agent.GetProperty("agent_id").GetGuid(), Convert.ToHexStringLower(trace), ct);
+        var runId = await RunOfTraceAsync(team, "json-agent", Convert.ToHexStringLower(trace), ct);
         await team.WaitForRunCallsAsync(runId, 3, ct);
     }
 
@@ -131,9 +130,9 @@ public sealed class OtlpIngestionTests(SharedApp shared)
     public async Task Spans_without_a_model_are_rejected_by_count_and_reason_while_the_rest_is_stored()
     {
         var ct = TestContext.Current.CancellationToken;
-        var key = await Tenants.CreateTeamAsync(_app, ct);
-        using var team = new TeamSession(_app.CreateApiClient(key));
-        using var gateway = GatewayClient(key);
+        var (team, gateway) = await TeamWithGatewayAsync(ct);
+        using var disposeTeam = team;
+        using var disposeGateway = gateway;
         var trace = Spans.NewTrace();
         var noModel = Spans.Chat(trace) with
         {
@@ -151,8 +150,7 @@ public sealed class OtlpIngestionTests(SharedApp shared)
         Assert.Contains(Convert.ToHexStringLower(noModel.SpanId), message);
         Assert.Contains("gen_ai.response.model", message);
         Assert.Contains("1 span is not a GenAI call", message);
-        var agent = await AgentNamedAsync(team, "partial-agent", ct);
-        var runId = await RunOfTraceAsync(team, agent.GetProperty("agent_id").GetGuid(), Convert.ToHexStringLower(trace), ct);
+        var runId = await RunOfTraceAsync(team, "partial-agent", Convert.ToHexStringLower(trace), ct);
         var run = await team.WaitForRunCallsAsync(runId, 2, ct);
         Assert.Equal(2, run.GetProperty("totals").GetProperty("calls").GetInt64());
     }
@@ -161,9 +159,9 @@ public sealed class OtlpIngestionTests(SharedApp shared)
     public async Task Malformed_huge_and_unsupported_bodies_get_clear_errors_and_lose_nothing_sent_beside_them()
     {
         var ct = TestContext.Current.CancellationToken;
-        var key = await Tenants.CreateTeamAsync(_app, ct);
-        using var team = new TeamSession(_app.CreateApiClient(key));
-        using var gateway = GatewayClient(key);
+        var (team, gateway) = await TeamWithGatewayAsync(ct);
+        using var disposeTeam = team;
+        using var disposeGateway = gateway;
         var trace = Spans.NewTrace();
         var good = OtlpRequestWriter.Protobuf([Spans.Resource("steady-agent", [Spans.Chat(trace)])]);
         var truncated = good[..^7];
@@ -176,7 +174,8 @@ public sealed class OtlpIngestionTests(SharedApp shared)
             PostAsync(gateway, Gzip(new byte[20 * 1024 * 1024]), "application/x-protobuf", ct, gzip: true),
             PostAsync(gateway, "{\"resourceSpans\": 5}"u8.ToArray(), "application/json", ct),
             PostAsync(gateway, good, "text/plain", ct));
-        using var unauthenticated = await PostAsync(new HttpClient { BaseAddress = GatewayAddress }, good, "application/x-protobuf", ct);
+        using var anonymous = new HttpClient { BaseAddress = GatewayAddress };
+        using var unauthenticated = await PostAsync(anonymous, good, "application/x-protobuf", ct);
         using var tooLarge = await PostAsync(gateway, huge, "application/x-protobuf", ct);
 
         Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.OK, HttpStatusCode.RequestEntityTooLarge,
@@ -185,8 +184,7 @@ public sealed class OtlpIngestionTests(SharedApp shared)
         Assert.Contains("\"message\"", await answers[3].Content.ReadAsStringAsync(ct));
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
-        var agent = await AgentNamedAsync(team, "steady-agent", ct);
-        var runId = await RunOfTraceAsync(team, agent.GetProperty("agent_id").GetGuid(), Convert.ToHexStringLower(trace), ct);
+        var runId = await RunOfTraceAsync(team, "steady-agent", Convert.ToHexStringLower(trace), ct);
         await team.WaitForRunCallsAsync(runId, 1, ct);
         foreach (var answer in answers)
         {
@@ -195,6 +193,12 @@ public sealed class OtlpIngestionTests(SharedApp shared)
     }
 
     private Uri GatewayAddress => _app.App.GetEndpoint("gateway", "http");
+
+    private async Task<(TeamSession Team, HttpClient Gateway)> TeamWithGatewayAsync(CancellationToken ct)
+    {
+        var key = await Tenants.CreateTeamAsync(_app, ct);
+        return (new TeamSession(_app.CreateApiClient(key)), GatewayClient(key));
+    }
 
     private HttpClient GatewayClient(string key)
     {
@@ -239,6 +243,10 @@ public sealed class OtlpIngestionTests(SharedApp shared)
         }, $"agent {name} is registered", ct);
         return agent;
     }
+
+    /// <summary>The run that the trace made for the agent of that name.</summary>
+    private static async Task<Guid> RunOfTraceAsync(TeamSession team, string agentName, string traceId, CancellationToken ct) =>
+        await RunOfTraceAsync(team, (await AgentNamedAsync(team, agentName, ct)).GetProperty("agent_id").GetGuid(), traceId, ct);
 
     /// <summary>The agent's run that the trace made (its metadata names the trace).</summary>
     private static async Task<Guid> RunOfTraceAsync(TeamSession team, Guid agentId, string traceId, CancellationToken ct)
