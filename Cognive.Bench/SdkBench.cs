@@ -25,7 +25,7 @@ public static class SdkBench
     public static async Task RunAsync(BenchApp app, TimeSpan duration, CancellationToken ct)
     {
         var (key, _) = await app.CreateTeamAsync(ct);
-        var address = await app.DirectApiAddressAsync(ct);
+        var address = await app.DirectAddressAsync("Cognive.ApiService", ct);
         await using var services = Services(address, key);
         var cognive = services.GetRequiredService<CogniveClient>();
         var agent = await cognive.Api.RegisterAgentAsync(new RegisterAgent("sdk-bench", "bench"), ct);

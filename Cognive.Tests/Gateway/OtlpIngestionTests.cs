@@ -31,7 +31,7 @@ public sealed class OtlpIngestionTests(SharedApp shared)
         using var team = new TeamSession(_app.CreateApiClient(key));
         var sourceName = $"cognive.tests.otlp.{Guid.NewGuid():N}";
         using var agentSource = new ActivitySource(sourceName);
-        using var tracing = Sdk.CreateTracerProviderBuilder()
+        using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("research-agent"))
             .AddSource(sourceName)
             .AddOtlpExporter(exporter =>

@@ -54,7 +54,7 @@ public sealed class PythonSdkTests(SharedApp shared)
         RunAsync(Live + "test_an_exception_ends_the_run_failed");
 
     [Fact]
-    public Task The_SDK_logic_tests_pass_budget_checks_failing_closed_by_default_and_open_when_set() =>
+    public Task The_SDK_logic_tests_pass_budget_checks_failing_open_by_default_and_closed_when_set() =>
         RunAsync("tests.test_offline");
 
     private async Task RunAsync(string test, Func<string, CancellationToken, Task<string>>? onSignal = null)

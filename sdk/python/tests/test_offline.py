@@ -30,22 +30,22 @@ class OfflineTests(unittest.TestCase):
         self.assertTrue(all(uuid.UUID(i).variant == uuid.RFC_4122 for i in ids))
         self.assertLessEqual(ids[0][:13], ids[-1][:13])
 
-    def test_a_budget_check_fails_closed_by_default_when_cognive_is_unreachable(self) -> None:
+    def test_a_budget_check_fails_closed_when_set_and_cognive_is_unreachable(self) -> None:
         with self.assertRaises(CogniveUnavailableError):
-            self.unreachable().check_budget("agent", model="gpt-4o-mini", input_tokens=1, max_output_tokens=1)
+            self.unreachable(fail_open=False).check_budget("agent", model="gpt-4o-mini", input_tokens=1, max_output_tokens=1)
 
-    def test_a_budget_check_fails_open_when_set_and_says_it_did_not_check(self) -> None:
+    def test_a_budget_check_fails_open_by_default_and_says_it_did_not_check(self) -> None:
         with self.assertLogs("cognive", "WARNING"):
-            answer = self.unreachable(fail_open=True).check_budget("agent", model="m", input_tokens=1, max_output_tokens=1)
+            answer = self.unreachable().check_budget("agent", model="m", input_tokens=1, max_output_tokens=1)
         self.assertTrue(answer.allowed)
         self.assertFalse(answer.checked)
         self.assertIsNone(answer.reservation_id)
 
     def test_fail_open_is_read_from_the_environment(self) -> None:
         import os
-        os.environ["COGNIVE_FAIL_OPEN"] = "true"
+        os.environ["COGNIVE_FAIL_OPEN"] = "false"
         self.addCleanup(os.environ.pop, "COGNIVE_FAIL_OPEN")
-        self.assertTrue(self.unreachable().fail_open)
+        self.assertFalse(self.unreachable().fail_open)
 
     def test_problem_details_become_typed_exceptions(self) -> None:
         budget = error_for(429, {"type": "https://cognive.dev/problems/budget-exceeded", "detail": "spent",

@@ -41,9 +41,10 @@ class Cognive:
     Args:
         api_key: the team's API key (``COGNIVE_API_KEY`` when omitted).
         base_url: the API's address, e.g. ``http://localhost:5380`` (``COGNIVE_BASE_URL`` when omitted).
-        fail_open: what a budget check does when Cognive is unreachable or answers 5xx: False (the default) raises
-            :class:`CogniveUnavailableError`, so no model is called unchecked; True lets the call go ahead unheld
-            (``BudgetCheck.checked`` is False) and logs a warning. ``COGNIVE_FAIL_OPEN=true`` sets it.
+        fail_open: what a budget check does when Cognive is unreachable or answers 5xx: True (the default, as in the .NET
+            SDK: a control-plane outage does not stop the fleet) lets the call go ahead unheld (``BudgetCheck.checked``
+            is False), logs a warning and reports the call later; False raises :class:`CogniveUnavailableError`, so no
+            model is called unchecked. ``COGNIVE_FAIL_OPEN=false`` sets False.
         timeout: seconds for one request to Cognive (starting a run, a budget check, one batch).
         max_queue: how many call reports may wait; when full, the oldest is dropped and counted.
         batch_size: calls per batch request (1 to 1,000).
@@ -66,7 +67,7 @@ class Cognive:
         if not base_url:
             raise ValueError("the API's address is required: pass base_url= or set COGNIVE_BASE_URL")
         if fail_open is None:
-            fail_open = os.environ.get("COGNIVE_FAIL_OPEN", "").strip().lower() in _TRUE
+            fail_open = os.environ.get("COGNIVE_FAIL_OPEN", "true").strip().lower() in _TRUE
         self.fail_open = fail_open
         self.end_timeout = end_timeout
         self.shutdown_timeout = shutdown_timeout
