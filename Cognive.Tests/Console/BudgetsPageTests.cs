@@ -45,9 +45,8 @@ public sealed class BudgetsPageTests(SharedApp shared, ConsoleBrowser browser) :
         await ConsolePages.OpenAsync(page, "/budgets");
         await page.Locator("[data-testid=budget-exhausted]").WaitForAsync();
         var alerts = await ConsolePages.TextsAsync(page, "[data-testid=alert-text]");
-        Assert.Equal(2, alerts.Count);
-        Assert.StartsWith("Budget reached 100 %", alerts[0], StringComparison.Ordinal);
-        Assert.StartsWith("Budget reached 50 %", alerts[1], StringComparison.Ordinal);
+        // Both thresholds may be crossed by one stored batch, so they may carry the same time: no order between them.
+        Assert.Equal(["Budget reached 100 %", "Budget reached 50 %"], alerts.Select(a => a.Split(':')[0]).Order(StringComparer.Ordinal));
         await ConsoleBrowser.ScreenshotAsync(page, "budgets-alerts");
         await ConsolePages.OpenAsync(page, $"/runs/{runId}");
         await ConsolePages.UntilAsync(page, "[data-testid=call-flag]", flags => flags.SequenceEqual(["over budget"]), "the refused call is flagged", ct);

@@ -33,8 +33,11 @@ public static class HostileRequests
     private const string ControlPathText = "x\r\nInjected: 1\u001b[31m\u2028y";
     private const int HugeBodyString = 100_000;
 
-    /// <summary>A query value stays short enough for the request line (Kestrel answers 414 before any middleware).</summary>
-    private const int HugeQueryString = 1_500;
+    /// <summary>A huge path value, still short enough for the request line (Kestrel answers 414 before any middleware).</summary>
+    private const int HugeParameterString = 1_500;
+
+    /// <summary>The huge values of all of an operation's query parameters together stay under Kestrel's 8 KiB request line.</summary>
+    private const int HugeQueryLine = 6_000;
 
     private enum Mode
     {
@@ -105,6 +108,7 @@ public static class HostileRequests
     {
         var url = template;
         var query = new List<string>();
+        var queryParameters = parameters.Count(p => p.GetProperty("in").GetString() == "query");
         foreach (var parameter in parameters)
         {
             var name = parameter.GetProperty("name").GetString()!;
@@ -122,7 +126,8 @@ public static class HostileRequests
             }
             else if (parameter.GetProperty("in").GetString() == "query")
             {
-                query.Add($"{Uri.EscapeDataString(name)}={Uri.EscapeDataString(text)}");
+                var value = mode is Mode.Huge ? new string('a', HugeQueryLine / queryParameters) : text;
+                query.Add($"{Uri.EscapeDataString(name)}={Uri.EscapeDataString(value)}");
             }
         }
 
@@ -136,7 +141,7 @@ public static class HostileRequests
         return (mode, type) switch
         {
             (Mode.Control, _) => ControlText,
-            (Mode.Huge, _) => new string('a', HugeQueryString),
+            (Mode.Huge, _) => new string('a', HugeParameterString),
             (Mode.WrongType, "string") when format is null => "12345",
             (Mode.WrongType, _) => "not-a-number-or-id",
             (Mode.Boundary, "integer") => long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -33,9 +33,9 @@ public sealed class SecretSettingsTests
             (text.Contains(LlmApiKey, StringComparison.Ordinal) || text.Contains(SmtpPassword, StringComparison.Ordinal)));
 
         // The API encrypts the upstream keys of provider connections with it and the gateway decrypts them: one secret.
-        var providerKey = await SecretValueAsync((await EnvironmentAsync(app, "api", ct))["Cognive__Providers__EncryptionKey"], ct);
+        var providerKey = await SecretValueAsync(Secret(await EnvironmentAsync(app, "api", ct), "Cognive__Providers__EncryptionKey"), ct);
         Assert.False(string.IsNullOrEmpty(providerKey));
-        Assert.Equal(providerKey, await SecretValueAsync((await EnvironmentAsync(app, "gateway", ct))["Cognive__Providers__EncryptionKey"], ct));
+        Assert.Equal(providerKey, await SecretValueAsync(Secret(await EnvironmentAsync(app, "gateway", ct), "Cognive__Providers__EncryptionKey"), ct));
     }
 
     /// <summary>A secret setting's variable: once the app starts it travels under a connection-string name (ServiceEnvironment),

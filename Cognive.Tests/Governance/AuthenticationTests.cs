@@ -240,8 +240,8 @@ public sealed class AuthenticationTests(SharedApp shared)
     [Theory]
     [InlineData("viewer", "agent:read cost:read")]
     [InlineData("developer", "agent:read cost:read agent:write telemetry:write")]
-    [InlineData("team_lead", "agent:read cost:read agent:write telemetry:write budget:write policy:write key:write audit:read")]
-    [InlineData("admin", "agent:read cost:read agent:write telemetry:write budget:write policy:write key:write audit:read admin")]
+    [InlineData("team_lead", "agent:read cost:read agent:write telemetry:write budget:write policy:write key:write audit:read provider:write")]
+    [InlineData("admin", "agent:read cost:read agent:write telemetry:write budget:write policy:write key:write audit:read provider:write admin")]
     public async Task Me_shows_a_persons_role_and_its_permissions(string role, string permissions)
     {
         var ct = TestContext.Current.CancellationToken;

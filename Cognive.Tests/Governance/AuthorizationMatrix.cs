@@ -87,6 +87,7 @@ public static class AuthorizationMatrix
         })),
 
         new("GET", "/analytics/cost-trends", Viewer, "cost:read", OK, null, (_, _) => Call("/analytics/cost-trends?period=24h&bucket=hour")),
+        new("GET", "/analytics/cost-trends.csv", Viewer, "cost:read", OK, null, (_, _) => Call("/analytics/cost-trends.csv?period=24h&bucket=hour")),
         new("GET", "/analytics/summary", Viewer, "cost:read", OK, null, (_, _) => Call("/analytics/summary?period=24h")),
         new("GET", "/analytics/overview", Viewer, "cost:read", OK, null, (_, _) => Call("/analytics/overview?group_by=agent")),
 

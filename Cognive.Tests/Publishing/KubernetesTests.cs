@@ -180,7 +180,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     [Fact]
     public void The_provider_key_encryption_key_reaches_the_api_and_the_gateway_only_as_a_Secret()
     {
-        const string variable = "Cognive__Providers__EncryptionKey";
+        const string variable = ServiceEnvironment.SecretPrefix + "Cognive__Providers__EncryptionKey";
         var holders = tree.OfType<V1Secret>().Where(s => s.StringData?.ContainsKey(variable) == true).Select(s => s.Metadata.Name).Order();
 
         Assert.Equal(["api-secrets", "gateway-secrets"], holders);
@@ -265,9 +265,9 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
             .Where(peer => peer.ContainsKey("namespaceSelector"))
             .Select(peer => ((Dictionary<object, object>)((Dictionary<object, object>)peer["namespaceSelector"])["matchLabels"])["kubernetes.io/metadata.name"]);
         Assert.Contains("keda", admittedNamespaces);
-        // KEDA makes the workers' autoscaler itself; the api keeps its CPU autoscaler.
-        Assert.Equal(["api"], objects.Where(o => (string)o["kind"] == "HorizontalPodAutoscaler")
-            .Select(o => (string)((Dictionary<object, object>)o["metadata"])["name"]));
+        // KEDA makes the workers' autoscaler itself; the api and the gateway keep their CPU autoscalers.
+        Assert.Equal(["api", "gateway"], objects.Where(o => (string)o["kind"] == "HorizontalPodAutoscaler")
+            .Select(o => (string)((Dictionary<object, object>)o["metadata"])["name"]).Order());
     }
 
     [Fact]

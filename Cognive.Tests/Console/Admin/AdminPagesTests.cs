@@ -23,6 +23,7 @@ public sealed class AdminPagesTests(SharedApp shared, ConsoleBrowser browser) : 
         using var works = await withKey.GetAsync("/api/v1/agents", ct);
         await ConsoleBrowser.ScreenshotAsync(page, "settings-key-shown-once");
         await page.ClickAsync("[data-testid=new-key-done]");
+        await page.Locator("[data-testid=new-key-value]").WaitForAsync(new() { State = WaitForSelectorState.Detached });
         var afterDismiss = await page.ContentAsync();
         await OverviewPageTests.OpenAsync(page, "/settings");
         var afterReload = await page.ContentAsync();
