@@ -33,11 +33,13 @@ public static class HostileRequests
     private const string ControlPathText = "x\r\nInjected: 1\u001b[31m\u2028y";
     private const int HugeBodyString = 100_000;
 
-    /// <summary>A huge path value, still short enough for the request line (Kestrel answers 414 before any middleware).</summary>
-    private const int HugeParameterString = 1_500;
+    /// <summary>
+    /// The huge values of all of an operation's path and query parameters together stay under Kestrel's 8 KiB request
+    /// line (Kestrel answers 414 to a longer one before any middleware runs).
+    /// </summary>
+    private const int HugeRequestLine = 6_000;
 
-    /// <summary>The huge values of all of an operation's query parameters together stay under Kestrel's 8 KiB request line.</summary>
-    private const int HugeQueryLine = 6_000;
+    private const int HugeValue = 1_500;
 
     private enum Mode
     {
@@ -108,12 +110,12 @@ public static class HostileRequests
     {
         var url = template;
         var query = new List<string>();
-        var queryParameters = parameters.Count(p => p.GetProperty("in").GetString() == "query");
+        var hugeValue = new string('a', Math.Min(HugeValue, HugeRequestLine / Math.Max(1, parameters.Count(p => p.GetProperty("in").GetString() is "path" or "query"))));
         foreach (var parameter in parameters)
         {
             var name = parameter.GetProperty("name").GetString()!;
             var schema = parameter.TryGetProperty("schema", out var s) ? s : default;
-            var text = Text(schema, mode, schemas);
+            var text = mode is Mode.Huge ? hugeValue : Text(schema, mode, schemas);
             var at = template.IndexOf("{" + name + "}", StringComparison.Ordinal);
             if (at > 0 && Guid.TryParse(text, out _) && known.TryGetValue(template[..at].TrimEnd('/').Split('/')[^1], out var id))
             {
@@ -126,8 +128,7 @@ public static class HostileRequests
             }
             else if (parameter.GetProperty("in").GetString() == "query")
             {
-                var value = mode is Mode.Huge ? new string('a', HugeQueryLine / queryParameters) : text;
-                query.Add($"{Uri.EscapeDataString(name)}={Uri.EscapeDataString(value)}");
+                query.Add($"{Uri.EscapeDataString(name)}={Uri.EscapeDataString(text)}");
             }
         }
 
@@ -141,7 +142,6 @@ public static class HostileRequests
         return (mode, type) switch
         {
             (Mode.Control, _) => ControlText,
-            (Mode.Huge, _) => new string('a', HugeParameterString),
             (Mode.WrongType, "string") when format is null => "12345",
             (Mode.WrongType, _) => "not-a-number-or-id",
             (Mode.Boundary, "integer") => long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
