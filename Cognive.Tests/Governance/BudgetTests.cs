@@ -149,9 +149,7 @@ public sealed class BudgetTests(SharedApp shared)
         }
 
         await team.WaitForRunCallsAsync(runId, 1, ct);
-        var redisResource = _app.Resources.Single(r => r.Name == "redis");
-        var stopped = await _app.App.ResourceCommands.ExecuteCommandAsync(redisResource, KnownResourceCommands.StopCommand, ct);
-        Assert.True(stopped.Success, stopped.Message);
+        await _app.StopResourceAsync("redis", ct);
         HttpResponseMessage? whileDown = null;
         try
         {
@@ -164,9 +162,7 @@ public sealed class BudgetTests(SharedApp shared)
         }
         finally
         {
-            var started = await _app.App.ResourceCommands.ExecuteCommandAsync(redisResource, KnownResourceCommands.StartCommand, ct);
-            Assert.True(started.Success, started.Message);
-            await _app.App.ResourceNotifications.WaitForResourceHealthyAsync("redis", ct).WaitAsync(CogniveApp.BootTimeout, ct);
+            await _app.StartResourceAsync("redis", ct);
         }
 
         await using (var redis = await ConnectionMultiplexer.ConnectAsync(await _app.GetConnectionStringAsync("redis", ct) + ",allowAdmin=true"))

@@ -139,7 +139,6 @@ public sealed class UseCogniveTests(SharedApp shared)
             (options.RetryMaxDelay, options.RequestTimeout, options.FlushTimeout) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60)));
         using var chat = new StandInModel().AsBuilder().UseCognive(sdk.Cognive, options => options.CheckBudget = false).Build();
         var agent = await sdk.Cognive.Api.RegisterAgentAsync(new RegisterAgent("outlasting", "tests"), ct);
-        var api = _app.Resources.Single(r => r.Name == "api");
 
         Guid runId;
         using (var run = await sdk.Cognive.StartRunAsync(agent.AgentId, ct: ct))
@@ -148,20 +147,15 @@ public sealed class UseCogniveTests(SharedApp shared)
             await CallAsync(chat, 40, ct);
             // Test classes run one at a time (xunit.runner.json), so stopping the shared API disturbs no other test; it is
             // started again whatever happens here.
-            var stopped = await _app.App.ResourceCommands.ExecuteCommandAsync(api, KnownResourceCommands.StopCommand, ct);
             try
             {
-                Assert.True(stopped.Success, stopped.Message);
-                await Eventually.HoldsAsync(() => Task.FromResult(_app.Instances(api).All(s => s.State?.Text != KnownResourceStates.Running)),
-                    "the API has stopped", ct);
+                await _app.StopResourceAsync("api", ct);
                 await CallAsync(chat, 40, ct);
                 await Eventually.HoldsAsync(() => Task.FromResult(sdk.Cognive.Reporter.Statistics.Retries > 0), "a send failed and is retried", ct);
             }
             finally
             {
-                var started = await _app.App.ResourceCommands.ExecuteCommandAsync(api, KnownResourceCommands.StartCommand, CancellationToken.None);
-                Assert.True(started.Success, started.Message);
-                await _app.App.ResourceNotifications.WaitForResourceHealthyAsync("api", CancellationToken.None).WaitAsync(CogniveApp.BootTimeout, ct);
+                await _app.StartResourceAsync("api", CancellationToken.None);
             }
         }
 

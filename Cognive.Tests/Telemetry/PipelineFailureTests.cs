@@ -91,8 +91,7 @@ public sealed class PipelineFailureTests(SharedApp shared)
         }
 
         await PostAsync();
-        var stopped = await _app.App.ResourceCommands.ExecuteCommandAsync(rabbit, KnownResourceCommands.StopCommand, ct);
-        Assert.True(stopped.Success, stopped.Message);
+        await _app.StopResourceAsync("rabbitmq", ct);
         await Eventually.HoldsAsync(async () => { await PostAsync(); return statuses[^1] == HttpStatusCode.ServiceUnavailable; },
             "the API answers 503 while RabbitMQ is down", ct);
         var started = await _app.App.ResourceCommands.ExecuteCommandAsync(rabbit, KnownResourceCommands.StartCommand, ct);
