@@ -81,7 +81,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             key.Property(k => k.LastUsedAt).HasColumnName("last_used_at");
             key.Property(k => k.RevokedAt).HasColumnName("revoked_at");
             key.Property(k => k.RateLimitPerMinute).HasColumnName("rate_limit_per_minute");
-            key.Property(k => k.Scopes).HasColumnName("scopes");
+            // A row inserted without scopes can do nothing (the default the column was added with, kept by the baseline).
+            key.Property(k => k.Scopes).HasColumnName("scopes").HasDefaultValueSql("ARRAY[]::text[]");
             key.Property(k => k.ExpiresAt).HasColumnName("expires_at");
             key.HasIndex(k => k.Prefix).IsUnique();
             key.HasIndex(k => k.TeamId);
@@ -185,7 +186,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             task.Property(t => t.CreatedAt).HasColumnName("created_at");
             task.Property(t => t.LeasedAt).HasColumnName("leased_at");
             task.Property(t => t.FinishedAt).HasColumnName("finished_at");
-            task.Property(t => t.StaleOutcomes).HasColumnName("stale_outcomes");
+            // TaskQueue's INSERT leaves it to the database.
+            task.Property(t => t.StaleOutcomes).HasColumnName("stale_outcomes").HasDefaultValue(0);
             task.HasIndex(t => new { t.TeamId, t.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
             task.HasIndex(t => new { t.TeamId, t.State, t.AvailableAt });
             task.HasIndex(t => t.LeaseExpiresAt).HasFilter("state = 'Leased'");
@@ -327,7 +329,8 @@ public sealed class CogniveDbContext(DbContextOptions<CogniveDbContext> options)
             token.Property(t => t.TokenHash).HasColumnName("token_hash");
             token.Property(t => t.CreatedAt).HasColumnName("created_at");
             token.Property(t => t.ExpiresAt).HasColumnName("expires_at");
-            token.Property(t => t.SessionEndsAt).HasColumnName("session_ends_at");
+            // A row inserted without an end has already ended (the default the column was added with, kept by the baseline).
+            token.Property(t => t.SessionEndsAt).HasColumnName("session_ends_at").HasDefaultValueSql("'-infinity'");
             token.Property(t => t.RotatedAt).HasColumnName("rotated_at");
             token.Property(t => t.RevokedAt).HasColumnName("revoked_at");
             token.HasIndex(t => t.TokenHash).IsUnique();

@@ -54,21 +54,4 @@ public static class AuditChain
             record.TargetId, record.Summary, record.RequestId, record.SourceIp ?? "");
         return SHA256.HashData(Encoding.UTF8.GetBytes(fields));
     }
-
-    public const string AppendOnlySql = """
-        CREATE FUNCTION cognive_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            RAISE EXCEPTION 'audit_records is append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
-        END $$;
-        CREATE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE ON audit_records
-            FOR EACH ROW EXECUTE FUNCTION cognive_audit_append_only();
-        CREATE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records
-            FOR EACH STATEMENT EXECUTE FUNCTION cognive_audit_append_only();
-        """;
-
-    public const string DropAppendOnlySql = """
-        DROP TRIGGER audit_records_no_truncate ON audit_records;
-        DROP TRIGGER audit_records_append_only ON audit_records;
-        DROP FUNCTION cognive_audit_append_only();
-        """;
 }

@@ -48,25 +48,4 @@ public sealed class AuditCheckpoint
 
     private byte[] SignatureFor(AuditKey key, Guid teamId) => HMACSHA256.HashData(key.CheckpointKey,
         new SealEncoding(SignatureVersion).Field(teamId).Field(LastId).Field(Hash).Field(Count).Field(CreatedAt).Bytes);
-
-    /// <summary>Checkpoints are append-only like the records (the function is the records' own; see <see cref="AuditChain"/>).</summary>
-    public const string AppendOnlySql = """
-        CREATE OR REPLACE FUNCTION cognive_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
-        END $$;
-        CREATE TRIGGER audit_checkpoints_append_only BEFORE UPDATE OR DELETE ON audit_checkpoints
-            FOR EACH ROW EXECUTE FUNCTION cognive_audit_append_only();
-        CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints
-            FOR EACH STATEMENT EXECUTE FUNCTION cognive_audit_append_only();
-        """;
-
-    public const string DropAppendOnlySql = """
-        DROP TRIGGER audit_checkpoints_no_truncate ON audit_checkpoints;
-        DROP TRIGGER audit_checkpoints_append_only ON audit_checkpoints;
-        CREATE OR REPLACE FUNCTION cognive_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            RAISE EXCEPTION 'audit_records is append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
-        END $$;
-        """;
 }

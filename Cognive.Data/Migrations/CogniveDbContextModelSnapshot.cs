@@ -215,8 +215,10 @@ namespace Cognive.Data.Migrations
 
                     b.PrimitiveCollection<string[]>("Scopes")
                         .IsRequired()
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("text[]")
-                        .HasColumnName("scopes");
+                        .HasColumnName("scopes")
+                        .HasDefaultValueSql("ARRAY[]::text[]");
 
                     b.Property<byte[]>("SecretHash")
                         .IsRequired()
@@ -1065,7 +1067,9 @@ namespace Cognive.Data.Migrations
                         .HasColumnName("result");
 
                     b.Property<int>("StaleOutcomes")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("stale_outcomes");
 
                     b.Property<string>("State")
@@ -1160,8 +1164,10 @@ namespace Cognive.Data.Migrations
                         .HasColumnName("rotated_at");
 
                     b.Property<DateTimeOffset>("SessionEndsAt")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("session_ends_at");
+                        .HasColumnName("session_ends_at")
+                        .HasDefaultValueSql("'-infinity'");
 
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()

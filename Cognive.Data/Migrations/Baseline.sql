@@ -1,4 +1,7 @@
--- The time-series side of Cognive, in plain SQL because EF Core cannot declare partitioned tables.
+-- What the baseline migration adds to the EF Core model in plain SQL: EF Core cannot declare partitioned tables,
+-- functions or triggers. Frozen with the migration: a later change goes into a new migration, not here.
+
+-- The time-series side of Cognive.
 -- Runs are partitioned by month of started_at, LLM calls by day of occurred_at; partitions are created ahead by
 -- cognive_ensure_partitions (the migrations service and the workers call it).
 
@@ -39,7 +42,9 @@ CREATE TABLE llm_calls (
     metadata            jsonb,
     occurred_at         timestamptz   NOT NULL,
     received_at         timestamptz   NOT NULL,    -- when the API accepted it (answered 202)
-    stored_at           timestamptz   NOT NULL DEFAULT clock_timestamp()
+    stored_at           timestamptz   NOT NULL DEFAULT clock_timestamp(),
+    -- why a call was accepted against the rules: "over_budget:<budget id>" or "policy:<policy id>"; null when within them
+    flag                varchar(100)
 ) PARTITION BY RANGE (occurred_at);
 CREATE INDEX ix_llm_calls_run ON llm_calls (run_id, occurred_at);
 CREATE INDEX ix_llm_calls_team_occurred ON llm_calls (team_id, occurred_at);
@@ -105,3 +110,26 @@ BEGIN
     END LOOP;
     RETURN created;
 END $$;
+
+-- Audit records and their checkpoints are append-only: no update, delete or truncate, whoever asks.
+CREATE FUNCTION cognive_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE ON audit_records
+    FOR EACH ROW EXECUTE FUNCTION cognive_audit_append_only();
+CREATE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records
+    FOR EACH STATEMENT EXECUTE FUNCTION cognive_audit_append_only();
+CREATE TRIGGER audit_checkpoints_append_only BEFORE UPDATE OR DELETE ON audit_checkpoints
+    FOR EACH ROW EXECUTE FUNCTION cognive_audit_append_only();
+CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints
+    FOR EACH STATEMENT EXECUTE FUNCTION cognive_audit_append_only();
+
+-- The run an OTLP trace became, per team: the gateway's OTLP ingestion inserts the pair once and reads it back.
+CREATE TABLE otel_trace_runs (
+    team_id    uuid        NOT NULL,
+    trace_id   uuid        NOT NULL,
+    run_id     uuid        NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (team_id, trace_id)
+);
