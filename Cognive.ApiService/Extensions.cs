@@ -6,10 +6,10 @@ using Cognive.ApiService.ApiKeys;
 using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Budgets;
-using Cognive.ApiService.Governance;
 using Cognive.ApiService.LlmCalls;
 using Cognive.ApiService.Policies;
 using Cognive.ApiService.Pricing;
+using Cognive.Governance;
 using Cognive.ApiService.Providers;
 using Cognive.ApiService.RateLimits;
 using Cognive.RateLimits;
@@ -54,11 +54,7 @@ public static class Extensions
         builder.Services.AddSingleton<AnalyticsQueries>();
         builder.Services.AddSingleton<OverviewQueries>();
         builder.Services.AddRateLimits<ApiRateSubjects>();
-        builder.Services.AddSingleton<TeamRulesCache>();
-        builder.Services.AddSingleton<BudgetLedger>();
-        builder.Services.AddSingleton<PolicyMeter>();
-        builder.Services.AddSingleton<SpendGate>();
-        builder.Services.AddSingleton<PriceBook>();
+        builder.Services.AddSpendGate();
         builder.Services.AddSingleton(ProviderKeyCipher.From(builder.Configuration[ProviderKeyCipher.Setting]));
         return builder;
     }

@@ -1,5 +1,5 @@
 using Cognive.Workers.Alerts;
-using Cognive.Workers.Budgets;
+using Cognive.Governance;
 using Cognive.Workers.Ingestion;
 using Cognive.Workers.Partitions;
 
@@ -16,8 +16,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IngestionMetrics>();
         builder.Services.AddSingleton<CallWriter>();
-        builder.Services.AddSingleton<SpendCounters>();
-        builder.Services.AddSingleton<BudgetTracker>();
+        builder.Services.AddBudgetSettlement();
         builder.Services.AddHostedService<PartitionMaintenance>();
         builder.Services.AddHostedService<LlmCallConsumer>();
         builder.Services.AddHostedService<QueueDepthMonitor>();

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Serialization.Metadata;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Budgets;
+using Cognive.Governance.Budgets;
 using Cognive.ApiService.Caching;
 using Cognive.ApiService.Validation;
 using Cognive.Data;

@@ -1,5 +1,6 @@
 using Cognive.ApiService.Alerts;
 using Cognive.ApiService.Budgets;
+using Cognive.Governance.Budgets;
 using Cognive.Data;
 using Cognive.Data.Budgets;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Cognive.ApiService.Caching;
+using Cognive.Governance.Caching;
 using Cognive.Data;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;

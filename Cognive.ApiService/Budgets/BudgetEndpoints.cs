@@ -3,11 +3,11 @@ using Cognive.ApiService.Agents;
 using Cognive.ApiService.Audit;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Governance;
-using Cognive.ApiService.Policies;
-using Cognive.ApiService.Pricing;
 using Cognive.Data;
 using Cognive.Data.Access;
 using Cognive.Data.Budgets;
+using Cognive.Governance;
+using Cognive.Governance.Budgets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Cognive.ApiService.Caching;
@@ -144,8 +144,8 @@ public static class BudgetEndpoints
     }
 
     private static async Task<Results<Ok<BudgetCheckResponse>, ValidationProblem, NotFound, ProblemHttpResult>> CheckAsync(
-        BudgetCheckRequest request, ClaimsPrincipal user, CogniveDbContext db, AgentCache agents, TeamRulesCache cache,
-        BudgetLedger ledger, PolicyMeter meter, PriceBook prices, HttpContext http, TimeProvider time, CancellationToken ct)
+        BudgetCheckRequest request, ClaimsPrincipal user, CogniveDbContext db, AgentCache agents, SpendGate gate, HttpContext http,
+        TimeProvider time, CancellationToken ct)
     {
         if (BudgetRules.ValidateCheck(request) is { } errors)
         {
@@ -162,40 +162,20 @@ public static class BudgetEndpoints
                 return TypedResults.NotFound();
             }
 
-            var estimate = request.EstimatedCostUsd ??
-                await prices.EstimateAsync(request.Provider, request.Model!, request.InputTokens!.Value, request.MaxOutputTokens!.Value, ct);
-            if (estimate is null)
+            var verdict = await gate.CheckAsync(new CallCheck(teamId, agentId, request.Provider, request.Model, request.InputTokens,
+                request.MaxOutputTokens, request.EstimatedCostUsd, request.CountCall is true), ct);
+            return verdict switch
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                null => TypedResults.ValidationProblem(new Dictionary<string, string[]>
                 {
                     ["model"] = ["No price is in force for this model; send estimated_cost_usd instead."],
-                });
-            }
-
-            var rules = await cache.GetAsync(teamId, ct);
-            var policies = rules.PoliciesFor(agentId).ToList();
-            var tokens = (request.InputTokens ?? 0) + (request.MaxOutputTokens ?? 0);
-            var provider = request.Provider?.Trim().ToLowerInvariant();
-            var violation = PolicyEvaluator.Evaluate(policies, provider, request.Model?.Trim().ToLowerInvariant(), tokens, now)
-                ?? await (request.CountCall is true ? meter.CountCallAsync(policies, agentId) : meter.PeekAsync(policies, agentId));
-            if (violation is not null)
-            {
-                await meter.RecordViolationAsync(violation, ct);
-                return GovernanceProblems.PolicyViolated(violation);
-            }
-
-            var hard = rules.HardBudgetsFor(agentId);
-            if (hard.Count == 0)
-            {
-                return TypedResults.Ok(new BudgetCheckResponse(true, null, estimate.Value, null, null));
-            }
-
-            var reservation = await ledger.ReserveAsync(hard, estimate.Value, ct);
-            return reservation.Allowed
-                ? TypedResults.Ok(new BudgetCheckResponse(true, reservation.Id, estimate.Value, reservation.Remaining, reservation.ExpiresAt))
-                : GovernanceProblems.OverBudget(new BudgetState(reservation.Blocking!, reservation.Spent, reservation.Reserved), now, http,
-                    $"Budget '{reservation.Blocking!.Name}' has no room for {estimate.Value} USD.",
-                    heldOnly: reservation.Spent + estimate.Value <= reservation.Blocking!.AmountUsd);
+                }),
+                { Violation: { } violation } => GovernanceProblems.PolicyViolated(violation),
+                { OverBudget: { } budget } => GovernanceProblems.OverBudget(budget, now, http,
+                    $"Budget '{budget.Budget.Name}' has no room for {verdict.EstimatedCostUsd} USD.", heldOnly: verdict.HeldOnly),
+                _ => TypedResults.Ok(new BudgetCheckResponse(true, verdict.ReservationId, verdict.EstimatedCostUsd, verdict.Remaining,
+                    verdict.ExpiresAt)),
+            };
         }
         catch (Exception e) when (RedisReadThrough.IsUnavailable(e) || e is NpgsqlException)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Cognive.Governance.Caching;
 using StackExchange.Redis;
 
 namespace Cognive.ApiService.Caching;
@@ -36,7 +37,7 @@ public static class RedisReadThrough
         return loaded;
     }
 
-    public static bool IsUnavailable(Exception e) => e is RedisException or RedisTimeoutException;
+    public static bool IsUnavailable(Exception e) => RedisFaults.IsUnavailable(e);
 
     public static async Task SetAsync<T>(IDatabase cache, RedisKey key, JsonTypeInfo<T> json, TimeSpan lifetime, T value)
     {

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Cognive.ApiService.Budgets;
-using Cognive.ApiService.Policies;
+using Cognive.Governance.Budgets;
+using Cognive.Governance.Policies;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cognive.ApiService.Governance;

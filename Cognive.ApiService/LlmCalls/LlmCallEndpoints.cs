@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Governance;
-using Cognive.ApiService.Policies;
 using Cognive.ApiService.Validation;
 using Cognive.ApiService.Runs;
+using Cognive.Governance;
+using Cognive.Governance.Budgets;
+using Cognive.Governance.Policies;
 using Cognive.Ingestion;
 using Cognive.Data.Access;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -8,6 +8,7 @@ using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Cognive.Data.Access;
 using Cognive.Data.Policies;
+using Cognive.Governance;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

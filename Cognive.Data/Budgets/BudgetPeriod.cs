@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Cognive.Data.Budgets;
 
 public enum BudgetPeriod
@@ -37,18 +35,4 @@ public static class BudgetPeriods
             _ => null,
         };
     }
-
-    /// <summary>
-    /// The stem of a budget's Redis keys in the period that contains <paramref name="now"/>: <c>:spent</c> (USD, set
-    /// from PostgreSQL), <c>:holds</c> and <c>:held</c> (reservations not settled yet).
-    /// </summary>
-    public static string KeyStem(Guid budgetId, BudgetPeriod period, DateTimeOffset now) =>
-        string.Create(CultureInfo.InvariantCulture, $"cognive:budget:{budgetId:N}:{StartOf(period, now):yyyyMMdd}");
-
-    /// <summary>The Redis key naming a reservation's team and the budgets it holds on ('|'-separated: team, key stems).</summary>
-    public static string ReservationKey(Guid reservationId) => $"cognive:reservation:{reservationId:N}";
-
-    /// <summary>A period's keys outlive it by a day; a total budget's are refreshed by every write and rebuilt when gone.</summary>
-    public static TimeSpan KeyLifetime(BudgetPeriod period, DateTimeOffset now) =>
-        ResetOf(period, now) is { } reset ? reset - now + TimeSpan.FromDays(1) : TimeSpan.FromDays(7);
 }

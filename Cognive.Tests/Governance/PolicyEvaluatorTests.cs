@@ -1,5 +1,4 @@
-using Cognive.ApiService.Governance;
-using Cognive.ApiService.Policies;
+using Cognive.Governance.Policies;
 
 namespace Cognive.Tests.Governance;
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Cognive.Data.Budgets;
+using Cognive.Governance.Budgets;
 using Cognive.Tests.Infrastructure;
 using Npgsql;
 using StackExchange.Redis;
@@ -31,7 +33,7 @@ public sealed class PipelineStore(CogniveApp app, NpgsqlDataSource db) : IAsyncD
             ("run cost totals", cost, await DecimalAsync("SELECT coalesce(sum(cost), 0) FROM agent_runs WHERE team_id = $1", teamId, ct)),
             ("rollup calls", calls, await DecimalAsync("SELECT coalesce(sum(calls), 0) FROM cost_rollups WHERE team_id = $1", teamId, ct)),
             ("rollup cost", cost, await DecimalAsync("SELECT coalesce(sum(cost), 0) FROM cost_rollups WHERE team_id = $1", teamId, ct)),
-            ("daily spend", cost, await DecimalAsync("SELECT coalesce(sum(cost), 0) FROM team_daily_spend WHERE team_id = $1", teamId, ct)),
+            ("daily spend", cost, await DailySpendAsync(teamId, ct)),
         ];
     }
 
@@ -49,14 +51,17 @@ public sealed class PipelineStore(CogniveApp app, NpgsqlDataSource db) : IAsyncD
         return ids;
     }
 
-    /// <summary>Waits until the team's Redis spend counter for today equals <paramref name="cost"/>.</summary>
-    public async Task WaitForSpendCounterAsync(Guid teamId, decimal cost, CancellationToken ct)
+    /// <summary>Waits until the spend the workers gave Redis for a budget's current period equals <paramref name="cost"/>.</summary>
+    public async Task WaitForBudgetSpendAsync(Guid budgetId, BudgetPeriod period, decimal cost, CancellationToken ct)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await app.GetConnectionStringAsync("redis", ct));
-        var key = $"cognive:spend:{teamId:N}:day:{DateTime.UtcNow:yyyy-MM-dd}";
-        await Eventually.HoldsAsync(async () => await redis.GetDatabase().StringGetAsync(key) is { HasValue: true } counter &&
-            decimal.Parse(counter.ToString(), CultureInfo.InvariantCulture) == cost, $"the spend counter equals the stored cost {cost}", ct);
+        var key = BudgetKeys.Spent(BudgetKeys.Stem(budgetId, period, DateTimeOffset.UtcNow));
+        await Eventually.HoldsAsync(async () => await redis.GetDatabase().StringGetAsync(key) is { HasValue: true } spent &&
+            decimal.Parse(spent.ToString(), CultureInfo.InvariantCulture) == cost, $"the budget's spend in Redis equals the stored cost {cost}", ct);
     }
+
+    public Task<decimal> DailySpendAsync(Guid teamId, CancellationToken ct) =>
+        DecimalAsync("SELECT coalesce(sum(cost), 0) FROM team_daily_spend WHERE team_id = $1", teamId, ct);
 
     public ValueTask DisposeAsync() => db.DisposeAsync();
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Cognive.Data.Budgets;
 using Cognive.Tests.Infrastructure;
 
 namespace Cognive.Tests.Telemetry;
@@ -37,7 +38,7 @@ public sealed class WorkerScaleOutTests(ThreeWorkerReplicas replicas) : IClassFi
             alerts = (await team.GetJsonAsync($"/api/v1/alerts?budget_id={budgetId}", ct)).GetProperty("items");
             return alerts.GetArrayLength() >= 3;
         }, "three threshold alerts", ct, TimeSpan.FromMinutes(2));
-        await store.WaitForSpendCounterAsync(teamId, ids.Count * 0.00027m, ct);
+        await store.WaitForBudgetSpendAsync(budgetId, BudgetPeriod.Monthly, ids.Count * 0.00027m, ct);
 
         Assert.Equal(ThreeWorkerReplicas.Replicas, app.ServiceProcessIds("workers").Count);
         Assert.All(sent, response => Assert.Equal(HttpStatusCode.Accepted, response.StatusCode));

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Cognive.Ingestion;
-using Cognive.Workers.Budgets;
+using Cognive.Governance.Budgets;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -14,7 +14,7 @@ namespace Cognive.Workers.Ingestion;
 /// once; a message whose data the database refuses is returned to the queue and, after the queue's delivery limit,
 /// dead-lettered, while the rest of its batch is stored without it. Database outages are retried in place.
 /// </summary>
-public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, SpendCounters spend, BudgetTracker budgets, IngestionMetrics metrics,
+public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, BudgetTracker budgets, IngestionMetrics metrics,
     ILogger<LlmCallConsumer> logger) : BackgroundService
 {
     private const ushort Prefetch = 500;
@@ -151,7 +151,7 @@ public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, S
                 // records its thresholds again.
                 var budgetSpend = await budgets.RecordAsync(events, ct);
                 await SettleAsync(() => channel.BasicAckAsync(messages.Max(m => m.Delivery.Tag), multiple: true, ct));
-                await RefreshSpendAsync(events, budgetSpend, ct);
+                await PublishSpendAsync(events, budgetSpend);
                 return;
             }
             catch (Exception e) when (CallWriter.IsCausedByData(e))
@@ -182,16 +182,15 @@ public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, S
         }
     }
 
-    private async Task RefreshSpendAsync(List<LlmCallEvent> events, BudgetSpend budgetSpend, CancellationToken ct)
+    private async Task PublishSpendAsync(List<LlmCallEvent> events, BudgetSpend budgetSpend)
     {
         try
         {
-            await spend.RefreshAsync(events.Select(e => e.TeamId).Distinct().ToList(), ct);
             await budgets.PublishAsync(budgetSpend, events);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning("Spend counters not refreshed (they catch up with the team's next batch): {Reason}", e.Message);
+            logger.LogWarning("Budget spend not raised in Redis (it catches up with the budget's next batch): {Reason}", e.Message);
         }
     }
 

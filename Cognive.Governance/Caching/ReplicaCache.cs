@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using StackExchange.Redis;
 
-namespace Cognive.ApiService.Caching;
+namespace Cognive.Governance.Caching;
 
 /// <summary>
 /// Values kept in this replica's memory for a short lifetime, for reads on every request that must not cost a round
 /// trip. A change drops the entry here at once and on the other replicas through Redis pub/sub; a lost notice (Redis
 /// away) is bounded by the lifetime. Nothing is kept for a key that has no value, so a new one is seen at once.
+/// Here because team rules are held this way in the API and the gateway alike; the API keeps its API keys in one too.
 /// </summary>
 public sealed class ReplicaCache<TValue> where TValue : class
 {
@@ -32,7 +33,7 @@ public sealed class ReplicaCache<TValue> where TValue : class
             // The client subscribes again by itself after a reconnect.
             redis.GetSubscriber().Subscribe(_changes, (_, key) => Forget(key.ToString()), CommandFlags.FireAndForget);
         }
-        catch (Exception e) when (RedisReadThrough.IsUnavailable(e))
+        catch (Exception e) when (RedisFaults.IsUnavailable(e))
         {
             logger.LogWarning("No change notices on {Channel} until Redis answers; entries lapse after {Lifetime}", channel, lifetime);
         }
@@ -72,7 +73,7 @@ public sealed class ReplicaCache<TValue> where TValue : class
         {
             await _redis.GetSubscriber().PublishAsync(_changes, key);
         }
-        catch (Exception e) when (RedisReadThrough.IsUnavailable(e))
+        catch (Exception e) when (RedisFaults.IsUnavailable(e))
         {
             // The other replicas' entries lapse within the lifetime.
         }

@@ -1,11 +1,10 @@
 using System.Diagnostics.Metrics;
-using Cognive.ApiService.Governance;
 using Cognive.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using StackExchange.Redis;
 
-namespace Cognive.ApiService.Policies;
+namespace Cognive.Governance.Policies;
 
 /// <summary>
 /// The counting side of policies: calls per minute per agent (in Redis, shared by replicas, by fixed UTC minute) and

@@ -1,6 +1,5 @@
-using Cognive.ApiService.Governance;
 
-namespace Cognive.ApiService.Policies;
+namespace Cognive.Governance.Policies;
 
 /// <summary>The rules of a policy that need no counting: provider, model, size of a call and time of day.</summary>
 public static class PolicyEvaluator

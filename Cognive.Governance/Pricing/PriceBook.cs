@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Cognive.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Cognive.ApiService.Pricing;
+namespace Cognive.Governance.Pricing;
 
 /// <summary>
 /// The prices in force, for estimating a call before it is made (budget checks). Kept a minute in memory: an

@@ -1,9 +1,11 @@
-using Cognive.ApiService.Caching;
 using Cognive.Data;
+using Cognive.Governance.Budgets;
+using Cognive.Governance.Caching;
+using Cognive.Governance.Policies;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;
 
-namespace Cognive.ApiService.Governance;
+namespace Cognive.Governance;
 
 /// <summary>
 /// Each team's rules in this replica's memory (5 s, dropped on change on every replica), so the ingestion path asks

@@ -1,20 +1,18 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Cognive.Data.Alerts;
 using Cognive.Data.Budgets;
 using Cognive.Ingestion;
 using Npgsql;
 using NpgsqlTypes;
-using StackExchange.Redis;
 
-namespace Cognive.Workers.Budgets;
+namespace Cognive.Governance.Budgets;
 
 /// <summary>
 /// After a batch is stored: each affected budget's spend is summed in PostgreSQL, thresholds crossed are recorded
 /// as alerts (unique per budget, period and threshold, so redeliveries and other workers cannot fire one twice),
-/// Redis is given the new spend, and the reservations the calls named are settled.
+/// Redis is given the new spend, and the reservations the calls named are settled: settle-from-the-workers.
 /// </summary>
-public sealed class BudgetTracker(NpgsqlDataSource db, IConnectionMultiplexer redis, TimeProvider time, ILogger<BudgetTracker> logger)
+public sealed class BudgetTracker(NpgsqlDataSource db, BudgetLedger ledger, TimeProvider time, ILogger<BudgetTracker> logger)
 {
     private const string LiveBudgetsSql = """
         SELECT id, team_id, agent_id, amount_usd, period, thresholds FROM budgets
@@ -35,30 +33,6 @@ public sealed class BudgetTracker(NpgsqlDataSource db, IConnectionMultiplexer re
             {AlertDeliveries.QueueSql("fired")}
         )
         SELECT count(*) FROM fired
-        """;
-
-    // KEYS: a budget's spend. ARGV: the spend summed, the key's lifetime ms. Spend only grows within a period, so a
-    // smaller figure is an older sum finishing late.
-    private const string RaiseScript = """
-        local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
-        if tonumber(ARGV[1]) >= current then
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-        end
-        return 1
-        """;
-
-    // KEYS: (holds, held) per budget the reservation was held on. ARGV: the reservation id.
-    private const string SettleScript = """
-        for i = 1, #KEYS, 2 do
-            if redis.call('ZREM', KEYS[i], ARGV[1]) == 1 then
-                local amount = redis.call('HGET', KEYS[i + 1], ARGV[1])
-                if amount then
-                    redis.call('HINCRBY', KEYS[i + 1], '_total', -tonumber(amount))
-                    redis.call('HDEL', KEYS[i + 1], ARGV[1])
-                end
-            end
-        end
-        return 1
         """;
 
     /// <summary>Thresholds this worker has seen recorded; spares the insert that would find them there.</summary>
@@ -92,22 +66,10 @@ public sealed class BudgetTracker(NpgsqlDataSource db, IConnectionMultiplexer re
     /// </summary>
     public async Task PublishAsync(BudgetSpend spend, IReadOnlyCollection<LlmCallEvent> events)
     {
-        var cache = redis.GetDatabase();
-        await Task.WhenAll(spend.Budgets.Select(s => cache.ScriptEvaluateAsync(RaiseScript,
-            [BudgetPeriods.KeyStem(s.Budget.Id, s.Budget.Period, spend.At) + ":spent"],
-            [s.Spent.ToString(CultureInfo.InvariantCulture), (long)BudgetPeriods.KeyLifetime(s.Budget.Period, spend.At).TotalMilliseconds])));
-
+        await ledger.RaiseSpentAsync(spend.At, spend.Budgets.Select(s => (s.Budget.Id, s.Budget.Period, s.Spent)));
         foreach (var call in events.Where(e => e.ReservationId is not null).DistinctBy(e => e.ReservationId))
         {
-            var record = (RedisKey)BudgetPeriods.ReservationKey(call.ReservationId!.Value);
-            // The record names its team: a reservation id reported by another team settles nothing.
-            if (await cache.StringGetAsync(record) is { HasValue: true } held &&
-                held.ToString().Split('|') is [var team, .. var stems] && team == call.TeamId.ToString("N"))
-            {
-                RedisKey[] keys = [.. stems.SelectMany(s => new RedisKey[] { s + ":holds", s + ":held" })];
-                await cache.ScriptEvaluateAsync(SettleScript, keys, [call.ReservationId.Value.ToString("N")]);
-                await cache.KeyDeleteAsync(record);
-            }
+            await ledger.SettleAsync(call.TeamId, call.ReservationId!.Value);
         }
     }
 
