@@ -10,7 +10,8 @@ public static class LocalPostgresBuilderExtensions
 {
     /// <summary>
     /// PostgreSQL from the installed binaries, data in <c>{state}/postgres/data</c>. A <c>{name}-init</c> resource
-    /// runs initdb on the first run; the server waits for it to finish.
+    /// runs initdb on the first run; the server waits for it to finish. WAL is archived and backed up with pgBackRest
+    /// (<see cref="LocalPostgresBackups"/>) unless <c>Cognive:Backups:Enabled=false</c>.
     /// </summary>
     /// <param name="proxyClients">Whether clients reach the server through DCP's proxy; direct is faster.</param>
     public static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(
@@ -51,7 +52,8 @@ public static class LocalPostgresBuilderExtensions
             .WithEndpoint(name: LocalPostgresServerResource.PrimaryEndpointName, scheme: "tcp", env: "PGPORT", isProxied: proxyClients)
             .WithIconName("DatabaseMultiple")
             .WithHealthCheck(healthCheckKey)
-            .WaitForCompletion(init);
+            .WaitForCompletion(init)
+            .WithBackups(state, binFolder, dataFolder);
     }
 
     public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(
