@@ -6,15 +6,18 @@ using Cognive.Gateway.Governance;
 using Cognive.Gateway.OpenAi;
 using Cognive.Gateway.Providers;
 using Cognive.Ingestion;
+using Cognive.RateLimits;
 
 namespace Cognive.Gateway;
 
 public static class Extensions
 {
     /// <summary>
-    /// The gateway authenticates callers through the API (<see cref="IntrospectionHandler"/>), reads provider connections
+    /// The gateway authenticates callers through the API (<see cref="IntrospectionHandler"/>) and counts their requests in
+    /// the API's per-key window (Redis, <see cref="RateLimitMiddleware"/>), reads provider connections
     /// from PostgreSQL, and publishes calls to RabbitMQ through <see cref="TelemetryPublisher"/> (publisher confirms, as
-    /// the API): <see cref="CallRecorder"/> for calls that must not delay their answer. Budgets and policies are the API's
+    /// the API): <see cref="CallRecorder"/> for calls that must not delay their answer, spooled locally until confirmed
+    /// (<see cref="CallSpool"/>). Budgets and policies are the API's
     /// own check, asked over HTTP with the caller's credential (<see cref="CogniveApi"/>).
     /// </summary>
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
@@ -22,10 +25,15 @@ public static class Extensions
         builder.AddNpgsqlDbContext<CogniveDbContext>("cognive");
         builder.AddNpgsqlDataSource("cognive");
         builder.AddRabbitMQClient("rabbitmq");
+        builder.AddRedisClient("redis");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddApiIntrospection();
+        builder.Services.AddRateLimits<IntrospectedRateSubjects>();
+        // Ahead of the default writer, which would otherwise answer every problem.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAiProblemWriter>());
         builder.Services.AddSingleton<TelemetryPublisher>();
+        builder.Services.AddSingleton<CallSpool>();
         builder.Services.AddSingleton<CallRecorder>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CallRecorder>());
         builder.Services.AddSingleton(ProviderKeyCipher.From(builder.Configuration[ProviderKeyCipher.Setting]));

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Cognive.Gateway.Governance;
 using Cognive.Gateway.OpenAi;
+using Cognive.Ingestion;
 
 namespace Cognive.Gateway;
 
@@ -15,4 +16,5 @@ namespace Cognive.Gateway;
 [JsonSerializable(typeof(StartRunBody))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(CallMetadata))]
+[JsonSerializable(typeof(LlmCallEvent))]
 public sealed partial class GatewayJson : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using Cognive.Gateway;
 using Cognive.Gateway.OpenAi;
 using Cognive.Gateway.Otlp;
+using Cognive.RateLimits;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ var app = builder.Build();
 app.UseProblemDetailsForErrors();
 app.MapDefaultEndpoints();
 app.UseAuthentication();
+app.UseRateLimits();
 app.UseAuthorization();
 app.MapOpenAiEndpoints();
 app.MapOtlpEndpoints();

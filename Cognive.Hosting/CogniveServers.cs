@@ -50,6 +50,17 @@ public static class CogniveServersExtensions
 
     public const string BootstrapKeyFileName = "admin-api-key";
 
+    /// <summary>
+    /// Where gateways spool the calls they answered until RabbitMQ confirms them: in run mode a folder of the state folder,
+    /// so a gateway killed and started again (or its replicas) replays what it held; published, the pod's <c>/tmp</c> volume.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithCallSpool(this IResourceBuilder<ProjectResource> gateway, CogniveServers servers) =>
+        servers.State is null
+            ? gateway
+            : gateway.WithEnvironment("Cognive__Gateway__SpoolDirectory", servers.State.Combine(GatewaySpoolFolderName));
+
+    public const string GatewaySpoolFolderName = "gateway-spool";
+
     public const string SwarmKeyFileName = "swarm-api-key";
 
     /// <summary>

@@ -42,7 +42,13 @@ public static partial class ServiceSettings
         ("Cognive:Console:RefreshAhead", false),
         ("Cognive:Console:OverviewRefresh", false),
         ("Cognive:Console:IdleTimeout", false),
-        ("Cognive:Gateway:*", false),
+        ("Cognive:Gateway:UpstreamTimeoutSeconds", false),
+        ("Cognive:Gateway:DefaultMaxOutputTokens", false),
+        ("Cognive:Gateway:SpoolDirectory", false),
+        ("Cognive:Gateway:MaxWholeAnswerBytes", false),
+        ("Cognive:Gateway:MaxRequestBytes", false),
+        ("Cognive:Gateway:MaxOtlpRequestBytes", false),
+        ("Cognive:Gateway:TraceRunRetentionDays", false),
     ];
 
     public static IResourceBuilder<ProjectResource> WithSettings(this IResourceBuilder<ProjectResource> service, IConfiguration configuration,

@@ -18,19 +18,13 @@ public sealed class Forwarder(IHttpClientFactory clients, IOptions<GatewayOption
 {
     public const string ClientName = "upstream";
 
-    /// <summary>What a non-streamed answer keeps to read its usage from; a larger answer passes through uncounted.</summary>
-    private const int MaxKeptBytes = 8 * 1024 * 1024;
-
     private const int MaxErrorBodyBytes = 16 * 1024;
-
-    /// <summary>A non-streamed answer this small is read whole before it goes out, so its cost can ride in its headers.</summary>
-    private const int MaxPricedBodyBytes = 64 * 1024;
 
     public const string CostHeader = "Cognive-Cost-Usd";
 
-    /// <param name="price">The model's price, when the table has one: a small non-streamed answer carries its cost.</param>
+    /// <param name="settlement">Records the call before the answer's last bytes, and gives its cost to send with it.</param>
     public async Task<Outcome> ForwardAsync(HttpContext http, Connection connection, string path, byte[] body, bool stream,
-        bool removeUsageChunk, CallPrice? price)
+        bool removeUsageChunk, CallSettlement settlement)
     {
         var started = Stopwatch.GetTimestamp();
         var limit = TimeSpan.FromSeconds(options.Value.UpstreamTimeoutSeconds);
@@ -82,12 +76,11 @@ public sealed class Forwarder(IHttpClientFactory clients, IOptions<GatewayOption
             {
                 if (stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
                 {
-                    return await new SseRelay(upstream, http.Response.BodyWriter, removeUsageChunk, started).RelayAsync(timeout, limit);
+                    return await new SseRelay(upstream, http.Response.BodyWriter, removeUsageChunk, started)
+                        .RelayAsync(timeout, limit, settlement);
                 }
 
-                return price is not null && response.Content.Headers.ContentLength is <= MaxPricedBodyBytes
-                    ? await PriceAndCopyAsync(upstream, http, price, (int)response.Content.Headers.ContentLength.Value, timeout.Token, started, status)
-                    : await CopyAsync(upstream, http, timeout, limit, started, status);
+                return await CopyAsync(upstream, http, settlement, response.Content.Headers.ContentLength, timeout, limit, started, status);
             }
             catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
             {
@@ -116,57 +109,67 @@ public sealed class Forwarder(IHttpClientFactory clients, IOptions<GatewayOption
         }
     }
 
-    /// <summary>A small answer (its length announced): read whole, priced from its usage, then sent with its cost.</summary>
-    private static async Task<Outcome> PriceAndCopyAsync(Stream upstream, HttpContext http, CallPrice price, int length,
-        CancellationToken ct, long started, int status)
+    /// <summary>
+    /// An answer up to <see cref="GatewayOptions.MaxWholeAnswerBytes"/> is read whole, recorded, then sent with its length and
+    /// cost. A larger one goes out as it arrives, each read at once, and is recorded uncounted (its usage is not read).
+    /// </summary>
+    private async Task<Outcome> CopyAsync(Stream upstream, HttpContext http, CallSettlement settlement, long? length,
+        CancellationTokenSource timeout, TimeSpan limit, long started, int status)
     {
-        var answer = new byte[length];
-        await upstream.ReadExactlyAsync(answer, ct);
-        var firstByte = Stopwatch.GetElapsedTime(started);
-        var usage = Usage.Read(answer);
-        if (usage is not null)
-        {
-            http.Response.Headers[CostHeader] = price.CostOf(usage);
-        }
-
-        http.Response.ContentLength = length;
-        await http.Response.Body.WriteAsync(answer, ct);
-        return new Outcome(true, null, status, usage, firstByte);
-    }
-
-    /// <summary>Each read goes to the client at once; a copy (up to <see cref="MaxKeptBytes"/>) gives the usage at the end.</summary>
-    private static async Task<Outcome> CopyAsync(Stream upstream, HttpContext http, CancellationTokenSource timeout, TimeSpan limit,
-        long started, int status)
-    {
+        var maxWhole = options.Value.MaxWholeAnswerBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        using var kept = new MemoryStream();
+        using var whole = new MemoryStream(length is { } known && known <= maxWhole ? (int)known : 0);
         long? firstByte = null;
         try
         {
+            int read;
             while (true)
             {
                 timeout.CancelAfter(limit);
-                var read = await upstream.ReadAsync(buffer, timeout.Token);
+                read = await upstream.ReadAsync(buffer, timeout.Token);
                 if (read == 0)
+                {
+                    return await SendWholeAsync(http, settlement, whole, status, firstByte is { } at ? Stopwatch.GetElapsedTime(started, at) : null);
+                }
+
+                firstByte ??= Stopwatch.GetTimestamp();
+                if (whole.Length + read > maxWhole)
                 {
                     break;
                 }
 
-                firstByte ??= Stopwatch.GetTimestamp();
-                await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), timeout.Token);
-                if (kept.Length + read <= MaxKeptBytes)
-                {
-                    kept.Write(buffer, 0, read);
-                }
+                whole.Write(buffer, 0, read);
             }
+
+            await http.Response.Body.WriteAsync(whole.GetBuffer().AsMemory(0, (int)whole.Length), timeout.Token);
+            do
+            {
+                await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), timeout.Token);
+                timeout.CancelAfter(limit);
+            }
+            while ((read = await upstream.ReadAsync(buffer, timeout.Token)) > 0);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        var usage = kept.Length < MaxKeptBytes ? Usage.Read(kept.GetBuffer().AsMemory(0, (int)kept.Length)) : null;
-        return new Outcome(true, null, status, usage, firstByte is { } at ? Stopwatch.GetElapsedTime(started, at) : null);
+        return new Outcome(true, null, status, null, Stopwatch.GetElapsedTime(started, firstByte!.Value));
+    }
+
+    private static async Task<Outcome> SendWholeAsync(HttpContext http, CallSettlement settlement, MemoryStream whole, int status,
+        TimeSpan? firstByte)
+    {
+        var answer = whole.GetBuffer().AsMemory(0, (int)whole.Length);
+        var outcome = new Outcome(true, null, status, Usage.Read(answer), firstByte);
+        if (await settlement.SettleAsync(outcome) is { } cost)
+        {
+            http.Response.Headers[CostHeader] = cost;
+        }
+
+        http.Response.ContentLength = answer.Length;
+        await http.Response.Body.WriteAsync(answer, http.RequestAborted);
+        return outcome;
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Cognive.Gateway.Calls;
 using Cognive.Gateway.Governance;
 using Cognive.Gateway.Providers;
 using Cognive.Ingestion;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Cognive.Gateway.OpenAi;
@@ -41,6 +42,12 @@ public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api
         var started = Stopwatch.GetTimestamp();
         var ct = http.RequestAborted;
         var teamId = Callers.TeamIdOf(http.User);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            // Past it, Kestrel's 413 is answered in OpenAI's format (OpenAiProblemWriter).
+            size.MaxRequestBodySize = options.Value.MaxRequestBytes;
+        }
+
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, ct);
         var request = OpenAiRequest.Parse(body.GetBuffer().AsSpan(0, (int)body.Length), out var invalid);
@@ -76,19 +83,20 @@ public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api
         runId ??= await api.DailyRunAsync(http.Request, teamId, agentId, ct);
         var eventId = Guid.CreateVersion7(receivedAt);
         http.Response.Headers[EventHeader] = eventId.ToString();
-        var price = await prices.FindAsync(connection.Provider, priced, ct);
-        var outcome = await forwarder.ForwardAsync(http, connection, operation == Operation.Chat ? "chat/completions" : "embeddings",
-            request.UpstreamBody(model), request.Stream, request.Stream && !request.ClientWantsStreamUsage, price);
+        var settlement = new CallSettlement(outcome => recorder.RecordAsync(new LlmCallEvent(eventId, teamId, runId.Value, agentId,
+            connection.Provider, priced, outcome.Usage?.InputTokens ?? 0, outcome.Usage?.OutputTokens ?? 0,
+            outcome.Usage?.CachedInputTokens ?? 0, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            outcome.Succeeded ? "success" : "error", receivedAt, time.GetUtcNow(), Metadata(operation, connection, request, outcome),
+            ReservationId: allowed.ReservationId), CancellationToken.None), await prices.FindAsync(connection.Provider, priced, ct));
+        var forwarded = await forwarder.ForwardAsync(http, connection, operation == Operation.Chat ? "chat/completions" : "embeddings",
+            request.UpstreamBody(model), request.Stream, request.Stream && !request.ClientWantsStreamUsage, settlement);
+        await settlement.SettleAsync(forwarded);
+    }
 
-        var usage = outcome.Usage;
-        var metadata = JsonSerializer.SerializeToElement(new CallMetadata("gateway", connection.Name, operation.ToString().ToLowerInvariant(),
+    private static JsonElement Metadata(Operation operation, Connection connection, OpenAiRequest request, Outcome outcome) =>
+        JsonSerializer.SerializeToElement(new CallMetadata("gateway", connection.Name, operation.ToString().ToLowerInvariant(),
             request.Stream, outcome.FirstChunk is { } first ? (int)first.TotalMilliseconds : null, outcome.UpstreamStatus, outcome.Error),
             GatewayJson.Default.CallMetadata);
-        await recorder.RecordAsync(new LlmCallEvent(eventId, teamId, runId.Value, agentId, connection.Provider, priced,
-            usage?.InputTokens ?? 0, usage?.OutputTokens ?? 0, usage?.CachedInputTokens ?? 0,
-            (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome.Succeeded ? "success" : "error", receivedAt, time.GetUtcNow(),
-            metadata, ReservationId: allowed.ReservationId), CancellationToken.None);
-    }
 
     /// <summary>
     /// The agent and run a call belongs to: <c>Cognive-Run-Id</c> names a running run of the team (its agent is the call's);

@@ -1,13 +1,16 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
+using Cognive.Gateway.Calls;
 
 namespace Cognive.Gateway.OpenAi;
 
 /// <summary>
 /// Passes a server-sent-events stream through event by event: every complete event in a read goes out and is flushed
 /// before the next read. Events whose data carries <c>usage</c> are read for it; the usage-only chunk is dropped when
-/// the gateway, not the client, asked for it.
+/// the gateway, not the client, asked for it. The closing <c>data: [DONE]</c> is held back until the call is recorded
+/// (OpenAI clients stop reading there), and preceded by the call's cost as an SSE comment, <c>: Cognive-Cost-Usd: 0.0042</c>:
+/// HTTP trailers do not reach OpenAI clients, and comments are what every SSE reader skips by the specification.
 /// </summary>
 public sealed class SseRelay(Stream upstream, PipeWriter client, bool removeUsageChunk, long started)
 {
@@ -15,11 +18,14 @@ public sealed class SseRelay(Stream upstream, PipeWriter client, bool removeUsag
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
     private static readonly byte[] UsageField = "\"usage\""u8.ToArray();
     private static readonly byte[] NoUsage = "\"usage\":null"u8.ToArray();
+    private static readonly byte[] Done = "data: [DONE]"u8.ToArray();
+    private static readonly byte[] CostComment = ": Cognive-Cost-Usd: "u8.ToArray();
 
     private Usage? _usage;
     private long? _firstEvent;
+    private bool _done;
 
-    public async Task<Outcome> RelayAsync(CancellationTokenSource timeout, TimeSpan limit)
+    public async Task<Outcome> RelayAsync(CancellationTokenSource timeout, TimeSpan limit, CallSettlement settlement)
     {
         var reader = PipeReader.Create(upstream);
         try
@@ -54,7 +60,22 @@ public sealed class SseRelay(Stream upstream, PipeWriter client, bool removeUsag
             await reader.CompleteAsync();
         }
 
-        return new Outcome(true, null, 200, _usage, _firstEvent is { } at ? Stopwatch.GetElapsedTime(started, at) : null);
+        var outcome = new Outcome(true, null, 200, _usage, _firstEvent is { } at ? Stopwatch.GetElapsedTime(started, at) : null);
+        if (await settlement.SettleAsync(outcome) is { } cost)
+        {
+            client.Write(CostComment);
+            client.Write(System.Text.Encoding.ASCII.GetBytes(cost));
+            client.Write(EventEnd);
+        }
+
+        if (_done)
+        {
+            client.Write(Done);
+            client.Write(EventEnd);
+        }
+
+        await client.FlushAsync(timeout.Token);
+        return outcome;
     }
 
     private static bool TryTakeEvent(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> sseEvent)
@@ -75,6 +96,12 @@ public sealed class SseRelay(Stream upstream, PipeWriter client, bool removeUsag
         _firstEvent ??= Stopwatch.GetTimestamp();
         var text = sseEvent.IsSingleSegment ? sseEvent.First : sseEvent.ToArray();
         var span = text.Span;
+        if (span.SequenceEqual(Done))
+        {
+            _done = true;
+            return;
+        }
+
         if (span.StartsWith(DataPrefix) && span.IndexOf(UsageField) >= 0 && span.IndexOf(NoUsage) < 0)
         {
             var (usage, usageOnly) = Usage.ReadChunk(text[DataPrefix.Length..]);

@@ -1,20 +1,18 @@
 using System.Buffers;
 using System.IO.Compression;
 using Cognive.Gateway.Otlp.Wire;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace Cognive.Gateway.Otlp;
 
 /// <summary>
 /// Reads an OTLP/HTTP request body into a pooled buffer: its encoding from Content-Type, gzip undone when
-/// Content-Encoding says so, and never more than <see cref="MaxBytes"/> (before and after decompression, so a small
-/// gzip bomb is as much "too large" as a large body).
+/// Content-Encoding says so, and never more than <see cref="GatewayOptions.MaxOtlpRequestBytes"/> (before and after
+/// decompression, so a small gzip bomb is as much "too large" as a large body).
 /// </summary>
 public sealed class OtlpBody : IDisposable
 {
-    /// <summary>Far above an SDK's batch (512 spans ≈ 0.3 MB), far below what would strain a replica.</summary>
-    public const int MaxBytes = 8 * 1024 * 1024;
-
     private OtlpBody(OtlpEncoding encoding, byte[] buffer, int length)
     {
         Encoding = encoding;
@@ -38,13 +36,19 @@ public sealed class OtlpBody : IDisposable
             }
             : null;
 
-    /// <summary>Null when the body exceeds <see cref="MaxBytes"/>.</summary>
+    /// <summary>Null when the body exceeds <paramref name="maxBytes"/>.</summary>
     /// <exception cref="InvalidDataException">A gzip body that is not gzip.</exception>
-    public static async Task<OtlpBody?> ReadAsync(HttpRequest request, OtlpEncoding encoding, bool gzip, CancellationToken ct)
+    public static async Task<OtlpBody?> ReadAsync(HttpRequest request, OtlpEncoding encoding, bool gzip, int maxBytes, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBytes)
+        if (request.ContentLength > maxBytes)
         {
             return null;
+        }
+
+        // Kestrel's own limit must not refuse first: one byte over ours is how a body without a length is found too large.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = maxBytes + 1L;
         }
 
         await using var gunzip = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
@@ -55,16 +59,16 @@ public sealed class OtlpBody : IDisposable
         {
             while (true)
             {
-                var limit = Math.Min(buffer.Length, MaxBytes + 1);
+                var limit = Math.Min(buffer.Length, maxBytes + 1);
                 if (length == limit)
                 {
-                    if (limit > MaxBytes)
+                    if (limit > maxBytes)
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
                         return null;
                     }
 
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxBytes + 1));
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;

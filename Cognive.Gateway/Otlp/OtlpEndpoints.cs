@@ -6,13 +6,14 @@ using Cognive.Gateway.Otlp.Wire;
 using Cognive.Ingestion;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Cognive.Gateway.Otlp;
 
 /// <summary>
 /// OTLP/HTTP trace ingestion (<c>POST /v1/traces</c>), answered as the OTLP specification asks: 200 with an
 /// ExportTraceServiceResponse (partial success: rejected spans and why) in the request's encoding; 400 for a body
-/// that does not decode, 413 for one over <see cref="OtlpBody.MaxBytes"/>, 503 with Retry-After when the queue is
+/// that does not decode, 413 for one over <see cref="GatewayOptions.MaxOtlpRequestBytes"/>, 503 with Retry-After when the queue is
 /// down (exporters retry those), each with a google.rpc.Status body; 415 for any other content type or encoding.
 /// </summary>
 public static class OtlpEndpoints
@@ -29,7 +30,7 @@ public static class OtlpEndpoints
     }
 
     private static async Task<Results<OtlpAnswer, ProblemHttpResult>> ExportAsync(HttpContext http, ClaimsPrincipal user,
-        OtlpIngestor ingestor, CancellationToken ct)
+        OtlpIngestor ingestor, IOptions<GatewayOptions> options, CancellationToken ct)
     {
         if (OtlpBody.EncodingOf(http.Request) is not { } encoding)
         {
@@ -45,11 +46,12 @@ public static class OtlpEndpoints
         OtlpTraces traces;
         try
         {
-            using var body = await OtlpBody.ReadAsync(http.Request, encoding, contentEncoding == "gzip", ct);
+            var maxBytes = options.Value.MaxOtlpRequestBytes;
+            using var body = await OtlpBody.ReadAsync(http.Request, encoding, contentEncoding == "gzip", maxBytes, ct);
             if (body is null)
             {
                 return OtlpAnswer.Status(encoding, StatusCodes.Status413PayloadTooLarge, ResourceExhausted,
-                    $"The body is over {OtlpBody.MaxBytes} bytes (after decompression): export smaller batches.");
+                    $"The body is over {maxBytes} bytes (after decompression): export smaller batches.");
             }
 
             traces = body.Decode();

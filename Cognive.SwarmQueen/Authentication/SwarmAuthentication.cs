@@ -8,7 +8,7 @@ public static class SwarmAuthentication
     /// <summary>The API's credentials, permissions (one policy per permission) and rate limits, as in the API.</summary>
     public static IServiceCollection AddSwarmAuthentication(this IServiceCollection services)
     {
-        services.AddRateLimits<SwarmRateSubjects>();
+        services.AddRateLimits<IntrospectedRateSubjects>();
         return services.AddApiIntrospection();
     }
 }

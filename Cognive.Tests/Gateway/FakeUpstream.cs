@@ -12,7 +12,8 @@ namespace Cognive.Tests.Gateway;
 /// <summary>
 /// An OpenAI-compatible upstream on a real loopback port: chat completions (JSON, or SSE with a usage chunk when asked),
 /// embeddings and models, answering in OpenAI's format. The last user message steers it: <c>fail-500</c> answers 500,
-/// <c>hang</c> never answers, <c>slow-stream</c> streams a chunk every 100 ms for 20 s. It records what it was sent and
+/// <c>hang</c> never answers, <c>slow-stream</c> streams a chunk every 100 ms for 20 s, <c>large-answer</c> answers
+/// <see cref="LargeAnswerChars"/> characters of content without announcing its length. It records what it was sent and
 /// which requests were cancelled. Shared by the gateway tests and the gateway benchmark (Cognive.Bench links this file).
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
@@ -21,6 +22,7 @@ public sealed class FakeUpstream : IAsyncDisposable
     public const long CompletionTokens = 300;
     public const long CachedTokens = 200;
     public static readonly string[] StreamedWords = ["Hello", " from", " the", " fake"];
+    public const int LargeAnswerChars = 300_000;
 
     private static readonly byte[] Completion = JsonSerializer.SerializeToUtf8Bytes(new
     {
@@ -77,6 +79,21 @@ public sealed class FakeUpstream : IAsyncDisposable
             if (marker.Contains("hang", StringComparison.Ordinal))
             {
                 await Task.Delay(Timeout.Infinite, http.RequestAborted);
+            }
+
+            if (marker.Contains("large-answer", StringComparison.Ordinal))
+            {
+                var large = JsonSerializer.SerializeToUtf8Bytes(new
+                {
+                    id = "chatcmpl-fake", @object = "chat.completion", created = 1_700_000_000, model = "gpt-4o-mini",
+                    choices = new[] { new { index = 0, message = new { role = "assistant", content = new string('x', LargeAnswerChars) }, finish_reason = "stop" } },
+                    usage = UsageOf(),
+                });
+                http.Response.ContentType = "application/json";
+                await http.Response.Body.WriteAsync(large.AsMemory(0, large.Length / 2), http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
+                await http.Response.Body.WriteAsync(large.AsMemory(large.Length / 2), http.RequestAborted);
+                return;
             }
 
             if (body["stream"]?.GetValue<bool>() != true)

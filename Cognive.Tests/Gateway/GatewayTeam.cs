@@ -56,9 +56,9 @@ public sealed class GatewayTeam : IDisposable
         return new GatewayTeam(app, key, session, agentId, runId, connectionId);
     }
 
-    /// <summary>The official client, without retries (a refusal must reach the test as the first answer).</summary>
-    public ChatClient Chat(string model = "primary/gpt-4o-mini", bool byAgent = false) =>
-        new(model, new ApiKeyCredential(Key), Options(byAgent));
+    /// <summary>The official client, without retries (a refusal must reach the test as the first answer); another key of the team when given.</summary>
+    public ChatClient Chat(string model = "primary/gpt-4o-mini", bool byAgent = false, string? key = null) =>
+        new(model, new ApiKeyCredential(key ?? Key), Options(byAgent));
 
     public OpenAIClient Client(bool byAgent = false) => new(new ApiKeyCredential(Key), Options(byAgent));
 

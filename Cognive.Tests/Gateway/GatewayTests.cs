@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Globalization;
 using Cognive.Tests.Infrastructure;
 using Cognive.Tests.Telemetry;
 using OpenAI.Chat;
@@ -91,11 +92,31 @@ public sealed class GatewayTests(SharedApp shared, UpstreamFixture fixture) : IC
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("data: [DONE]", events[^1]);
-        Assert.Equal(FakeUpstream.StreamedWords.Length + 2, events.Length); // the words, the finish chunk, [DONE]: no usage chunk
-        Assert.All(events[..^1], e => Assert.Equal(JsonValueKind.Null,
+        // The words, the finish chunk, the cost comment, [DONE]: no usage chunk.
+        Assert.Equal(FakeUpstream.StreamedWords.Length + 3, events.Length);
+        Assert.StartsWith(": Cognive-Cost-Usd: ", events[^2]);
+        Assert.Equal(await ExpectedCostAsync(team, ct), decimal.Parse(events[^2][": Cognive-Cost-Usd: ".Length..], CultureInfo.InvariantCulture));
+        Assert.All(events[..^2], e => Assert.Equal(JsonValueKind.Null,
             JsonDocument.Parse(e["data: ".Length..]).RootElement.GetProperty("usage").ValueKind));
         var sent = JsonDocument.Parse(Assert.Single(_upstream.Requests, r => r.Marker == marker).Body).RootElement;
         Assert.True(sent.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
+        var call = Assert.Single(await team.StoredCallsAsync(1, ct));
+        Assert.Equal(1200L, call.GetProperty("input_tokens").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_large_answer_whose_upstream_announced_no_length_carries_its_cost_and_length()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var team = await GatewayTeam.CreateAsync(_app, _upstream, UpstreamKey, ct);
+
+        var result = await team.Chat().CompleteChatAsync([new UserChatMessage($"large-answer-{Guid.NewGuid():N}")], cancellationToken: ct);
+
+        Assert.Equal(FakeUpstream.LargeAnswerChars, result.Value.Content.Single().Text.Length);
+        Assert.True(result.GetRawResponse().Headers.TryGetValue("Cognive-Cost-Usd", out var cost));
+        Assert.Equal(await ExpectedCostAsync(team, ct), decimal.Parse(cost!, CultureInfo.InvariantCulture));
+        Assert.True(result.GetRawResponse().Headers.TryGetValue("Content-Length", out var length));
+        Assert.True(int.Parse(length!, CultureInfo.InvariantCulture) > FakeUpstream.LargeAnswerChars);
         var call = Assert.Single(await team.StoredCallsAsync(1, ct));
         Assert.Equal(1200L, call.GetProperty("input_tokens").GetInt64());
     }

@@ -29,8 +29,11 @@ public sealed class SharedApp : IAsyncLifetime
     public static readonly string[] SignIn =
         ["--Cognive:SignIn:FirstLock=00:00:05", "--Cognive:SignIn:MaxLock=00:00:10", "--Cognive:Network:TrustedProxies=::1"];
 
-    /// <summary>An upstream silent for 3 s fails its call: the gateway's timeout test waits that long, not the default two minutes.</summary>
-    public static readonly string[] Gateway = ["--Cognive:Gateway:UpstreamTimeoutSeconds=3"];
+    /// <summary>
+    /// An upstream silent for 3 s fails its call: the gateway's timeout test waits that long, not the default two minutes; a 1 MiB
+    /// request limit, so the 413 test sends little.
+    /// </summary>
+    public static readonly string[] Gateway = ["--Cognive:Gateway:UpstreamTimeoutSeconds=3", "--Cognive:Gateway:MaxRequestBytes=1048576"];
 
     /// <summary>
     /// The console trades its access tokens 10 s after issue (the API's live 10 minutes), so a browser test sees the
