@@ -23,8 +23,12 @@ internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, AdminBootstr
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CogniveDbContext>();
-            var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
-            await db.Database.MigrateAsync(stoppingToken);
+            var pending = await PendingMigrationsAsync(db, stoppingToken);
+            if (pending.Count > 0)
+            {
+                await db.Database.MigrateAsync(stoppingToken);
+            }
+
             logger.LogInformation("Applied {Count} migrations: {Migrations}", pending.Count, pending);
             var prices = await PriceListSeed.ApplyAsync(db, stoppingToken);
             logger.LogInformation("Added {Count} price versions from the shipped price list", prices);
@@ -45,5 +49,25 @@ internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, AdminBootstr
         }
 
         lifetime.StopApplication();
+    }
+
+    /// <summary>
+    /// What the database lacks, from one catalog lookup and one read. A database holding migrations this version does
+    /// not know was made by another version: Cognive 0.1.0 folded the migrations before it into one baseline, so a
+    /// database made before that has none of today's and must be made afresh.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> PendingMigrationsAsync(CogniveDbContext db, CancellationToken ct)
+    {
+        var applied = await SchemaHistory.AppliedAsync(db, ct);
+        var known = db.Database.GetMigrations().ToList();
+        if (applied.Except(known).ToList() is [_, ..] unknown)
+        {
+            throw new InvalidOperationException(
+                $"The database holds migrations this version of Cognive does not have ({string.Join(", ", unknown)}). A database " +
+                "made before the migrations were folded into one baseline must be made afresh: stop Cognive, delete its state " +
+                "folder (.cognive, or the one --Cognive:StateDir names) and start again.");
+        }
+
+        return known.Except(applied).ToList();
     }
 }

@@ -49,9 +49,10 @@ def all_healthy():
     if "{" not in out:
         return False
     resources = json.loads(out[out.index("{"):])["resources"]
-    # One-shot resources (postgres-init, migrations) end Finished; whatever waits for them is checked itself.
+    # One-shot resources (postgres-init, migrations) end Finished; whatever waits for them is checked itself. Resources
+    # started only on demand (the spare agents) stay NotStarted.
     waiting = [r["displayName"] for r in resources
-               if r.get("resourceType") != "Parameter" and r.get("state") != "Finished"
+               if r.get("resourceType") != "Parameter" and r.get("state") not in ("Finished", "NotStarted")
                and (r.get("state") != "Running" or r.get("healthStatus") != "Healthy")]
     return len(resources) > 0 and not waiting
 

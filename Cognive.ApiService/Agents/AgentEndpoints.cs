@@ -38,12 +38,19 @@ public static class AgentEndpoints
         }
 
         var now = time.GetUtcNow();
-        var (agent, conflict) = await AuditLog.InTransactionAsync(db, async () =>
+        var teamId = CogniveClaims.TeamIdOf(user);
+        var name = request.Name!.Trim();
+        var (agent, conflict) = await AuditLog.InTransactionAsync<(Agent? Agent, ProblemHttpResult? Conflict)>(db, async () =>
         {
+            if (await NameTakenAsync(db, teamId, name, ct))
+            {
+                return (null, NameTaken(name));
+            }
+
             var agent = new Agent
             {
-                TeamId = CogniveClaims.TeamIdOf(user),
-                Name = request.Name!.Trim(),
+                TeamId = teamId,
+                Name = name,
                 Framework = request.Framework!.Trim(),
                 Description = request.Description?.Trim(),
                 Config = ToDocument(request.Config),
@@ -57,14 +64,14 @@ public static class AgentEndpoints
             }
 
             await audit.RecordAsync(db, http, "agent.create", "agent", agent.Id, new { after = Audited(agent) }, ct);
-            return (agent, (ProblemHttpResult?)null);
+            return (agent, null);
         }, ct);
         if (conflict is not null)
         {
             return conflict;
         }
 
-        return TypedResults.Created($"/api/v1/agents/{agent.Id}", AgentResponse.From(agent));
+        return TypedResults.Created($"/api/v1/agents/{agent!.Id}", AgentResponse.From(agent));
     }
 
     private static async Task<Results<Ok<AgentPage>, ValidationProblem>> ListAsync(ClaimsPrincipal user, CogniveDbContext db,
@@ -210,8 +217,22 @@ public static class AgentEndpoints
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            return TypedResults.Problem(type: "https://cognive.dev/problems/agent-name-taken", title: "Agent name taken",
-                statusCode: StatusCodes.Status409Conflict, detail: $"This team has an agent named '{name}'.");
+            return NameTaken(name);
         }
     }
+
+    /// <summary>
+    /// Whether the team has an agent of that name, asked under a lock on the name held to the end of the transaction:
+    /// registrations of one name at once (an agent kind's replicas starting together) take turns, and the later one is
+    /// answered 409 without a unique-key violation logged by the database and EF Core. The unique index stays the backstop.
+    /// </summary>
+    private static async Task<bool> NameTakenAsync(CogniveDbContext db, Guid teamId, string name, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({teamId}::text || '/' || {name}, 0))", ct);
+        return await db.Agents.AnyAsync(a => a.TeamId == teamId && a.Name == name, ct);
+    }
+
+    private static ProblemHttpResult NameTaken(string name) =>
+        TypedResults.Problem(type: "https://cognive.dev/problems/agent-name-taken", title: "Agent name taken",
+            statusCode: StatusCodes.Status409Conflict, detail: $"This team has an agent named '{name}'.");
 }

@@ -32,7 +32,8 @@ public static class LocalPostgresBuilderExtensions
             Path.Combine(AppContext.BaseDirectory, "scripts", "postgres-init.sh"), Path.Combine(binFolder, "initdb"), dataFolder, passwordFile);
 
         var (command, runAsArgs) = ServiceAccount.RunAs("postgres", binaries);
-        var server = new LocalPostgresServerResource(name, command, state.Path, password.Resource);
+        // Through postgres-run.sh, which keeps only the server's own faults on stderr (Aspire shows stderr as errors).
+        var server = new LocalPostgresServerResource(name, "bash", state.Path, password.Resource);
 
         var connectionString = KnownConnectionString.Capture(builder, server);
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, (e, ct) =>
@@ -44,8 +45,10 @@ public static class LocalPostgresBuilderExtensions
             name: healthCheckKey);
 
         return builder.AddResource(server)
+            .WithArgs(Path.Combine(AppContext.BaseDirectory, "scripts", "postgres-run.sh"), command)
             .WithArgs(runAsArgs)
             .WithArgs("-D", dataFolder,
+                "-c", "log_line_prefix=%m [%p] %b ",
                 "-c", "listen_addresses=127.0.0.1",
                 "-c", "unix_socket_directories=",
                 "-c", "max_connections=300")

@@ -20,11 +20,15 @@ public sealed class CogniveApp : IAsyncDisposable
         App = app;
         StateFolder = stateFolder;
         _ = RecordStatesAsync();
+        Faults = new ResourceFaults(app, _stopWatching.Token);
     }
 
     public DistributedApplication App { get; }
 
     public string StateFolder { get; }
+
+    /// <summary>What the resources logged as faults since the app was built.</summary>
+    public ResourceFaults Faults { get; }
 
     public IReadOnlyList<IResource> Resources =>
         App.Services.GetRequiredService<DistributedApplicationModel>().Resources.ToList();
