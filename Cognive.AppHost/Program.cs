@@ -43,13 +43,15 @@ var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
     .WithHttpHealthCheck(ReadinessPath);
 
-// OpenAI's wire format in front of the team's providers: credentials and budget checks through the api.
+// OpenAI's wire format in front of the team's providers: credentials and runs through the api; budgets and policies
+// checked in its own process (Cognive.Governance) over the database and Redis.
 builder.AddProject<Projects.Cognive_Gateway>("gateway")
     .WithPublicRoutes("/v1")
     .WithAutoscaling(minReplicas: 3, maxReplicas: 20)
     .WithSettings(builder.Configuration, "Cognive:Gateway")
     .WithEnvironment("Cognive__Providers__EncryptionKey", providerKeyEncryptionKey)
     .WithReference(servers.Database).WaitForCompletion(migrations)
+    .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
     .WithReference(api).WaitFor(api)
     .WithHttpHealthCheck(ReadinessPath);
