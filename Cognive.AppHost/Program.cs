@@ -43,7 +43,8 @@ var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
     .WithHttpHealthCheck(ReadinessPath);
 
-// OpenAI's wire format in front of the team's providers: credentials and budget checks through the api, per-key rates in redis.
+// OpenAI's wire format in front of the team's providers: credentials and runs through the api; budgets and policies
+// checked in its own process (Cognive.Governance) over the database and Redis, per-key rates in Redis.
 builder.AddProject<Projects.Cognive_Gateway>("gateway")
     .WithPublicRoutes("/v1")
     .WithAutoscaling(minReplicas: 3, maxReplicas: 20)

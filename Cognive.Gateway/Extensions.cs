@@ -5,6 +5,7 @@ using Cognive.Gateway.Calls;
 using Cognive.Gateway.Governance;
 using Cognive.Gateway.OpenAi;
 using Cognive.Gateway.Providers;
+using Cognive.Governance;
 using Cognive.Ingestion;
 using Cognive.RateLimits;
 
@@ -17,15 +18,16 @@ public static class Extensions
     /// the API's per-key window (Redis, <see cref="RateLimitMiddleware"/>), reads provider connections
     /// from PostgreSQL, and publishes calls to RabbitMQ through <see cref="TelemetryPublisher"/> (publisher confirms, as
     /// the API): <see cref="CallRecorder"/> for calls that must not delay their answer, spooled locally until confirmed
-    /// (<see cref="CallSpool"/>). Budgets and policies are the API's
-    /// own check, asked over HTTP with the caller's credential (<see cref="CogniveApi"/>).
+    /// (<see cref="CallSpool"/>). Budgets and policies are checked in this process by the API's own rules
+    /// (Cognive.Governance over PostgreSQL and Redis, <see cref="CallGovernor"/>); runs are the API's, asked over HTTP
+    /// with the caller's credential (<see cref="CogniveApi"/>).
     /// </summary>
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<CogniveDbContext>("cognive");
         builder.AddNpgsqlDataSource("cognive");
-        builder.AddRabbitMQClient("rabbitmq");
         builder.AddRedisClient("redis");
+        builder.AddRabbitMQClient("rabbitmq");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddApiIntrospection();
@@ -39,6 +41,8 @@ public static class Extensions
         builder.Services.AddSingleton(ProviderKeyCipher.From(builder.Configuration[ProviderKeyCipher.Setting]));
         builder.Services.AddSingleton<ConnectionDirectory>();
         builder.Services.AddSingleton<CogniveApi>();
+        builder.Services.AddSpendGate();
+        builder.Services.AddSingleton<CallGovernor>();
         builder.Services.AddSingleton<Forwarder>();
         builder.Services.AddSingleton<GatewayCalls>();
         builder.Services.AddSingleton<CallPrices>();
@@ -48,8 +52,8 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Neither the API nor an upstream is retried or timed out by the defaults' resilience handler: a budget check that
-    /// reached the API may have reserved, an upstream call may have been billed, and a stream may rightly last minutes.
+    /// Neither the API nor an upstream is retried or timed out by the defaults' resilience handler: a run start that
+    /// reached the API may have started one, an upstream call may have been billed, and a stream may rightly last minutes.
     /// </summary>
     private static void AddGatewayHttpClients(this IServiceCollection services)
     {

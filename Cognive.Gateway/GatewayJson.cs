@@ -9,9 +9,6 @@ namespace Cognive.Gateway;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ErrorBody))]
-[JsonSerializable(typeof(BudgetCheckBody))]
-[JsonSerializable(typeof(BudgetCheckAnswer))]
-[JsonSerializable(typeof(ProblemAnswer))]
 [JsonSerializable(typeof(RunAnswer))]
 [JsonSerializable(typeof(StartRunBody))]
 [JsonSerializable(typeof(ModelList))]

@@ -11,6 +11,7 @@ public static class GovernanceExtensions
     /// policies (the API, the gateway). Needs PostgreSQL (a CogniveDbContext and an NpgsqlDataSource), Redis and a TimeProvider.
     /// </summary>
     public static IServiceCollection AddSpendGate(this IServiceCollection services) => services
+        .AddSingleton<AgentOwners>()
         .AddSingleton<TeamRulesCache>()
         .AddSingleton<BudgetLedger>()
         .AddSingleton<PolicyMeter>()

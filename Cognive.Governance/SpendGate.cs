@@ -122,7 +122,13 @@ public sealed class SpendGate(TeamRulesCache cache, BudgetLedger ledger, PolicyM
 
 /// <summary>A call about to be made: its cost given, or estimated from the model's price (input plus the most output it may produce).</summary>
 public sealed record CallCheck(Guid TeamId, Guid AgentId, string? Provider, string? Model, long? InputTokens, long? MaxOutputTokens,
-    decimal? EstimatedCostUsd, bool CountCall);
+    decimal? EstimatedCostUsd, bool CountCall)
+{
+    /// <summary>The most input or output tokens a check may name.</summary>
+    public const long MaxTokens = 100_000_000;
+
+    public static bool IsTokenCount(long? tokens) => tokens is >= 0 and <= MaxTokens;
+}
 
 /// <param name="ReservationId">What the check holds on the hard budgets (none when the agent falls under none).</param>
 /// <param name="Remaining">Room left on the tightest hard budget after this reservation.</param>
@@ -132,6 +138,10 @@ public sealed record CheckVerdict(decimal EstimatedCostUsd, Guid? ReservationId,
     PolicyViolation? Violation = null, BudgetState? OverBudget = null, bool HeldOnly = false)
 {
     public bool Allowed => Violation is null && OverBudget is null;
+
+    /// <summary>Why the call is refused, for people.</summary>
+    public string? Refusal => Violation?.Detail ??
+        (OverBudget is { } budget ? $"Budget '{budget.Budget.Name}' has no room for {EstimatedCostUsd} USD." : null);
 }
 
 public sealed record GateVerdict(PolicyViolation? Violation, BudgetState? OverBudget)

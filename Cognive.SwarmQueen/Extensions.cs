@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Cognive.Data.Audit;
 using Cognive.SwarmQueen.Alerts;
-using Cognive.SwarmQueen.Audit;
 using Cognive.SwarmQueen.Authentication;
 using Cognive.SwarmQueen.Channels;
 using Cognive.SwarmQueen.Instances;
@@ -23,7 +22,7 @@ public static class Extensions
         builder.AddRedisClient("redis");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(AuditKey.From(builder.Configuration[AuditKey.Setting]));
-        builder.Services.AddSingleton<SwarmAudit>();
+        builder.Services.AddSingleton<AuditSealer>();
         builder.Services.AddSwarmAuthentication();
         builder.Services.AddSwarmQuotas();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);

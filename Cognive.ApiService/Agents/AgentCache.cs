@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Cognive.ApiService.Caching;
 using Cognive.Data;
 using Microsoft.EntityFrameworkCore;
@@ -13,10 +12,6 @@ namespace Cognive.ApiService.Agents;
 public sealed class AgentCache(IConnectionMultiplexer redis)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
-    private const int MaxRememberedOwners = 100_000;
-
-    /// <summary>Which team each agent seen here belongs to: that never changes, so it needs no invalidation.</summary>
-    private readonly ConcurrentDictionary<Guid, Guid> _owners = new();
 
     /// <summary>The team's agent, or null when the team has none with that id.</summary>
     public async Task<AgentResponse?> GetAsync(CogniveDbContext db, Guid teamId, Guid id, CancellationToken ct)
@@ -27,28 +22,6 @@ public sealed class AgentCache(IConnectionMultiplexer redis)
             return agent is null ? null : new CachedAgent(teamId, AgentResponse.From(agent));
         });
         return entry?.TeamId == teamId ? entry.Agent : null;
-    }
-
-    /// <summary>Whether the team has the agent (archived or not), from memory once it has been seen: for budget checks.</summary>
-    public async ValueTask<bool> BelongsToAsync(CogniveDbContext db, Guid teamId, Guid id, CancellationToken ct)
-    {
-        if (_owners.TryGetValue(id, out var owner))
-        {
-            return owner == teamId;
-        }
-
-        if (await GetAsync(db, teamId, id, ct) is null)
-        {
-            return false;
-        }
-
-        if (_owners.Count >= MaxRememberedOwners)
-        {
-            _owners.Clear();
-        }
-
-        _owners[id] = teamId;
-        return true;
     }
 
     public Task ForgetAsync(Guid id) => redis.GetDatabase().KeyDeleteAsync(Key(id));

@@ -9,9 +9,9 @@ namespace Cognive.ApiService.Audit;
 
 /// <summary>
 /// Appends the audit record of a mutating call, in the transaction that made the change: the change commits only with
-/// its record. Records are chained and sealed per team by <see cref="AuditAppender"/>, as the Swarm Queen's are.
+/// its record. Records are chained and sealed per team by <see cref="AuditSealer"/>, as the Swarm Queen's are.
 /// </summary>
-public sealed class AuditLog(TimeProvider time, AuditKey key)
+public sealed class AuditLog(AuditSealer sealer)
 {
     /// <summary>
     /// Runs a change and the audit records it writes as one transaction, retried whole on a transient failure (the
@@ -44,8 +44,7 @@ public sealed class AuditLog(TimeProvider time, AuditKey key)
 
         // What the change left pending is saved first, as before the record, so the record follows its change.
         await db.SaveChangesAsync(ct);
-        await AuditAppender.AppendAsync((NpgsqlConnection)db.Database.GetDbConnection(), transaction, key, new AuditEntry(teamId,
-            time.GetUtcNow(), actor, action, targetType, targetId.ToString()!, summary, http.RequestId(),
-            http.Connection.RemoteIpAddress?.ToString()), ct);
+        await sealer.AppendAsync((NpgsqlConnection)db.Database.GetDbConnection(), transaction, teamId, actor, action, targetType,
+            targetId.ToString()!, summary, ct, http.RequestId(), http.Connection.RemoteIpAddress?.ToString());
     }
 }

@@ -12,6 +12,7 @@ public static class AuditServices
     {
         // Resolved when the checkpointer starts, so a missing key stops the API at start.
         builder.Services.AddSingleton(services => AuditKey.From(services.GetRequiredService<IConfiguration>()[AuditKey.Setting]));
+        builder.Services.AddSingleton<AuditSealer>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddOptions<AuditCheckpointOptions>().BindConfiguration(AuditCheckpointOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();

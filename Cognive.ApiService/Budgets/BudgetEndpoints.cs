@@ -10,8 +10,6 @@ using Cognive.Governance;
 using Cognive.Governance.Budgets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Cognive.ApiService.Caching;
-using Npgsql;
 
 namespace Cognive.ApiService.Budgets;
 
@@ -144,8 +142,8 @@ public static class BudgetEndpoints
     }
 
     private static async Task<Results<Ok<BudgetCheckResponse>, ValidationProblem, NotFound, ProblemHttpResult>> CheckAsync(
-        BudgetCheckRequest request, ClaimsPrincipal user, CogniveDbContext db, AgentCache agents, SpendGate gate, HttpContext http,
-        TimeProvider time, CancellationToken ct)
+        BudgetCheckRequest request, ClaimsPrincipal user, AgentOwners agents, SpendGate gate, HttpContext http, TimeProvider time,
+        CancellationToken ct)
     {
         if (BudgetRules.ValidateCheck(request) is { } errors)
         {
@@ -157,7 +155,7 @@ public static class BudgetEndpoints
         var now = time.GetUtcNow();
         try
         {
-            if (!await agents.BelongsToAsync(db, teamId, agentId, ct))
+            if (!await agents.BelongsToAsync(teamId, agentId, ct))
             {
                 return TypedResults.NotFound();
             }
@@ -171,13 +169,12 @@ public static class BudgetEndpoints
                     ["model"] = ["No price is in force for this model; send estimated_cost_usd instead."],
                 }),
                 { Violation: { } violation } => GovernanceProblems.PolicyViolated(violation),
-                { OverBudget: { } budget } => GovernanceProblems.OverBudget(budget, now, http,
-                    $"Budget '{budget.Budget.Name}' has no room for {verdict.EstimatedCostUsd} USD.", heldOnly: verdict.HeldOnly),
+                { OverBudget: { } budget } => GovernanceProblems.OverBudget(budget, now, http, verdict.Refusal!, heldOnly: verdict.HeldOnly),
                 _ => TypedResults.Ok(new BudgetCheckResponse(true, verdict.ReservationId, verdict.EstimatedCostUsd, verdict.Remaining,
                     verdict.ExpiresAt)),
             };
         }
-        catch (Exception e) when (RedisReadThrough.IsUnavailable(e) || e is NpgsqlException)
+        catch (Exception e) when (GovernanceFaults.IsUnavailable(e))
         {
             return GovernanceProblems.Unavailable(http);
         }
@@ -195,7 +192,7 @@ public static class BudgetEndpoints
             var views = budgets.Select(BudgetView.From).ToList();
             return new BudgetStanding(await ledger.SpentAsync(views, ct), await ledger.HeldAsync(views));
         }
-        catch (Exception e) when (RedisReadThrough.IsUnavailable(e) || e is NpgsqlException)
+        catch (Exception e) when (GovernanceFaults.IsUnavailable(e))
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using Cognive.ApiService.Validation;
 using Cognive.Data.Budgets;
+using Cognive.Governance;
 
 namespace Cognive.ApiService.Budgets;
 
@@ -58,7 +59,7 @@ internal static class BudgetRules
         {
             FieldRules.Text(errors, "model", request.Model, 200, required: true);
             FieldRules.Text(errors, "provider", request.Provider, 100, required: false);
-            if (request.InputTokens is not (>= 0 and <= 100_000_000) || request.MaxOutputTokens is not (>= 0 and <= 100_000_000))
+            if (!CallCheck.IsTokenCount(request.InputTokens) || !CallCheck.IsTokenCount(request.MaxOutputTokens))
             {
                 errors["tokens"] = ["Without estimated_cost_usd, input_tokens and max_output_tokens (0 to 100,000,000) are required."];
             }

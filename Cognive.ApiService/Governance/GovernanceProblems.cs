@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cognive.Governance;
 using Cognive.Governance.Budgets;
 using Cognive.Governance.Policies;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,15 +9,11 @@ namespace Cognive.ApiService.Governance;
 /// <summary>The answers of a refused budget check or a flagged call: problem details with the facts an agent acts on.</summary>
 public static class GovernanceProblems
 {
-    /// <param name="heldOnly">The spend alone leaves room: other checks' reservations are what fill it, and they settle or
-    /// lapse within <see cref="BudgetLedger.HoldLifetime"/>.</param>
+    /// <param name="heldOnly">The spend alone leaves room: other checks' reservations are what fill it (<see cref="BudgetState.RetryAfter"/>).</param>
     public static ProblemHttpResult OverBudget(BudgetState state, DateTimeOffset now, HttpContext http, string detail,
         IDictionary<string, object?>? extra = null, bool heldOnly = false)
     {
-        var resetsAt = state.ResetsAt(now);
-        // A spent total budget never resets: no Retry-After, since waiting does not help (raising the amount does).
-        TimeSpan? retryAfter = heldOnly ? BudgetLedger.HoldLifetime : resetsAt - now;
-        if (retryAfter is { } wait)
+        if (state.RetryAfter(now, heldOnly) is { } wait)
         {
             http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
@@ -28,7 +25,7 @@ public static class GovernanceProblems
             ["limit"] = state.Budget.AmountUsd,
             ["spent"] = state.Spent,
             ["reserved"] = state.Reserved,
-            ["resets_at"] = resetsAt,
+            ["resets_at"] = state.ResetsAt(now),
         };
         return TypedResults.Problem(type: "https://cognive.dev/problems/budget-exceeded", title: "Budget exceeded",
             statusCode: StatusCodes.Status429TooManyRequests, detail: detail, extensions: With(extensions, extra));
@@ -49,10 +46,9 @@ public static class GovernanceProblems
 
     public static ProblemHttpResult Unavailable(HttpContext http)
     {
-        http.Response.Headers.RetryAfter = "5";
+        http.Response.Headers.RetryAfter = GovernanceFaults.RetryAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Problem(type: "https://cognive.dev/problems/budgets-unavailable", title: "Budgets unavailable",
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            detail: "Budget state cannot be read (Redis is unreachable); spending is refused until it can. Retry after 5 seconds.");
+            statusCode: StatusCodes.Status503ServiceUnavailable, detail: GovernanceFaults.UnavailableDetail);
     }
 
     private static Dictionary<string, object?> With(Dictionary<string, object?> extensions, IDictionary<string, object?>? extra)

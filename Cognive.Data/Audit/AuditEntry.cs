@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Cognive.Data.Audit;
 
-/// <summary>What a service has to say about one change; <see cref="AuditAppender"/> links, seals and stores it.</summary>
+/// <summary>What a service has to say about one change; <see cref="AuditSealer"/> links, seals and stores it.</summary>
 /// <param name="Summary">What changed (before and after): names and states, never a secret. Stored as JSON text.</param>
 public sealed record AuditEntry(Guid TeamId, DateTimeOffset OccurredAt, string Actor, string Action, string TargetType,
     string TargetId, object Summary, string RequestId, string? SourceIp)

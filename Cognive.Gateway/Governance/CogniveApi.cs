@@ -6,9 +6,8 @@ using Cognive.Credentials;
 namespace Cognive.Gateway.Governance;
 
 /// <summary>
-/// What the gateway asks the API, with the caller's own credential, so the API's rules hold unchanged: the budget check
-/// (policies, then a reservation on every hard budget), and the caller's runs. No retries: a check that reached the API
-/// may have reserved, and a second one would reserve twice.
+/// What the gateway asks the API, with the caller's own credential, so the API's rules hold unchanged: the caller's runs.
+/// No retries: a run started twice would be two runs.
 /// </summary>
 public sealed class CogniveApi(IHttpClientFactory clients, TimeProvider time)
 {
@@ -18,15 +17,6 @@ public sealed class CogniveApi(IHttpClientFactory clients, TimeProvider time)
 
     private readonly ConcurrentDictionary<(Guid TeamId, Guid RunId), (RunAnswer Run, DateTimeOffset At)> _runs = new();
     private readonly ConcurrentDictionary<(Guid TeamId, Guid AgentId, DateOnly Day), Task<Guid>> _dailyRuns = new();
-
-    /// <summary>Holds the call against the agent's policies and hard budgets; an unpriced model reserves nothing (policies still apply).</summary>
-    public async Task<BudgetVerdict> CheckAsync(HttpRequest caller, BudgetCheckBody check, CancellationToken ct)
-    {
-        var verdict = await SendCheckAsync(caller, check, ct);
-        return verdict is { Status: HttpStatusCode.BadRequest, Problem.Errors: { } errors } && errors.ContainsKey("model")
-            ? await SendCheckAsync(caller, check with { EstimatedCostUsd = 0m }, ct)
-            : verdict;
-    }
 
     /// <summary>The caller's run (null when the team has none with that id), for a minute in memory.</summary>
     public async Task<RunAnswer?> FindRunAsync(HttpRequest caller, Guid teamId, Guid runId, CancellationToken ct)
@@ -84,23 +74,6 @@ public sealed class CogniveApi(IHttpClientFactory clients, TimeProvider time)
         using var response = await clients.CreateClient(ClientName).SendAsync(request, CancellationToken.None);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync(GatewayJson.Default.RunAnswer))!.RunId;
-    }
-
-    private async Task<BudgetVerdict> SendCheckAsync(HttpRequest caller, BudgetCheckBody check, CancellationToken ct)
-    {
-        using var request = Authorised(caller, HttpMethod.Post, "/api/v1/budgets/check");
-        request.Content = JsonContent.Create(check, GatewayJson.Default.BudgetCheckBody);
-        using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
-        if (response.IsSuccessStatusCode)
-        {
-            return new BudgetVerdict(response.StatusCode, await response.Content.ReadFromJsonAsync(GatewayJson.Default.BudgetCheckAnswer, ct),
-                null, null);
-        }
-
-        var problem = response.Content.Headers.ContentType?.MediaType is "application/problem+json" or "application/json"
-            ? await response.Content.ReadFromJsonAsync(GatewayJson.Default.ProblemAnswer, ct)
-            : null;
-        return new BudgetVerdict(response.StatusCode, null, problem, response.Headers.RetryAfter?.Delta);
     }
 
     private static HttpRequestMessage Authorised(HttpRequest caller, HttpMethod method, string path)

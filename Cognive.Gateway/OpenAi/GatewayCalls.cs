@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
 using Cognive.Credentials;
 using Cognive.Gateway.Calls;
@@ -13,10 +12,10 @@ namespace Cognive.Gateway.OpenAi;
 
 /// <summary>
 /// One governed call: attribute it (agent, run), resolve its connection, hold it against the agent's policies and
-/// budgets through the API, forward it, and record it once the answer is out. Refusals answer in OpenAI's error format.
+/// budgets (<see cref="CallGovernor"/>), forward it, and record it once the answer is out. Refusals answer in OpenAI's error format.
 /// </summary>
-public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api, Forwarder forwarder, CallRecorder recorder,
-    CallPrices prices, IOptions<GatewayOptions> options, TimeProvider time)
+public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api, CallGovernor governor, Forwarder forwarder,
+    CallRecorder recorder, CallPrices prices, IOptions<GatewayOptions> options, TimeProvider time)
 {
     public const string AgentHeader = "Cognive-Agent-Id";
     public const string RunHeader = "Cognive-Run-Id";
@@ -70,13 +69,11 @@ public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api
         }
 
         var priced = model.ToLowerInvariant();
-        var check = new BudgetCheckBody(agentId, connection.Provider, priced,
+        var allowed = await governor.CheckAsync(http, teamId, agentId, connection.Provider, priced,
             operation == Operation.Chat ? request.EstimateChatInputTokens() : request.EstimateEmbeddingInputTokens(),
             operation == Operation.Chat ? request.MaxOutputTokens(options.Value.DefaultMaxOutputTokens) : 0);
-        var verdict = await api.CheckAsync(http.Request, check, ct);
-        if (verdict.Answer is not { } allowed)
+        if (allowed is null)
         {
-            await RefuseAsync(http, verdict);
             return;
         }
 
@@ -160,29 +157,6 @@ public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api
 
         value = id;
         return true;
-    }
-
-    /// <summary>The API's refusal, in OpenAI's format: budgets 429 (with when to retry), policies 403.</summary>
-    private static Task RefuseAsync(HttpContext http, BudgetVerdict verdict)
-    {
-        var detail = verdict.Problem?.Detail ?? verdict.Problem?.Title ?? $"The budget check answered {(int)verdict.Status}.";
-        return verdict.Status switch
-        {
-            HttpStatusCode.TooManyRequests when verdict.Problem?.Type?.EndsWith("/budget-exceeded", StringComparison.Ordinal) == true =>
-                OpenAiErrors.WriteAsync(http, StatusCodes.Status429TooManyRequests, detail, "insufficient_quota", "budget_exceeded", verdict.RetryAfter),
-            HttpStatusCode.TooManyRequests =>
-                OpenAiErrors.WriteAsync(http, StatusCodes.Status429TooManyRequests, detail, "rate_limit_error", "rate_limit_exceeded", verdict.RetryAfter),
-            HttpStatusCode.Forbidden when verdict.Problem?.Type?.EndsWith("/policy-violation", StringComparison.Ordinal) == true =>
-                OpenAiErrors.WriteAsync(http, StatusCodes.Status403Forbidden, detail, "permission_error", "policy_violation"),
-            HttpStatusCode.Forbidden => OpenAiErrors.WriteAsync(http, StatusCodes.Status403Forbidden, detail, "permission_error", "forbidden"),
-            HttpStatusCode.NotFound => OpenAiErrors.InvalidRequestAsync(http, $"{AgentHeader} names no agent of this team.", "agent_not_found",
-                StatusCodes.Status404NotFound),
-            HttpStatusCode.BadRequest => OpenAiErrors.InvalidRequestAsync(http,
-                string.Join(" ", verdict.Problem?.Errors?.SelectMany(e => e.Value) ?? [detail]), "invalid_request"),
-            HttpStatusCode.ServiceUnavailable => OpenAiErrors.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, detail,
-                "service_unavailable", "budgets_unavailable", verdict.RetryAfter),
-            _ => OpenAiErrors.WriteAsync(http, StatusCodes.Status502BadGateway, detail, "api_error", "governance_unavailable"),
-        };
     }
 }
 

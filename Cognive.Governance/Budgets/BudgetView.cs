@@ -15,4 +15,11 @@ public sealed record BudgetView(Guid Id, Guid TeamId, Guid? AgentId, string Name
 public sealed record BudgetState(BudgetView Budget, decimal Spent, decimal? Reserved)
 {
     public DateTimeOffset? ResetsAt(DateTimeOffset now) => BudgetPeriods.ResetOf(Budget.Period, now);
+
+    /// <summary>
+    /// How long until waiting can help: when only other checks' reservations fill the budget (<paramref name="heldOnly"/>),
+    /// they settle or lapse within <see cref="BudgetLedger.HoldLifetime"/>; otherwise until the period resets. A spent total
+    /// budget never resets (null): raising its amount is what helps.
+    /// </summary>
+    public TimeSpan? RetryAfter(DateTimeOffset now, bool heldOnly) => heldOnly ? BudgetLedger.HoldLifetime : ResetsAt(now) - now;
 }

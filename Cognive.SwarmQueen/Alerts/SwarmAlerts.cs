@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Cognive.Data.Alerts;
-using Cognive.SwarmQueen.Audit;
+using Cognive.Data.Audit;
 using Cognive.SwarmQueen.Channels;
 using Npgsql;
 
@@ -11,7 +11,7 @@ namespace Cognive.SwarmQueen.Alerts;
 /// webhooks, which the workers deliver like budget alerts; then announced on the team's <c>health-checks</c> channel
 /// (a Redis Stream read through consumer groups) and in the log.
 /// </summary>
-public sealed class SwarmAlerts(NpgsqlDataSource db, ChannelLog channels, SwarmAudit audit, ILogger<SwarmAlerts> logger)
+public sealed class SwarmAlerts(NpgsqlDataSource db, ChannelLog channels, AuditSealer audit, ILogger<SwarmAlerts> logger)
 {
     public const string Channel = "health-checks";
 

@@ -1,4 +1,4 @@
-using Cognive.SwarmQueen.Audit;
+using Cognive.Data.Audit;
 using Cognive.SwarmQueen.Kinds;
 using Cognive.SwarmQueen.Tasks;
 using Npgsql;
@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace Cognive.SwarmQueen.Instances;
 
 /// <summary>The instances of each team's swarm: registration, heartbeats, and the queen's verdict on the silent ones.</summary>
-public sealed class InstanceRegistry(NpgsqlDataSource db, SwarmAudit audit)
+public sealed class InstanceRegistry(NpgsqlDataSource db, AuditSealer audit)
 {
     /// <summary>
     /// Registers (or registers again, after a restart) an instance; registering clears what the queen had found wrong

@@ -1,4 +1,4 @@
-using Cognive.SwarmQueen.Audit;
+using Cognive.Data.Audit;
 using Cognive.SwarmQueen.Instances;
 using Npgsql;
 
@@ -8,7 +8,7 @@ namespace Cognive.SwarmQueen.Kinds;
 /// Which team owns which agent kind (<c>swarm_kinds</c>): a registration may name only a kind its team owns, and a host
 /// only of such a kind that no other team's live instance names. Grants are the installation admin's, audited.
 /// </summary>
-public sealed class KindOwners(NpgsqlDataSource db, SwarmAudit audit)
+public sealed class KindOwners(NpgsqlDataSource db, AuditSealer audit)
 {
     /// <summary>What an instance registered without a kind is stored as: never owned, so never acted on but by failover.</summary>
     public const string Undeclared = "default";

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Cognive.Credentials;
-using Cognive.SwarmQueen.Audit;
+using Cognive.Data.Audit;
 using Cognive.SwarmQueen.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -13,7 +13,7 @@ namespace Cognive.SwarmQueen.Quotas;
 /// refusal in the team's audit trail — the first of each team, quota and minute only, so a flood of refused requests
 /// cannot flood the chain (the minute is claimed in Redis, shared by every queen replica).
 /// </summary>
-public sealed class QuotaRefusals(NpgsqlDataSource db, IConnectionMultiplexer redis, TimeProvider time, SwarmAudit audit,
+public sealed class QuotaRefusals(NpgsqlDataSource db, IConnectionMultiplexer redis, TimeProvider time, AuditSealer audit,
     ILogger<QuotaRefusals> logger)
 {
     public async Task<ProblemHttpResult> RefuseAsync(ClaimsPrincipal user, Quota quota, long limit, long used, CancellationToken ct)

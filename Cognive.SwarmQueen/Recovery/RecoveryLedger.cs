@@ -1,6 +1,6 @@
+using Cognive.Data.Audit;
 using Cognive.Data.Swarm;
 using Cognive.SwarmQueen.Alerts;
-using Cognive.SwarmQueen.Audit;
 using Cognive.SwarmQueen.Instances;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,8 +8,11 @@ using NpgsqlTypes;
 namespace Cognive.SwarmQueen.Recovery;
 
 /// <summary>The recovery records and circuits in PostgreSQL: what is due, each kind's history, and each decision with its audit record.</summary>
-public sealed class RecoveryLedger(NpgsqlDataSource db, SwarmAudit audit)
+public sealed class RecoveryLedger(NpgsqlDataSource db, AuditSealer audit)
 {
+    /// <summary>The actor of the queen's own decisions in the audit trail.</summary>
+    public const string QueenActor = "swarm-queen";
+
     /// <summary>What counts toward a kind's escalation and circuit: actions taken, but no failover (it acts on no process).</summary>
     private const string Attempted = "outcome IN ('Succeeded', 'Failed', 'Started') AND action NOT IN ('Quarantine', 'Failover', 'ScaleDown')";
 
@@ -259,7 +262,7 @@ public sealed class RecoveryLedger(NpgsqlDataSource db, SwarmAudit audit)
 
         if (await insert.ExecuteNonQueryAsync(ct) == 1)
         {
-            await audit.AppendAsync(connection, transaction, failure.TeamId, SwarmAudit.Actor,
+            await audit.AppendAsync(connection, transaction, failure.TeamId, QueenActor,
                 $"swarm.recovery.{decision.Action.ToString().ToLowerInvariant()}", "swarm_instance", failure.InstanceId.ToString(), new
                 {
                     recovery_id = id, failure.Kind, failure.Host, failure.Reason, outcome = outcome.ToString(), decision.Attempt, detail,

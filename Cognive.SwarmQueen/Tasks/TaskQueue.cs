@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Cognive.Data.Swarm;
-using Cognive.SwarmQueen.Audit;
+using Cognive.Data.Audit;
 using Cognive.SwarmQueen.Quotas;
 using Microsoft.Extensions.Options;
 using Cognive.SwarmQueen.Instances;
@@ -15,7 +15,7 @@ namespace Cognive.SwarmQueen.Tasks;
 /// <c>FOR UPDATE SKIP LOCKED</c>, so concurrent leases never hand one task out twice; every lease raises the fencing token,
 /// and renewals and outcomes count only with the current token.
 /// </summary>
-public sealed class TaskQueue(NpgsqlDataSource db, UsageCounters usage, IOptions<SwarmQuotaOptions> quotas, SwarmAudit audit)
+public sealed class TaskQueue(NpgsqlDataSource db, UsageCounters usage, IOptions<SwarmQuotaOptions> quotas, AuditSealer audit)
 {
     /// <summary>
     /// The queued-task counter counts submissions and cancellations as they happen and learns of every other end of a

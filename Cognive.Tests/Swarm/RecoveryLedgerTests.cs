@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Cognive.Data.Swarm;
-using Cognive.SwarmQueen.Audit;
+using Cognive.Data.Audit;
 using Cognive.SwarmQueen.Recovery;
 using Cognive.Tests.Infrastructure;
 using Cognive.Tests.Telemetry;
@@ -21,7 +21,7 @@ public sealed class RecoveryLedgerTests(SharedApp shared)
         var teamId = await swarm.Team.TeamIdAsync(ct);
         await using var db = NpgsqlDataSource.Create(await _app.GetConnectionStringAsync("cognive", ct));
         // The ledger runs here as in the queen, sealing its audit records with the app's audit key.
-        var ledger = new RecoveryLedger(db, new SwarmAudit(await AuditKeys.OfAsync(_app, ct), TimeProvider.System));
+        var ledger = new RecoveryLedger(db, new AuditSealer(await AuditKeys.OfAsync(_app, ct), TimeProvider.System));
         var options = new RecoveryOptions();
         // An instance the shared app's queen knows nothing of, so only this test decides about it.
         var failure = new FailedInstance(teamId, Guid.NewGuid(), $"kind-{Guid.NewGuid():N}", "replica-1", "dead", DateTimeOffset.UtcNow, "Dead",

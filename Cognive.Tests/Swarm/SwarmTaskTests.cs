@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Cognive.SwarmQueen.Audit;
+using Cognive.Data.Audit;
 using Cognive.SwarmQueen.Instances;
 using Cognive.Tests.Infrastructure;
 using Cognive.Tests.Telemetry;
@@ -175,7 +175,7 @@ public sealed class SwarmTaskTests(SharedApp shared)
             await batch.ExecuteNonQueryAsync(ct);
         }
 
-        await new InstanceRegistry(db, new SwarmAudit(await AuditKeys.OfAsync(_app, ct), TimeProvider.System)).ForgetDepartedAsync(TimeSpan.FromDays(1), ct);
+        await new InstanceRegistry(db, new AuditSealer(await AuditKeys.OfAsync(_app, ct), TimeProvider.System)).ForgetDepartedAsync(TimeSpan.FromDays(1), ct);
         using var instances = await swarm.Queen.GetAsync("/api/v1/swarm/agents", ct);
         var remaining = (await TeamSession.ReadAsync(instances, ct)).EnumerateArray().Select(i => i.GetProperty("instance_id").GetGuid());
 

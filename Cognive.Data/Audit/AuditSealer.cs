@@ -1,16 +1,24 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace Cognive.Data.Audit;
 
 /// <summary>
-/// The one way a record joins a team's chain, for the API (through EF's connection) and the Swarm Queen alike: under the
-/// team's advisory lock, in the caller's transaction, so a change commits only with its record and appends never race.
+/// The one sealer of the audit chains, for the API (through EF's connection) and the Swarm Queen alike: it stamps the
+/// time, links the record to its team's chain under the team's advisory lock, seals it with the key, and stores it in the
+/// caller's transaction, so a change commits only with its record and appends never race.
 /// </summary>
-public static class AuditAppender
+public sealed class AuditSealer(AuditKey key, TimeProvider time)
 {
-    public static async Task<AuditRecord> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditKey key,
-        AuditEntry entry, CancellationToken ct)
+    /// <param name="summary">What changed (before and after): names and states, never a secret.</param>
+    /// <param name="requestId">The request the change came with; without one, the current trace.</param>
+    /// <param name="sourceIp">The caller's address, where a request brought the change.</param>
+    public async Task<AuditRecord> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid teamId, string actor,
+        string action, string targetType, string targetId, object summary, CancellationToken ct, string? requestId = null,
+        string? sourceIp = null)
     {
+        var entry = new AuditEntry(teamId, time.GetUtcNow(), actor, action, targetType, targetId, summary,
+            requestId ?? Activity.Current?.TraceId.ToString() ?? "", sourceIp);
         byte[] previous;
         await using (var head = new NpgsqlBatch(connection, transaction)
         {
