@@ -95,10 +95,11 @@ public static class CogniveServersExtensions
     private static CogniveServers AddContainerServers(this IDistributedApplicationBuilder builder, StateFolder? state)
     {
         var publishing = builder.ExecutionContext.IsPublishMode;
+        var postgres = builder.AddPostgres("postgres").WithDataVolume();
         var redis = builder.AddRedis("redis").WithDataVolume()
             .WithMemoryCeiling(RedisMemory.From(builder.Configuration, inCluster: publishing));
         return new(
-            Database: builder.AddPostgres("postgres").WithDataVolume().AddDatabase(DatabaseName).AsConnectionString(),
+            Database: (publishing ? postgres.WithPublishedBackups() : postgres).AddDatabase(DatabaseName).AsConnectionString(),
             Redis: (publishing ? redis.WithPasswordInSecretVariable() : redis).AsConnectionString(),
             Messaging: publishing
                 ? builder.AddPublishedRabbitMQ("rabbitmq").AsConnectionString()

@@ -1,6 +1,8 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using k8s;
+using Cognive.Hosting.Postgres;
+using Cognive.Hosting.Publishing;
 using Microsoft.Extensions.Configuration;
 
 namespace Cognive.Hosting.Kubernetes;
@@ -47,6 +49,10 @@ public sealed class KustomizeTreeWriter(DistributedApplicationModel model, Distr
         var scaling = new QueueScalingManifests(topology, options);
         files.Add(Write("scaling.yaml", topology.Services.Where(QueueScalingManifests.ScalesOnQueue).SelectMany(scaling.Build)));
         files.Add(Write("network-policies.yaml", new NetworkPolicies(topology, options).Build()));
+        if (topology.Workloads.FirstOrDefault(PublishedBackups.BacksUp) is { } database)
+        {
+            files.Add(Write("backups.yaml", BackupManifests.Build(BackupSettings.From(configuration), database.Name)));
+        }
 
         secrets.Save();
         File.WriteAllText(Path.Combine(outputFolder, "kustomization.yaml"), Kustomization(files));

@@ -93,7 +93,7 @@ public sealed class NetworkPolicies(ClusterTopology topology, KubernetesOptions 
         PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = workload } },
     };
 
-    private static V1NetworkPolicyEgressRule Dns() => new()
+    internal static V1NetworkPolicyEgressRule Dns() => new()
     {
         To = [InKubeSystem("k8s-app", "kube-dns")],
         Ports = [new V1NetworkPolicyPort { Port = 53, Protocol = "UDP" }, new V1NetworkPolicyPort { Port = 53, Protocol = "TCP" }],

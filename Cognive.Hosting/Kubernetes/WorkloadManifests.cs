@@ -139,7 +139,7 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
     {
         var name = server.Name;
         var image = server.Annotations.OfType<ContainerImageAnnotation>().Last();
-        var container = Container(spec, $"{image.Registry}/{image.Image}:{image.Tag}");
+        var container = Container(spec, $"{(string.IsNullOrEmpty(image.Registry) ? "" : image.Registry + "/")}{image.Image}:{image.Tag}");
         var primary = topology.Ports(server).First();
         container.LivenessProbe = TcpProbe(primary.Port, initialDelaySeconds: 30);
         container.ReadinessProbe = TcpProbe(primary.Port, initialDelaySeconds: 5);

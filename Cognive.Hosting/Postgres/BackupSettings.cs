@@ -23,6 +23,12 @@ public sealed class BackupSettings
     /// <summary>How long full backups (and the WAL they need) are kept.</summary>
     public int RetentionDays { get; set; } = 30;
 
+    /// <summary>In the cluster: the full backup's CronJob schedule (daily, 01:00).</summary>
+    public string FullSchedule { get; set; } = "0 1 * * *";
+
+    /// <summary>In the cluster: the incremental backup's CronJob schedule (every 6 hours).</summary>
+    public string IncrementalSchedule { get; set; } = "30 */6 * * *";
+
     /// <summary>How often the AppHost asks whether a backup is due; zero turns the local schedule off (a cron line instead).</summary>
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -38,6 +44,8 @@ public sealed class BackupSettings
             settings.RetentionDays < 1 ? "RetentionDays must be at least 1" :
             settings.CheckEvery < TimeSpan.Zero ? "CheckEvery must not be negative" :
             settings.ArchiveTimeout < TimeSpan.FromSeconds(1) ? "ArchiveTimeout must be at least one second" :
+            settings.FullSchedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 5 ? "FullSchedule must be a cron schedule (five fields)" :
+            settings.IncrementalSchedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 5 ? "IncrementalSchedule must be a cron schedule (five fields)" :
             null;
         return problem is null ? settings : throw new CogniveHostingException($"{Section}: {problem}.");
     }

@@ -18,7 +18,7 @@ public static class LocalPostgresBackups
     public const string VerifyCommand = "verify-backup";
 
     public static IResourceBuilder<LocalPostgresServerResource> WithBackups(this IResourceBuilder<LocalPostgresServerResource> server,
-        StateFolder state, string binFolder, string dataFolder)
+        IResourceBuilder<ExecutableResource> init, StateFolder state, string binFolder, string dataFolder)
     {
         var builder = server.ApplicationBuilder;
         var settings = BackupSettings.From(builder.Configuration);
@@ -32,7 +32,9 @@ public static class LocalPostgresBackups
         var socketFolder = System.IO.Path.Combine(home, "run");
         var toolFolder = System.IO.Path.Combine(home, "pgbackrest");
         var configFile = System.IO.Path.Combine(toolFolder, "pgbackrest.conf");
-        foreach (var folder in new[] { repository, socketFolder, toolFolder })
+        // pgBackRest creates none of its own folders.
+        string[] folders = [repository, socketFolder, toolFolder, .. new[] { "log", "lock", "spool" }.Select(f => System.IO.Path.Combine(toolFolder, f))];
+        foreach (var folder in folders)
         {
             Directory.CreateDirectory(folder);
             ServiceAccount.GiveTo("postgres", folder);
@@ -72,6 +74,9 @@ public static class LocalPostgresBackups
 
             """));
         ServiceAccount.GiveTo("postgres", toolFolder);
+
+        // A new state folder holding a copy of the repository starts from its latest backup (postgres-init.sh).
+        init.WithEnvironment("COGNIVE_PGBACKREST_CONFIG", configFile);
 
         var script = BackupScript.Locate(builder.AppHostDirectory);
         string[] Args(params string[] command) => [script, "--state", state.Path, .. command];

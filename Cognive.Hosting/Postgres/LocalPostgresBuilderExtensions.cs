@@ -56,7 +56,7 @@ public static class LocalPostgresBuilderExtensions
             .WithIconName("DatabaseMultiple")
             .WithHealthCheck(healthCheckKey)
             .WaitForCompletion(init)
-            .WithBackups(state, binFolder, dataFolder);
+            .WithBackups(init, state, binFolder, dataFolder);
     }
 
     public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(

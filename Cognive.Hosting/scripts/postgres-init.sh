@@ -2,6 +2,9 @@
 # First-run initialisation of the process-form PostgreSQL: initdb into a scratch folder, then rename it into place,
 # so an interrupted first run never leaves a half-made data folder behind.
 # Usage: postgres-init.sh <initdb> <data folder> <password file>; the password file is deleted once read.
+# With COGNIVE_PGBACKREST_CONFIG set (backups on) and a backup in that repository, a missing data folder is restored from
+# the latest backup instead (a machine lost: the repository and secrets.json copied into a new state folder); the
+# server then replays the archived WAL to its end when it starts.
 set -euo pipefail
 initdb="$1"
 data="$2"
@@ -26,6 +29,17 @@ chmod 700 "$home"
 if ! "${as_postgres[@]}" test -w "$home"; then
   echo "The postgres user cannot write to $home: a parent folder is closed to it. Choose a state folder under a path every user can traverse, e.g. --Cognive:StateDir=/var/tmp/cognive." >&2
   exit 1
+fi
+
+if [ -n "${COGNIVE_PGBACKREST_CONFIG:-}" ] && "${as_postgres[@]}" pgbackrest --config="$COGNIVE_PGBACKREST_CONFIG" --stanza=cognive info --output=json 2>/dev/null \
+    | grep -q '"label"'; then
+  scratch="$home/data.restore"
+  rm -rf "$scratch"
+  "${as_postgres[@]}" install -d -m 700 "$scratch"
+  "${as_postgres[@]}" pgbackrest --config="$COGNIVE_PGBACKREST_CONFIG" --stanza=cognive --pg1-path="$scratch" restore
+  mv "$scratch" "$data"
+  echo "PostgreSQL data folder $data restored from the latest backup; the server replays the archived WAL when it starts."
+  exit 0
 fi
 
 scratch="$home/data.initdb"

@@ -52,10 +52,7 @@ public sealed class BackupDrillTests
 
             // The disaster: the team's calls deleted. Then every WAL written so far reaches the archive.
             await db.CreateCommand($"DELETE FROM llm_calls WHERE team_id = '{teamId}'").ExecuteNonQueryAsync(ct);
-            var segment = (string)(await db.CreateCommand("SELECT pg_walfile_name(pg_switch_wal())").ExecuteScalarAsync(ct))!;
-            await Eventually.HoldsAsync(async () => string.CompareOrdinal(
-                    (await db.CreateCommand("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver").ExecuteScalarAsync(ct)) as string, segment) >= 0,
-                $"WAL segment {segment} is archived", ct);
+            await ArchiveEverythingAsync(await app.GetConnectionStringAsync("cognive", ct), ct);
         }
         finally
         {
@@ -81,6 +78,60 @@ public sealed class BackupDrillTests
         using var response = await again.PostCallAsync(newRun, TeamSession.Call(), ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await again.WaitForRunCallsAsync(newRun, 1, ct);
+    }
+
+    [Fact]
+    public async Task A_new_state_folder_with_a_copy_of_the_repository_starts_from_the_latest_backup_and_archived_WAL()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var lost = new TestStateFolder();
+        using var replacement = new TestStateFolder();
+        HashSet<Guid> stored;
+        Guid teamId;
+        await using (var app = await CogniveApp.StartAsync(lost.Path, ct))
+        {
+            using var team = await TeamSession.CreateAsync(app, ct);
+            teamId = await team.TeamIdAsync(ct);
+            var run = await team.StartRunOfNewAgentAsync(ct);
+            await using var calls = await PipelineStore.OpenAsync(app, ct);
+            await IngestAsync(team, run, calls, teamId, batches: 2, ct);
+            var backup = await app.App.ResourceCommands.ExecuteCommandAsync("postgres", LocalPostgresBackups.BackUpCommand, ct);
+            Assert.True(backup.Success, backup.Message);
+            // Calls after the backup reach the new machine through the archived WAL only.
+            stored = await IngestAsync(team, run, calls, teamId, batches: 2, ct);
+            await ArchiveEverythingAsync(await app.GetConnectionStringAsync("cognive", ct), ct);
+        }
+
+        // What an operator keeps off the machine: the repository and the secrets (the audit key, the servers' passwords).
+        CopyFolder(Path.Combine(lost.Path, "backups"), Path.Combine(replacement.Path, "backups"));
+        File.Copy(Path.Combine(lost.Path, "secrets.json"), Path.Combine(replacement.Path, "secrets.json"));
+
+        await using var back = await CogniveApp.StartAsync(replacement.Path, ct);
+        await using var store = await PipelineStore.OpenAsync(back, ct);
+        Assert.True((await store.EventIdsAsync(teamId, ct)).SetEquals(stored), "every call stored on the lost machine is back");
+        var report = await IntegrityChecks.RunAsync(await back.GetConnectionStringAsync("cognive", ct),
+            await back.Resources.OfType<ParameterResource>().Single(p => p.Name == "audit-signing-key").GetValueAsync(ct), ct);
+        Assert.True(report.Passed, report.Describe());
+    }
+
+    /// <summary>Ends the current WAL segment and waits until the archive has it, so everything written so far is restorable.</summary>
+    private static async Task ArchiveEverythingAsync(string connectionString, CancellationToken ct)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        var segment = (string)(await db.CreateCommand("SELECT pg_walfile_name(pg_switch_wal())").ExecuteScalarAsync(ct))!;
+        await Eventually.HoldsAsync(async () => string.CompareOrdinal(
+                (await db.CreateCommand("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver").ExecuteScalarAsync(ct)) as string, segment) >= 0,
+            $"WAL segment {segment} is archived", ct);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     /// <summary>Posts batches of calls and waits until the team's stored calls are exactly what was accepted; returns them all.</summary>
