@@ -83,21 +83,48 @@ public sealed class ProcessSampler : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// This benchmark's own processes: DCP (which detaches, but is started to monitor this process) and its descendants,
+    /// the servers and services, so other Cognive instances on the same machine — other benchmarks, test runs — count
+    /// in no group.
+    /// </summary>
     private static IEnumerable<(string Group, int Pid)> Processes()
     {
+        var children = new Dictionary<int, List<int>>();
+        var commands = new Dictionary<int, string>();
+        var monitor = $"--monitor {Environment.ProcessId} ";
+        var pending = new Stack<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || ParentOf(pid) is not { } parent)
             {
                 continue;
             }
 
-            string command;
+            (children.TryGetValue(parent, out var siblings) ? siblings : children[parent] = []).Add(pid);
             try
             {
-                command = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+                commands[pid] = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
             }
             catch (IOException)
+            {
+                continue;
+            }
+
+            if (commands[pid].Contains(monitor, StringComparison.Ordinal))
+            {
+                pending.Push(pid);
+            }
+        }
+
+        while (pending.TryPop(out var pid))
+        {
+            foreach (var child in children.GetValueOrDefault(pid) ?? [])
+            {
+                pending.Push(child);
+            }
+
+            if (!commands.TryGetValue(pid, out var command))
             {
                 continue;
             }
@@ -112,6 +139,20 @@ public sealed class ProcessSampler : IAsyncDisposable
                     break;
                 }
             }
+        }
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // After the command name: state (field 3), then the parent's pid (field 4).
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
         }
     }
 

@@ -23,6 +23,10 @@ public static class SwarmBench
         using var agent = await api.PostAsJsonAsync("/api/v1/agents", new { name = "bench-swarm", framework = "bench" }, ct);
         var agentId = (await agent.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("agent_id").GetGuid();
 
+        Report.Section($"Ceiling: the lease statement alone, straight to PostgreSQL, 8 connections, {TasksPerPhase:N0} tasks");
+        var (ceiling, ceilingLatency) = await SwarmCeiling.LeaseStatementAsync(app, queen, agentId, 8, TasksPerPhase, ct);
+        Report.Line($"leased: {ceiling,8:N0} tasks/s; statement {ceilingLatency.Summary()}");
+
         foreach (var instances in new[] { 1, 4, 8 })
         {
             Report.Section($"No-op tasks, {instances} instance(s), {TasksPerPhase:N0} tasks");
@@ -75,8 +79,9 @@ public static class SwarmBench
                     Interlocked.Increment(ref completed);
                 }
             }));
-            Report.Line($"completed: {completed:N0} in {clock.Elapsed.TotalSeconds:F1} s = {completed / clock.Elapsed.TotalSeconds,8:N0} tasks/s");
-            Report.Line($"lease (dispatch) round trip: {dispatch.Summary()}");
+            var perSecond = completed / clock.Elapsed.TotalSeconds;
+            Report.Line($"completed: {completed:N0} in {clock.Elapsed.TotalSeconds:F1} s = {perSecond,8:N0} tasks/s ({perSecond / ceiling:P0} of the lease statement's ceiling; target ≥ 1,000 with 8)");
+            Report.Line($"lease (dispatch) round trip: {dispatch.Summary()} (target p99 < 10 ms; the statement alone p99 {ceilingLatency.Percentile(99):F2} ms)");
         }
 
         await MemorySinglesAsync(queen, duration, ct);

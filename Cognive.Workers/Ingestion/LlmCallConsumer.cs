@@ -17,13 +17,24 @@ namespace Cognive.Workers.Ingestion;
 public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, BudgetTracker budgets, IngestionMetrics metrics,
     ILogger<LlmCallConsumer> logger) : BackgroundService
 {
-    private const ushort Prefetch = 500;
+    /// <summary>Unacked messages per session: the process holds 500 in all, as one session did.</summary>
+    private const ushort Prefetch = 500 / Sessions;
     private const int MaxEventsPerBatch = 5000;
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Consuming sessions per process, each on its own channel with its own batches (so acks by tag stay per channel).
+    /// One session stores a batch while nothing else moves: the database waits for the next batch to be gathered and
+    /// read, the worker for the commit. Two overlap those, as two replicas would, on the two cores of one machine.
+    /// </summary>
+    private const int Sessions = 2;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Sessions).Select(_ => Task.Run(() => ConsumeUntilStoppedAsync(stoppingToken), stoppingToken)));
+
+    private async Task ConsumeUntilStoppedAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
