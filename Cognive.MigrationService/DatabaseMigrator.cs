@@ -2,6 +2,8 @@ using Cognive.Data;
 using Cognive.Data.Pricing;
 using Cognive.Data.Telemetry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Cognive.MigrationService;
 
@@ -27,6 +29,8 @@ internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, AdminBootstr
             var pending = await PendingMigrationsAsync(db, stoppingToken);
             if (pending.Count > 0)
             {
+                // Migrate reads the history before creating it: made first, an empty database's read succeeds.
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(stoppingToken);
                 await db.Database.MigrateAsync(stoppingToken);
             }
 
