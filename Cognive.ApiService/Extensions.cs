@@ -33,6 +33,7 @@ public static class Extensions
     {
         builder.AddNpgsqlDbContext<CogniveDbContext>("cognive");
         builder.AddNpgsqlDataSource("cognive");
+        builder.Services.AddSchemaGate(); // starts beside the migrations service, ready once the schema is current
         builder.AddRedisClient("redis");
         builder.AddRabbitMQClient("rabbitmq");
         builder.Services.AddSingleton(TimeProvider.System);

@@ -18,6 +18,7 @@ builder.FailFastOnBusyPorts();
 var auditSigningKey = builder.AddSharedSecret(servers, "audit-signing-key");
 var swarmKey = SwarmKey.Add(builder, servers);
 
+// The services start beside it and report ready once the schema is current (Cognive.Data's SchemaGate), as in Kubernetes.
 var migrations = builder.AddProject<Projects.Cognive_MigrationService>("migrations")
     .WithEnvironment("Cognive__Audit__SigningKey", auditSigningKey)
     .WithReference(servers.Database).WaitFor(servers.Database)
@@ -38,7 +39,7 @@ var api = builder.AddProject<Projects.Cognive_ApiService>("api")
     .WithSettings(builder.Configuration, "Cognive:Network")
     .WithEnvironment("Cognive__Audit__SigningKey", auditSigningKey)
     .WithEnvironment("Cognive__Providers__EncryptionKey", providerKeyEncryptionKey)
-    .WithReference(servers.Database).WaitForCompletion(migrations)
+    .WithReference(servers.Database).WaitFor(servers.Database)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
     .WithHttpHealthCheck(ReadinessPath);
@@ -51,7 +52,7 @@ builder.AddProject<Projects.Cognive_Gateway>("gateway")
     .WithSettings(builder.Configuration, "Cognive:Gateway")
     .WithCallSpool(servers)
     .WithEnvironment("Cognive__Providers__EncryptionKey", providerKeyEncryptionKey)
-    .WithReference(servers.Database).WaitForCompletion(migrations)
+    .WithReference(servers.Database).WaitFor(servers.Database)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
     .WithReference(api).WaitFor(api)
@@ -62,7 +63,7 @@ builder.AddProject<Projects.Cognive_Workers>("workers")
     .WithQueueScaling("cognive.llm-calls") // the ingestion queue (Cognive.Ingestion.IngestionTopology)
     .WithSmtpSettings(builder.Configuration)
     .WithLocalWebhookReceivers()
-    .WithReference(servers.Database).WaitForCompletion(migrations)
+    .WithReference(servers.Database).WaitFor(servers.Database)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
     .WithHttpHealthCheck(ReadinessPath);
@@ -70,7 +71,7 @@ builder.AddProject<Projects.Cognive_Workers>("workers")
 var swarmQueen = builder.AddProject<Projects.Cognive_SwarmQueen>("swarm-queen")
     .WithSettings(builder.Configuration, "Cognive:Swarm")
     .WithEnvironment("Cognive__Audit__SigningKey", auditSigningKey)
-    .WithReference(servers.Database).WaitForCompletion(migrations)
+    .WithReference(servers.Database).WaitFor(servers.Database)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(api)
     .WithHttpHealthCheck(ReadinessPath);
@@ -89,6 +90,7 @@ IResourceBuilder<ProjectResource> Agents(string name) => builder.AddProject<Proj
     .WithEnvironment("Cognive__Agents__Kind", "agents")
     .WithSettings(builder.Configuration, "Cognive:Agents")
     .WithSwarmKey(swarmKey, fileVariable: "Cognive__Agents__ApiKeyFile", keyVariable: "Cognive__Agents__ApiKey")
+    .WaitForCompletion(migrations) // the swarm's key, which the migrations issue
     .WithReference(api).WaitFor(api)
     .WithReference(swarmQueen).WaitFor(swarmQueen)
     .WithHttpHealthCheck(ReadinessPath);

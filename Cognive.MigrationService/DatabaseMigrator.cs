@@ -2,12 +2,15 @@ using Cognive.Data;
 using Cognive.Data.Pricing;
 using Cognive.Data.Telemetry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Cognive.MigrationService;
 
 /// <summary>
-/// Applies the schema once, before the services start (they wait for this process to finish), then exits:
-/// 0 when the database is ready, 1 when it is not, so nothing starts on a half-migrated schema. With
+/// Applies the schema, then exits: 0 when the database is ready, 1 when it is not. The services start beside it and hold
+/// their start until the newest migration is there (Cognive.Data's SchemaGate), so nothing runs on a half-migrated schema;
+/// the agents wait for it to finish, for the swarm key it issues. With
 /// <see cref="StayUpSetting"/> (the Aspire manifest, which aspirate deploys as a Deployment that would restart an exited
 /// process forever) it stays up once the database is ready, until it is stopped; a failure still exits 1, and the
 /// restart retries.
@@ -26,6 +29,8 @@ internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, AdminBootstr
             var pending = await PendingMigrationsAsync(db, stoppingToken);
             if (pending.Count > 0)
             {
+                // Migrate reads the history before creating it: made first, an empty database's read succeeds.
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(stoppingToken);
                 await db.Database.MigrateAsync(stoppingToken);
             }
 
@@ -58,7 +63,8 @@ internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, AdminBootstr
     /// </summary>
     private static async Task<IReadOnlyList<string>> PendingMigrationsAsync(CogniveDbContext db, CancellationToken ct)
     {
-        var applied = await SchemaHistory.AppliedAsync(db, ct);
+        await db.Database.OpenConnectionAsync(ct);
+        var applied = await SchemaHistory.AppliedAsync(db.Database.GetDbConnection(), ct);
         var known = db.Database.GetMigrations().ToList();
         if (applied.Except(known).ToList() is [_, ..] unknown)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cognive.Data;
 using Cognive.Data.Audit;
 using Cognive.SwarmQueen.Alerts;
 using Cognive.SwarmQueen.Authentication;
@@ -19,6 +20,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddSwarmQueenServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource("cognive");
+        builder.Services.AddSchemaGate(); // starts beside the migrations service, ready once the schema is current
         builder.AddRedisClient("redis");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(AuditKey.From(builder.Configuration[AuditKey.Setting]));

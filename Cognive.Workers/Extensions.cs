@@ -1,3 +1,4 @@
+using Cognive.Data;
 using Cognive.Workers.Alerts;
 using Cognive.Governance;
 using Cognive.Workers.Ingestion;
@@ -11,6 +12,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDataSource("cognive");
+        builder.Services.AddSchemaGate(); // starts beside the migrations service, ready once the schema is current
         builder.AddRedisClient("redis");
         builder.AddRabbitMQClient("rabbitmq");
         builder.Services.AddSingleton(TimeProvider.System);
