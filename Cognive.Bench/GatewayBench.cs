@@ -10,7 +10,8 @@ namespace Cognive.Bench;
 /// <summary>
 /// What the gateway adds: the same chat-completion requests sent straight to a fake upstream on this machine and through
 /// the gateway (its own process address, past DCP's proxy), in one run, at 1 and 64 concurrent clients; and the time to
-/// the first streamed chunk both ways. Every gateway call goes through the API's budget check and is recorded.
+/// the first streamed chunk both ways. Every gateway call is held against budgets and policies (in the gateway's own process)
+/// and recorded.
 /// </summary>
 public static class GatewayBench
 {
