@@ -56,9 +56,13 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
             Assert.Equal((string?)manifest.Resources[set.Metadata.Name]!["image"], container.Image);
             Assert.NotNull(container.LivenessProbe);
             Assert.NotNull(container.ReadinessProbe);
-            var claim = Assert.Single(set.Spec.VolumeClaimTemplates);
-            Assert.Equal("local-path", claim.Spec.StorageClassName);
-            Assert.Contains(container.VolumeMounts, m => m.Name == claim.Metadata.Name);
+            // PostgreSQL has a second claim, its backup repository (BackupManifestTests).
+            Assert.NotEmpty(set.Spec.VolumeClaimTemplates);
+            Assert.All(set.Spec.VolumeClaimTemplates, claim =>
+            {
+                Assert.Equal("local-path", claim.Spec.StorageClassName);
+                Assert.Contains(container.VolumeMounts, m => m.Name == claim.Metadata.Name);
+            });
         });
     }
 
@@ -302,9 +306,10 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
     {
         var queenSettings = tree.OfType<V1ConfigMap>().Single(c => c.Metadata.Name == "swarm-queen-config").Data;
         var deployments = tree.OfType<V1Deployment>().ToDictionary(d => d.Metadata.Name);
-        var role = Assert.Single(tree.OfType<V1Role>());
-        var binding = Assert.Single(tree.OfType<V1RoleBinding>());
-        var account = Assert.Single(tree.OfType<V1ServiceAccount>());
+        // The other account is the backup CronJobs', which may only exec into postgres-0 (BackupManifestTests).
+        var role = tree.OfType<V1Role>().Single(r => r.Metadata.Name != "postgres-backup");
+        var binding = tree.OfType<V1RoleBinding>().Single(r => r.Metadata.Name != "postgres-backup");
+        var account = tree.OfType<V1ServiceAccount>().Single(a => a.Metadata.Name != "postgres-backup");
         var queenEgress = tree.OfType<V1NetworkPolicy>().Single(p => p.Metadata.Name == "swarm-queen").Spec.Egress;
 
         Assert.Equal(("swarm-queen", true), (deployments["swarm-queen"].Spec.Template.Spec.ServiceAccountName,

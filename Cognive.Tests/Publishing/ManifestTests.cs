@@ -16,7 +16,7 @@ public sealed partial class ManifestTests(SharedApp shared, PublishedManifest ma
     private readonly JsonObject _resources = manifest.Resources;
 
     [Theory]
-    [InlineData("postgres", "postgres")]
+    [InlineData("postgres", "cognive-postgres")] // Aspire's image with pgBackRest (Cognive.Hosting/Publishing/postgres.Dockerfile)
     [InlineData("redis", "redis")]
     [InlineData("rabbitmq", "rabbitmq")]
     public void Servers_are_Aspire_containers_with_pinned_images_and_data_volumes(string name, string image)
