@@ -13,7 +13,6 @@ namespace Cognive.Gateway;
 [JsonSerializable(typeof(BudgetCheckAnswer))]
 [JsonSerializable(typeof(ProblemAnswer))]
 [JsonSerializable(typeof(RunAnswer))]
-[JsonSerializable(typeof(StartRunBody))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(CallMetadata))]
 [JsonSerializable(typeof(LlmCallEvent))]

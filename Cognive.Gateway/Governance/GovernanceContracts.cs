@@ -17,6 +17,4 @@ public sealed record BudgetVerdict(HttpStatusCode Status, BudgetCheckAnswer? Ans
 
 public sealed record RunAnswer(Guid RunId, Guid AgentId, string? Status);
 
-public sealed record StartRunBody(Guid AgentId, RunMetadata Metadata);
 
-public sealed record RunMetadata(string StartedBy);
