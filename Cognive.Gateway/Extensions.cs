@@ -38,6 +38,7 @@ public static class Extensions
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddSingleton<CallSpool>();
         builder.Services.AddSingleton<CallRecorder>();
+        builder.Services.AddSingleton<DailyRuns>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CallRecorder>());
         builder.Services.AddSingleton(ProviderKeyCipher.From(builder.Configuration[ProviderKeyCipher.Setting]));
         builder.Services.AddSingleton<ConnectionDirectory>();

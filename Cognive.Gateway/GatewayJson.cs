@@ -10,7 +10,6 @@ namespace Cognive.Gateway;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(RunAnswer))]
-[JsonSerializable(typeof(StartRunBody))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(CallMetadata))]
 [JsonSerializable(typeof(LlmCallEvent))]

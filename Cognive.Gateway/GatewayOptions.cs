@@ -40,4 +40,11 @@ public sealed class GatewayOptions
     /// </summary>
     [Range(1024 * 1024, 256 * 1024 * 1024)]
     public int MaxOtlpRequestBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// How long an OTLP trace keeps its run key (<c>otel_trace_runs</c>): spans of a trace exported within it join the
+    /// trace's run; later ones start another. Longer than any trace lasts plus the time its exporters retry.
+    /// </summary>
+    [Range(1, 3650)]
+    public int TraceRunRetentionDays { get; set; } = 7;
 }

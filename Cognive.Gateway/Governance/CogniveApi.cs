@@ -16,7 +16,6 @@ public sealed class CogniveApi(IHttpClientFactory clients, TimeProvider time)
     private const int MaxRuns = 10_000;
 
     private readonly ConcurrentDictionary<(Guid TeamId, Guid RunId), (RunAnswer Run, DateTimeOffset At)> _runs = new();
-    private readonly ConcurrentDictionary<(Guid TeamId, Guid AgentId, DateOnly Day), Task<Guid>> _dailyRuns = new();
 
     /// <summary>The caller's run (null when the team has none with that id), for a minute in memory.</summary>
     public async Task<RunAnswer?> FindRunAsync(HttpRequest caller, Guid teamId, Guid runId, CancellationToken ct)
@@ -43,37 +42,6 @@ public sealed class CogniveApi(IHttpClientFactory clients, TimeProvider time)
 
         _runs[(teamId, runId)] = (run, now);
         return run;
-    }
-
-    /// <summary>
-    /// Calls that name no run go to the agent's gateway run of the day (UTC), started through the API on the first such
-    /// call this replica forwards for the agent that day.
-    /// </summary>
-    public Task<Guid> DailyRunAsync(HttpRequest caller, Guid teamId, Guid agentId, CancellationToken ct)
-    {
-        var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var run = _dailyRuns.GetOrAdd((teamId, agentId, day), _ => StartRunAsync(caller, agentId));
-        if (run.IsFaulted || run.IsCanceled)
-        {
-            _dailyRuns.TryRemove(new((teamId, agentId, day), run));
-        }
-
-        foreach (var stale in _dailyRuns.Keys.Where(k => k.Day < day))
-        {
-            _dailyRuns.TryRemove(stale, out _);
-        }
-
-        return run.WaitAsync(ct);
-    }
-
-    /// <summary>Not cancelled with the request that happened to start it: other requests wait for the same run.</summary>
-    private async Task<Guid> StartRunAsync(HttpRequest caller, Guid agentId)
-    {
-        using var request = Authorised(caller, HttpMethod.Post, "/api/v1/runs/start");
-        request.Content = JsonContent.Create(new StartRunBody(agentId, new RunMetadata("gateway")), GatewayJson.Default.StartRunBody);
-        using var response = await clients.CreateClient(ClientName).SendAsync(request, CancellationToken.None);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync(GatewayJson.Default.RunAnswer))!.RunId;
     }
 
     private static HttpRequestMessage Authorised(HttpRequest caller, HttpMethod method, string path)

@@ -14,8 +14,8 @@ namespace Cognive.Gateway.OpenAi;
 /// One governed call: attribute it (agent, run), resolve its connection, hold it against the agent's policies and
 /// budgets (<see cref="CallGovernor"/>), forward it, and record it once the answer is out. Refusals answer in OpenAI's error format.
 /// </summary>
-public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api, CallGovernor governor, Forwarder forwarder,
-    CallRecorder recorder, CallPrices prices, IOptions<GatewayOptions> options, TimeProvider time)
+public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api, CallGovernor governor, DailyRuns dailyRuns,
+    Forwarder forwarder, CallRecorder recorder, CallPrices prices, IOptions<GatewayOptions> options, TimeProvider time)
 {
     public const string AgentHeader = "Cognive-Agent-Id";
     public const string RunHeader = "Cognive-Run-Id";
@@ -77,7 +77,14 @@ public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api
             return;
         }
 
-        runId ??= await api.DailyRunAsync(http.Request, teamId, agentId, ct);
+        runId ??= await dailyRuns.OfTodayAsync(teamId, agentId, ct);
+        if (runId is null)
+        {
+            await OpenAiErrors.InvalidRequestAsync(http, $"{AgentHeader} names no active agent of this team.", "agent_not_found",
+                StatusCodes.Status404NotFound);
+            return;
+        }
+
         var eventId = Guid.CreateVersion7(receivedAt);
         http.Response.Headers[EventHeader] = eventId.ToString();
         var settlement = new CallSettlement(outcome => recorder.RecordAsync(new LlmCallEvent(eventId, teamId, runId.Value, agentId,

@@ -64,7 +64,8 @@ public static class OtlpEndpoints
 
         try
         {
-            var outcome = await ingestor.IngestAsync(Callers.TeamIdOf(user), traces, ct);
+            var caller = new OtlpCaller(Callers.TeamIdOf(user), Callers.ActorOf(user), http.RequestId(), http.Connection.RemoteIpAddress?.ToString());
+            var outcome = await ingestor.IngestAsync(caller, traces, ct);
             return OtlpAnswer.Export(encoding, outcome.Rejected, outcome.Message);
         }
         catch (IngestionUnavailableException)

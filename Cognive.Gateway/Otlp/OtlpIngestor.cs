@@ -15,8 +15,9 @@ public sealed class OtlpIngestor(OtlpAgents agents, OtlpRuns runs, OtlpPublisher
     private const int QuotedReasons = 3;
 
     /// <exception cref="IngestionUnavailableException">The queue did not confirm the calls; nothing is answered as taken.</exception>
-    public async Task<ExportOutcome> IngestAsync(Guid teamId, OtlpTraces traces, CancellationToken ct)
+    public async Task<ExportOutcome> IngestAsync(OtlpCaller caller, OtlpTraces traces, CancellationToken ct)
     {
+        var teamId = caller.TeamId;
         var now = time.GetUtcNow();
         var calls = new List<GenAiCall>();
         var reasons = new List<string>();
@@ -56,7 +57,7 @@ public sealed class OtlpIngestor(OtlpAgents agents, OtlpRuns runs, OtlpPublisher
             }
         }
 
-        var events = await ToEventsAsync(teamId, calls, earliestStart, now, Reject, ct);
+        var events = await ToEventsAsync(caller, calls, earliestStart, now, Reject, ct);
         await publisher.PublishAsync(events, ct);
         if (roots.Count > 0)
         {
@@ -91,7 +92,7 @@ public sealed class OtlpIngestor(OtlpAgents agents, OtlpRuns runs, OtlpPublisher
         }
     }
 
-    private async Task<List<LlmCallEvent>> ToEventsAsync(Guid teamId, List<GenAiCall> calls,
+    private async Task<List<LlmCallEvent>> ToEventsAsync(OtlpCaller caller, List<GenAiCall> calls,
         Dictionary<Guid, DateTimeOffset> earliestStart, DateTimeOffset now, Action<string, string> reject, CancellationToken ct)
     {
         if (calls.Count == 0)
@@ -99,7 +100,8 @@ public sealed class OtlpIngestor(OtlpAgents agents, OtlpRuns runs, OtlpPublisher
             return [];
         }
 
-        var found = await agents.ResolveAsync(teamId, calls.Select(c => c.Agent).Distinct().ToList(), ct);
+        var teamId = caller.TeamId;
+        var found = await agents.ResolveAsync(caller, calls.Select(c => c.Agent).Distinct().ToList(), ct);
         var known = new List<(GenAiCall Call, Guid AgentId)>(calls.Count);
         foreach (var call in calls)
         {

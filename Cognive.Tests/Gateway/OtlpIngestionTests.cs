@@ -55,6 +55,12 @@ public sealed class OtlpIngestionTests(SharedApp shared)
 
         var agent = await AgentNamedAsync(team, "research-agent", ct);
         Assert.Equal("otel", agent.GetProperty("framework").GetString());
+        // Registered from service.name like any registration: audited by the exporting key, in a chain that still verifies.
+        var created = (await team.GetJsonAsync("/api/v1/audit", ct)).GetProperty("items").EnumerateArray()
+            .Single(r => r.GetProperty("target_id").GetString() == agent.GetProperty("agent_id").GetGuid().ToString());
+        Assert.Equal(("agent.create", "agent"), (created.GetProperty("action").GetString(), created.GetProperty("target_type").GetString()));
+        Assert.StartsWith("key:", created.GetProperty("actor").GetString());
+        Assert.True((await team.GetJsonAsync("/api/v1/audit/verify?full=true", ct)).GetProperty("intact").GetBoolean());
         var runId = await RunOfTraceAsync(team, agent.GetProperty("agent_id").GetGuid(), traceId, ct);
         var stored = await team.WaitForRunCallsAsync(runId, 2, ct);
         var price = (await team.GetJsonAsync("/api/v1/pricing/openai/gpt-4o-mini", ct)).GetProperty("current");

@@ -177,7 +177,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
         const string variable = ServiceEnvironment.SecretPrefix + "Cognive__Audit__SigningKey";
         var holders = tree.OfType<V1Secret>().Where(s => s.StringData?.ContainsKey(variable) == true).Select(s => s.Metadata.Name).Order();
 
-        Assert.Equal(["api-secrets", "migrations-secrets", "swarm-queen-secrets"], holders);
+        Assert.Equal(["api-secrets", "gateway-secrets", "migrations-secrets", "swarm-queen-secrets"], holders);
         Assert.DoesNotContain(tree.OfType<V1ConfigMap>(), map => map.Data?.ContainsKey(variable) == true);
     }
 
