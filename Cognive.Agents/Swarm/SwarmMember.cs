@@ -274,8 +274,9 @@ public sealed class SwarmMember(IHttpClientFactory clients, CogniveClient cogniv
             {
                 return await attempt();
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
             {
+                // A timeout too: an API still starting on a busy machine answers late, which is no reason to stop.
                 logger.LogWarning("Could not {What} yet: {Reason}", what, e.Message);
                 await Task.Delay(RetryDelay, ct);
             }

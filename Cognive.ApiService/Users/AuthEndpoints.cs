@@ -121,7 +121,7 @@ public static class AuthEndpoints
         var user = email is null ? null
             : selectors.Pick(await db.Users.AsNoTracking().Where(u => u.Email == email).OrderBy(u => u.CreatedAt).ToListAsync(ct), selector);
         // A wrong e-mail costs a hash too, so response times do not tell which e-mails exist.
-        var valid = PasswordHasher.Verify(password, user?.PasswordHash ?? PasswordHasher.DecoyHash) && user is { DisabledAt: null };
+        var valid = PasswordHasher.Verify(password, user?.PasswordHash ?? selectors.DecoyHash) && user is { DisabledAt: null };
         if (!valid)
         {
             if (email is not null)

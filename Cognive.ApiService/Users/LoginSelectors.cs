@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Cognive.ApiService.Authentication;
 using Cognive.Data.Users;
+using Microsoft.Extensions.Options;
 
 namespace Cognive.ApiService.Users;
 
@@ -11,10 +12,15 @@ namespace Cognive.ApiService.Users;
 /// selector, an HMAC of e-mail and password under a key derived from the JWT signing key (outside the database), says
 /// which. A database copy alone gives no faster guessing than the PBKDF2 hashes beside it.
 /// </summary>
-public sealed class LoginSelectors(JwtSettings jwt)
+public sealed class LoginSelectors(JwtSettings jwt, IOptions<SignInSettings> settings)
 {
     private readonly byte[] _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, jwt.SigningKey.Key, 32,
         info: Encoding.UTF8.GetBytes("cognive login selector"));
+
+    private readonly int _iterations = settings.Value.PasswordIterations;
+
+    /// <summary>Verified against when no user has the e-mail, so that a wrong e-mail takes as long as a wrong password.</summary>
+    public string DecoyHash => field ??= PasswordHasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)), _iterations);
 
     /// <summary>Length-prefixed, so no e-mail and password pair reads as another.</summary>
     public byte[] Of(string email, string password) =>
@@ -22,7 +28,7 @@ public sealed class LoginSelectors(JwtSettings jwt)
 
     public void SetPassword(User user, string password)
     {
-        user.PasswordHash = PasswordHasher.Hash(password);
+        user.PasswordHash = PasswordHasher.Hash(password, _iterations);
         user.LoginSelector = Of(user.Email, password);
     }
 

@@ -5,7 +5,7 @@ using System.Text;
 namespace Cognive.ApiService.Users;
 
 /// <summary>
-/// PBKDF2-HMAC-SHA256 with a random 16-byte salt and OWASP's 600,000 iterations, stored as
+/// PBKDF2-HMAC-SHA256 with a random 16-byte salt and OWASP's 600,000 iterations by default, stored as
 /// <c>pbkdf2-sha256$iterations$salt$hash</c> so the cost can rise later without breaking stored hashes.
 /// </summary>
 public static class PasswordHasher
@@ -17,18 +17,15 @@ public static class PasswordHasher
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
-    /// <summary>Verified against when no user has the e-mail, so that a wrong e-mail takes as long as a wrong password.</summary>
-    public static readonly string DecoyHash = Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
-
     /// <summary>Why <paramref name="password"/> cannot be a password, or null when it can.</summary>
     public static string? Refusal(string? password, string field) =>
         password is { Length: >= MinLength and <= MaxLength } ? null : $"{field} is {MinLength} to {MaxLength} characters.";
 
-    public static string Hash(string password)
+    public static string Hash(string password, int iterations)
     {
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, Iterations, HashAlgorithmName.SHA256, HashBytes);
-        return string.Join('$', Scheme, Iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
+        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, HashBytes);
+        return string.Join('$', Scheme, iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
 
     public static bool Verify(string password, string stored)

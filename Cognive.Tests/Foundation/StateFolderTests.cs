@@ -3,6 +3,7 @@ using Cognive.Tests.Infrastructure;
 namespace Cognive.Tests.Foundation;
 
 /// <summary>Boots of their own: what a second run finds, and what a stopped run leaves behind.</summary>
+[Collection(BootsOwnAppHost.Name)]
 public sealed class StateFolderTests
 {
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(60);

@@ -8,6 +8,7 @@ using Npgsql;
 namespace Cognive.Tests.Governance;
 
 /// <summary>From spend to a team's webhook: thresholds crossed by real calls reach a real receiver once each.</summary>
+[Collection(StopsSharedResources.Name)]
 public sealed class BudgetAlertTests(SharedApp shared)
 {
     private readonly CogniveApp _app = shared.App;

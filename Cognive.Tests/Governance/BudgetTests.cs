@@ -10,6 +10,7 @@ using StackExchange.Redis;
 namespace Cognive.Tests.Governance;
 
 /// <summary>Budgets enforced in real time: concurrent checks, ingestion over budget, thresholds, Redis loss.</summary>
+[Collection(StopsSharedResources.Name)]
 public sealed class BudgetTests(SharedApp shared)
 {
     private readonly CogniveApp _app = shared.App;

@@ -6,6 +6,7 @@ using Cognive.Tests.Telemetry;
 namespace Cognive.Tests.Governance;
 
 /// <summary>A key's rate is one count in Redis, whichever API replica answers.</summary>
+[Collection(BootsOwnAppHost.Name)]
 public sealed class RateLimitAcrossReplicasTests(TwoApiReplicas replicas) : IClassFixture<TwoApiReplicas>
 {
     [Fact]

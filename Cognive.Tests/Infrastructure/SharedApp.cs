@@ -23,11 +23,16 @@ public sealed class SharedApp : IAsyncLifetime
             TestContext.Current.CancellationToken);
 
     /// <summary>
-    /// Sign-in locks short enough to watch end; and IPv6 loopback as the trusted proxy, so a test connecting there may
-    /// forward client addresses while every other caller (IPv4 loopback, through DCP's proxy) is an untrusted peer.
+    /// Sign-in locks short enough to watch end; IPv6 loopback as the trusted proxy, so a test connecting there may
+    /// forward client addresses while every other caller (IPv4 loopback, through DCP's proxy) is an untrusted peer; and
+    /// password hashes 600 times cheaper than in production: the suite registers and signs in hundreds of people on two
+    /// cores, and no test is about the hash's cost.
     /// </summary>
     public static readonly string[] SignIn =
-        ["--Cognive:SignIn:FirstLock=00:00:05", "--Cognive:SignIn:MaxLock=00:00:10", "--Cognive:Network:TrustedProxies=::1"];
+    [
+        "--Cognive:SignIn:FirstLock=00:00:05", "--Cognive:SignIn:MaxLock=00:00:10", "--Cognive:Network:TrustedProxies=::1",
+        "--Cognive:SignIn:PasswordIterations=1000",
+    ];
 
     /// <summary>
     /// An upstream silent for 3 s fails its call: the gateway's timeout test waits that long, not the default two minutes; a 1 MiB

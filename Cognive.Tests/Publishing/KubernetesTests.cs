@@ -6,8 +6,9 @@ using k8s.Models;
 namespace Cognive.Tests.Publishing;
 
 /// <summary>`aspire publish` writes a kustomize tree that renders, parses, and matches the app model.</summary>
+[Collection(PublishedManifest.Collection)]
 public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernetesTree tree, PublishedManifest manifest)
-    : IClassFixture<PublishedKubernetesTree>, IClassFixture<PublishedManifest>
+    : IClassFixture<PublishedKubernetesTree>
 {
     private static readonly string[] Services = ["agents", "api", "gateway", "swarm-queen", "web", "workers"];
     private static readonly string[] Servers = ["postgres", "rabbitmq", "redis"];

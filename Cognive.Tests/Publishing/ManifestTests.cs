@@ -10,7 +10,8 @@ namespace Cognive.Tests.Publishing;
 /// Publish mode writes the Aspire manifest (what aspirate reads): servers as Aspire's containers, services as projects,
 /// with the same references the running app model has.
 /// </summary>
-public sealed partial class ManifestTests(SharedApp shared, PublishedManifest manifest) : IClassFixture<PublishedManifest>
+[Collection(PublishedManifest.Collection)]
+public sealed partial class ManifestTests(SharedApp shared, PublishedManifest manifest)
 {
     private static readonly string[] Services = ["api", "gateway", "workers", "swarm-queen", "agents", "web"];
     private readonly JsonObject _resources = manifest.Resources;

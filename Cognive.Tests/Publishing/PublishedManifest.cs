@@ -4,9 +4,11 @@ using Cognive.Tests.Infrastructure;
 namespace Cognive.Tests.Publishing;
 
 /// <summary>The manifest written once by <c>--publisher manifest</c> (with the <see cref="SecretCanaries"/> set), shared by
-/// the tests that read it.</summary>
+/// the test classes that read it: they join its collection.</summary>
 public sealed class PublishedManifest : IAsyncLifetime
 {
+    public const string Collection = "The published manifest";
+
     private readonly TestStateFolder _output = new();
 
     public JsonObject Resources { get; private set; } = new();
@@ -27,3 +29,6 @@ public sealed class PublishedManifest : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 }
+
+[CollectionDefinition(PublishedManifest.Collection)]
+public sealed class PublishedManifestCollection : ICollectionFixture<PublishedManifest>;

@@ -4,9 +4,10 @@ namespace Cognive.Tests.Sdk;
 
 /// <summary>
 /// The Python SDK (sdk/python) against the shared app: each test runs one of the package's unittest tests in a
-/// python3 process, with a team of its own. Test classes run one at a time (xunit.runner.json), so restarting the
-/// shared API here disturbs no other class; it is healthy again before the test ends.
+/// python3 process, with a team of its own. The class runs alone (<see cref="StopsSharedResources"/>), so restarting
+/// the shared API here disturbs no other class; it is healthy again before the test ends.
 /// </summary>
+[Collection(StopsSharedResources.Name)]
 public sealed class PythonSdkTests(SharedApp shared)
 {
     private const string Live = "tests.test_live.LiveTests.";

@@ -14,6 +14,7 @@ namespace Cognive.Tests.Sdk;
 /// A stand-in model wrapped with <c>UseCognive</c>, against the real app: calls are checked, reported in the background,
 /// stored and priced; refusals throw before the model is called.
 /// </summary>
+[Collection(StopsSharedResources.Name)]
 public sealed class UseCogniveTests(SharedApp shared)
 {
     private readonly CogniveApp _app = shared.App;
@@ -145,7 +146,7 @@ public sealed class UseCogniveTests(SharedApp shared)
         {
             runId = run.RunId;
             await CallAsync(chat, 40, ct);
-            // Test classes run one at a time (xunit.runner.json), so stopping the shared API disturbs no other test; it is
+            // The class runs alone (StopsSharedResources), so stopping the shared API disturbs no other test; it is
             // started again whatever happens here.
             try
             {

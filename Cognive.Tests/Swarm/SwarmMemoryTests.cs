@@ -7,6 +7,7 @@ using StackExchange.Redis;
 namespace Cognive.Tests.Swarm;
 
 /// <summary>Shared swarm memory: compare-and-set, TTL, prefix and tag queries, and nothing lost with Redis.</summary>
+[Collection(StopsSharedResources.Name)]
 public sealed class SwarmMemoryTests(SharedApp shared)
 {
     private readonly CogniveApp _app = shared.App;

@@ -12,6 +12,7 @@ namespace Cognive.Tests.Swarm;
 /// alert) and stays open for the cooldown, and the replica its scale-up added goes once it is healthy again; a third of
 /// a team's instances failing at once is recovered at a bounded rate.
 /// </summary>
+[Collection(BootsOwnAppHost.Name)]
 public sealed class SwarmRecoveryTests(CrashLoopApp fixture) : IClassFixture<CrashLoopApp>
 {
     private const int MaxPerMinute = 3;

@@ -10,6 +10,7 @@ using RabbitMQ.Client;
 namespace Cognive.Tests.Telemetry;
 
 /// <summary>What a 202 promises survives crashes and outages: workers killed, RabbitMQ stopped, poison in the queue.</summary>
+[Collection(StopsSharedResources.Name)]
 public sealed class PipelineFailureTests(SharedApp shared)
 {
     private const string LlmCallsQueue = "cognive.llm-calls";

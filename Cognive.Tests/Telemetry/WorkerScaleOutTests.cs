@@ -7,6 +7,7 @@ using Cognive.Tests.Infrastructure;
 namespace Cognive.Tests.Telemetry;
 
 /// <summary>Workers scale out by replicas: competing consumers of one queue still store each event once and alert once.</summary>
+[Collection(BootsOwnAppHost.Name)]
 public sealed class WorkerScaleOutTests(ThreeWorkerReplicas replicas) : IClassFixture<ThreeWorkerReplicas>
 {
     private const int Batches = 24;

@@ -1,0 +1,24 @@
+namespace Cognive.Tests.Infrastructure;
+
+// Test classes run in parallel (xunit.runner.json), each class its own collection, all against the one shared app and
+// isolated by data (a team per test). Two kinds of class opt out with [Collection(...)]:
+
+/// <summary>
+/// Classes that stop, crash or restart a resource of the shared app (the API, the workers, Redis, RabbitMQ): the
+/// collection runs alone, after every parallel class has finished, so no other test sees the outage.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class StopsSharedResources
+{
+    public const string Name = "Stops resources of the shared app";
+}
+
+/// <summary>
+/// Classes that boot an AppHost (or publish one) of their own: one such boot at a time, beside the shared app's classes,
+/// so the box never runs three Cognives at once.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class BootsOwnAppHost
+{
+    public const string Name = "Boots an AppHost of its own";
+}
