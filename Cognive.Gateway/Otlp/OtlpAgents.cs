@@ -13,7 +13,7 @@ namespace Cognive.Gateway.Otlp;
 /// audits a registration) in the same transaction, so an agent exists only with its record. Agents found are
 /// remembered for a minute, so archiving an agent stops its spans soon after.
 /// </summary>
-public sealed class OtlpAgents(NpgsqlDataSource db, AuditKey auditKey, TimeProvider time)
+public sealed class OtlpAgents(NpgsqlDataSource db, AuditSealer audit, TimeProvider time)
 {
     public const string Framework = "otel";
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
@@ -128,9 +128,9 @@ public sealed class OtlpAgents(NpgsqlDataSource db, AuditKey auditKey, TimeProvi
 
         foreach (var (id, name) in registered)
         {
-            await AuditAppender.AppendAsync(connection, transaction, auditKey, new AuditEntry(caller.TeamId, now, caller.Actor,
-                "agent.create", "agent", id.ToString(), new { after = new { name, framework = Framework, description = (string?)null, status = "active" } },
-                caller.RequestId, caller.SourceIp), ct);
+            await audit.AppendAsync(connection, transaction, caller.TeamId, caller.Actor, "agent.create", "agent", id.ToString(),
+                new { after = new { name, framework = Framework, description = (string?)null, status = "active" } }, ct,
+                caller.RequestId, caller.SourceIp);
         }
     }
 }

@@ -15,6 +15,7 @@ public static class OtlpExtensions
         builder.Services.AddSingleton<OtlpPublisher>();
         builder.Services.AddSingleton<OtlpIngestor>();
         builder.Services.AddSingleton(AuditKey.From(builder.Configuration[AuditKey.Setting]));
+        builder.Services.AddSingleton<AuditSealer>();
         builder.Services.AddHostedService<TraceRunPruner>();
         return builder;
     }
