@@ -12,6 +12,7 @@ namespace Cognive.Tests.Backups;
 /// The disaster-recovery drill against real servers in a state folder of its own: WAL archived continuously, a full backup
 /// from the dashboard command, a restore to a point in time with scripts/backup.sh while Cognive is stopped.
 /// </summary>
+[Collection(BootsOwnAppHost.Name)]
 public sealed class BackupDrillTests
 {
     [Fact]

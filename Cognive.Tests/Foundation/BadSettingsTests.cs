@@ -4,6 +4,7 @@ using Cognive.Tests.Infrastructure;
 namespace Cognive.Tests.Foundation;
 
 /// <summary>Settings the AppHost cannot work with stop it before anything starts, with a message saying what to do.</summary>
+[Collection(BootsOwnAppHost.Name)]
 public sealed class BadSettingsTests
 {
     [Fact]

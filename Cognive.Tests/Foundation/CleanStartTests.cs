@@ -3,6 +3,7 @@ using Cognive.Tests.Infrastructure;
 namespace Cognive.Tests.Foundation;
 
 /// <summary>Boots of its own: a start on a fresh state folder and a restart on it, as a new user's first two runs.</summary>
+[Collection(BootsOwnAppHost.Name)]
 public sealed class CleanStartTests
 {
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(60);

@@ -6,9 +6,10 @@ namespace Cognive.Tests.Gateway;
 
 /// <summary>
 /// A gateway killed right after its answers loses none of the calls it answered: each is spooled before its answer
-/// completes and replayed by the next gateway. Test classes run one at a time (xunit.runner.json), so stopping the shared
+/// completes and replayed by the next gateway. The class runs alone (<see cref="StopsSharedResources"/>), so stopping the shared
 /// RabbitMQ and killing the shared gateway here disturbs no other class; both are healthy again before the test ends.
 /// </summary>
+[Collection(StopsSharedResources.Name)]
 public sealed class GatewayCrashTests(SharedApp shared, UpstreamFixture fixture) : IClassFixture<UpstreamFixture>
 {
     private readonly CogniveApp _app = shared.App;

@@ -14,10 +14,10 @@ public sealed class StopsSharedResources
 }
 
 /// <summary>
-/// Classes that boot an AppHost (or publish one) of their own: one such boot at a time, beside the shared app's classes,
-/// so the box never runs three Cognives at once.
+/// Classes that boot an AppHost of their own: they run alone too, after the parallel classes, because a whole second
+/// Cognive booting beside four busy classes on two cores missed its boot deadline.
 /// </summary>
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BootsOwnAppHost
 {
     public const string Name = "Boots an AppHost of its own";
