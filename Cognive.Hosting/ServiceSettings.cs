@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 namespace Cognive.Hosting;
 
 /// <summary>
-/// Passes the AppHost's settings under a section (<c>Cognive:Agents</c>, <c>Cognive:Swarm</c>, <c>Cognive:Smtp</c>, <c>Cognive:SignIn</c>, <c>Cognive:Network</c>, <c>Cognive:Console</c>, <c>Cognive:Gateway</c>) to a
+/// Passes the AppHost's settings under a section (<c>Cognive:Agents</c>, <c>Cognive:Swarm</c>, <c>Cognive:Smtp</c>, <c>Cognive:SignIn</c>, <c>Cognive:Network</c>, <c>Cognive:Console</c>, <c>Cognive:Webhooks</c>, <c>Cognive:Gateway</c>) to a
 /// service, so tuning the system is one place, the AppHost's configuration: a non-secret setting of the allow-list as a
 /// plain variable; a secret (by declaration, or by a name such as <c>ApiKey</c>, <c>Password</c>, <c>Token</c>) as a
 /// secret parameter, masked on the dashboard and a Kubernetes Secret when published; any other setting stops the AppHost.
@@ -42,6 +42,7 @@ public static partial class ServiceSettings
         ("Cognive:Console:RefreshAhead", false),
         ("Cognive:Console:OverviewRefresh", false),
         ("Cognive:Console:IdleTimeout", false),
+        ("Cognive:Webhooks:TimeoutSeconds", false),
         ("Cognive:Gateway:UpstreamTimeoutSeconds", false),
         ("Cognive:Gateway:DefaultMaxOutputTokens", false),
         ("Cognive:Gateway:SpoolDirectory", false),

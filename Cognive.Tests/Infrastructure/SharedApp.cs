@@ -18,7 +18,7 @@ public sealed class SharedApp : IAsyncLifetime
 
     public async ValueTask InitializeAsync() =>
         _app = await CogniveApp.StartAsync(_state.Path,
-            ["--Cognive:Smtp:Host=127.0.0.1", $"--Cognive:Smtp:Port={Mail.Port}", .. SignIn, .. Gateway, .. ConsoleTokens,
+            ["--Cognive:Smtp:Host=127.0.0.1", $"--Cognive:Smtp:Port={Mail.Port}", .. SignIn, .. Gateway, .. Webhooks, .. ConsoleTokens,
              .. SwarmQuotas.Select(q => $"--Cognive:Swarm:Quotas:{q.Key}={q.Value}")],
             TestContext.Current.CancellationToken);
 
@@ -33,6 +33,12 @@ public sealed class SharedApp : IAsyncLifetime
         "--Cognive:SignIn:FirstLock=00:00:05", "--Cognive:SignIn:MaxLock=00:00:10", "--Cognive:Network:TrustedProxies=::1",
         "--Cognive:SignIn:PasswordIterations=1000",
     ];
+
+    /// <summary>
+    /// A receiver has 15 s to answer, not 5: the slow-receiver test needs another team's alert delivered while the hung
+    /// requests are still waiting, and on a busy two-core box with classes in parallel that took more than 5 s.
+    /// </summary>
+    public static readonly string[] Webhooks = ["--Cognive:Webhooks:TimeoutSeconds=15"];
 
     /// <summary>
     /// An upstream silent for 3 s fails its call: the gateway's timeout test waits that long, not the default two minutes; a 1 MiB
