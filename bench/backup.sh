@@ -6,7 +6,8 @@
 #   WAL archive lag under R events/s       beside: the time a WAL segment takes to fill (what archive_timeout bounds)
 #   ingestion cost of archiving           beside: the same insert load with archiving off
 # Usage: bench/backup.sh [calls, default 10000000] [events/s, default 5000] [seconds of steady load, default 60]
-# The calls are rows of Cognive's own llm_calls table (Cognive.Data/Telemetry/telemetry-schema.sql), spread over 30 days.
+# The calls are rows of Cognive's own llm_calls table (the time-series part of Cognive.Data/Migrations/Baseline.sql), spread
+# over 30 days.
 set -euo pipefail
 calls="${1:-10000000}"
 rate="${2:-5000}"
@@ -58,7 +59,8 @@ run "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C
 archiving="-c archive_mode=on -c archive_timeout=60 -c archive_command='$archive_command'"
 start "$data" "$archiving"
 run "$bin/createdb" -h "$work/run" -p "$port" -U postgres cognive
-psql_ -f "$repo/Cognive.Data/Telemetry/telemetry-schema.sql" >/dev/null
+# The baseline's time-series tables and partition function; its audit triggers need EF Core's tables, which this server lacks.
+sed '/^-- Audit records/,$d' "$repo/Cognive.Data/Migrations/Baseline.sql" | psql_ >/dev/null
 psql_ -c "SELECT cognive_ensure_partitions('llm_calls', 'day', 31, 1)" >/dev/null
 backrest stanza-create
 
