@@ -92,6 +92,14 @@ elif now - max(b["timestamp"]["stop"] for b in backups) >= incremental_every: pr
 
 command="${1:-}"
 shift || true
+# One backup command at a time per state folder: pgBackRest refuses a second backup of the stanza ("is another pgBackRest
+# process running?"), so the AppHost's schedule, a dashboard command, cron and a person at a shell wait their turn. The
+# lock passes on to the create that scheduled execs into.
+if [ "$command" != list ] && [ -z "${COGNIVE_BACKUP_LOCK_HELD:-}" ]; then
+  exec 9>"$state/backup.lock"
+  flock -w 3600 9 || { echo "Another backup command held $state/backup.lock for an hour." >&2; exit 1; }
+  export COGNIVE_BACKUP_LOCK_HELD=1
+fi
 case "$command" in
   init)
     require_running
