@@ -5,7 +5,6 @@ using Cognive.Gateway.Calls;
 using Cognive.Gateway.Governance;
 using Cognive.Gateway.Providers;
 using Cognive.Ingestion;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Cognive.Gateway.OpenAi;
@@ -41,14 +40,14 @@ public sealed class GatewayCalls(ConnectionDirectory connections, CogniveApi api
         var started = Stopwatch.GetTimestamp();
         var ct = http.RequestAborted;
         var teamId = Callers.TeamIdOf(http.User);
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        using var body = await RequestBody.ReadAsync(http.Request, options.Value.MaxRequestBytes, ct);
+        if (body is null)
         {
-            // Past it, Kestrel's 413 is answered in OpenAI's format (OpenAiProblemWriter).
-            size.MaxRequestBodySize = options.Value.MaxRequestBytes;
+            await OpenAiErrors.InvalidRequestAsync(http, $"The request body is over {options.Value.MaxRequestBytes} bytes.",
+                "request_too_large", StatusCodes.Status413PayloadTooLarge);
+            return;
         }
 
-        using var body = new MemoryStream();
-        await http.Request.Body.CopyToAsync(body, ct);
         var request = OpenAiRequest.Parse(body.GetBuffer().AsSpan(0, (int)body.Length), out var invalid);
         if (request is null || request.Model.Length > MaxModelLength)
         {

@@ -58,7 +58,7 @@ public sealed class GatewayErrorTests(SharedApp shared, UpstreamFixture fixture)
         var refused = await Assert.ThrowsAsync<ClientResultException>(() => team.Chat().CompleteChatAsync(
             [new UserChatMessage(new string('x', 1_100_000))], cancellationToken: ct));
 
-        AssertOpenAiError(refused, 413, "invalid_request_error", null);
+        AssertOpenAiError(refused, 413, "invalid_request_error", "request_too_large");
     }
 
     [Fact]
