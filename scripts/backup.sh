@@ -28,7 +28,8 @@ fi
 state="$(cd "$state" 2>/dev/null && pwd)" || { echo "No state folder at $state: start Cognive once first." >&2; exit 2; }
 env_file="$state/postgres/backup.env"
 [ -f "$env_file" ] || { echo "$env_file is missing: start Cognive once (with Cognive:Backups:Enabled=true) first." >&2; exit 2; }
-# PG_BIN, PG_DATA, PG_RUN, STANZA, PGBACKREST_CONFIG, ARCHIVE_COMMAND, FULL_EVERY_SECONDS, INCREMENTAL_EVERY_SECONDS
+# PG_BIN, PG_DATA, PG_RUN, STANZA, PGBACKREST_CONFIG, ARCHIVE_COMMAND, REPLAY_OPTIONS (settings a server replaying the
+# WAL must share with the one that wrote it), FULL_EVERY_SECONDS, INCREMENTAL_EVERY_SECONDS
 # shellcheck source=/dev/null
 . "$env_file"
 export PGBACKREST_CONFIG
@@ -49,16 +50,29 @@ running_port() {
   return 0
 }
 
-# Starts a server on a data folder (socket only, in $2), waits until recovery has ended, prints its pid file's port.
+# Starts a server on a data folder (socket only, in $2), waits until recovery has ended.
 start_scratch_server() {
   local data="$1" socket_dir="$2" port="$3" log="$4"
   shift 4
-  "${as_postgres[@]}" "$PG_BIN/pg_ctl" -D "$data" -l "$log" -w -t 600 -o "-c listen_addresses= -c unix_socket_directories=$socket_dir -c port=$port $*" start >/dev/null
+  set -- ${REPLAY_OPTIONS:-} "$@"
+  if ! "${as_postgres[@]}" "$PG_BIN/pg_ctl" -D "$data" -l "$log" -w -t 600 -o "-c listen_addresses= -c unix_socket_directories=$socket_dir -c port=$port $*" start >/dev/null; then
+    server_failed "$log"
+    return 1
+  fi
   local deadline=$((SECONDS + 3600))
   until [ "$("${as_postgres[@]}" env PGPASSWORD="$PGPASSWORD" "$PG_BIN/psql" -h "$socket_dir" -p "$port" -U postgres -d postgres -Atc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]; do
+    if ! "${as_postgres[@]}" "$PG_BIN/pg_ctl" -D "$data" status >/dev/null; then server_failed "$log"; return 1; fi
     if [ $SECONDS -gt $deadline ]; then echo "Recovery did not end within an hour; see $log" >&2; return 1; fi
     sleep 0.2
   done
+}
+
+server_failed() {
+  echo "The server replaying the backup stopped; the end of its log ($1):" >&2
+  tail -n 12 "$1" >&2
+  if grep -q "recovery ended before configured recovery target was reached" "$1"; then
+    echo "The archived WAL ends before the time asked for: restore to an earlier time, or --latest." >&2
+  fi
 }
 
 stop_server() { "${as_postgres[@]}" "$PG_BIN/pg_ctl" -D "$1" -m fast -w stop >/dev/null 2>&1 || true; }
@@ -154,6 +168,8 @@ case "$command" in
       echo "PostgreSQL is running on $PG_DATA: stop Cognive first (Ctrl+C on ./run.sh, or 'dotnet aspire stop'), so nothing writes during the restore." >&2
       exit 1
     fi
+    # A server that was killed rather than stopped leaves its pid file; pgBackRest takes that for a running server.
+    rm -f "$PG_DATA/postmaster.pid"
     started=$SECONDS
     # --delta rewrites only the files that differ; it works on a damaged or missing data folder too.
     mkdir -p "$PG_DATA"

@@ -69,6 +69,7 @@ public static class LocalPostgresBackups
             STANZA='{Stanza}'
             PGBACKREST_CONFIG='{configFile}'
             ARCHIVE_COMMAND='{archiveCommand}'
+            REPLAY_OPTIONS='-c max_connections={LocalPostgresServerResource.MaxConnections}'
             FULL_EVERY_SECONDS={(long)settings.FullEvery.TotalSeconds}
             INCREMENTAL_EVERY_SECONDS={(long)settings.IncrementalEvery.TotalSeconds}
 

@@ -51,7 +51,7 @@ public static class LocalPostgresBuilderExtensions
                 "-c", "log_line_prefix=%m [%p] %b ",
                 "-c", "listen_addresses=127.0.0.1",
                 "-c", "unix_socket_directories=",
-                "-c", "max_connections=300")
+                "-c", $"max_connections={LocalPostgresServerResource.MaxConnections}")
             .WithEndpoint(name: LocalPostgresServerResource.PrimaryEndpointName, scheme: "tcp", env: "PGPORT", isProxied: proxyClients)
             .WithIconName("DatabaseMultiple")
             .WithHealthCheck(healthCheckKey)

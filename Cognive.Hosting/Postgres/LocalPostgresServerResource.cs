@@ -8,6 +8,9 @@ public sealed class LocalPostgresServerResource(string name, string command, str
 {
     internal const string UserName = "postgres";
 
+    /// <summary>A server replaying this one's WAL (a restore, a verify) refuses to start with fewer.</summary>
+    internal const int MaxConnections = 300;
+
     private readonly Dictionary<string, string> _databases = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Resource name → database name.</summary>

@@ -36,7 +36,9 @@ if [ -n "${COGNIVE_PGBACKREST_CONFIG:-}" ] && "${as_postgres[@]}" pgbackrest --c
   scratch="$home/data.restore"
   rm -rf "$scratch"
   "${as_postgres[@]}" install -d -m 700 "$scratch"
-  "${as_postgres[@]}" pgbackrest --config="$COGNIVE_PGBACKREST_CONFIG" --stanza=cognive --pg1-path="$scratch" restore
+  # pgBackRest would write its own options, the scratch path among them, into the restore_command the server runs.
+  "${as_postgres[@]}" pgbackrest --config="$COGNIVE_PGBACKREST_CONFIG" --stanza=cognive --pg1-path="$scratch" \
+    --recovery-option="restore_command=pgbackrest --config=$COGNIVE_PGBACKREST_CONFIG --stanza=cognive archive-get %f \"%p\"" restore
   mv "$scratch" "$data"
   echo "PostgreSQL data folder $data restored from the latest backup; the server replays the archived WAL when it starts."
   exit 0
