@@ -14,25 +14,37 @@ public sealed class SchemaGate(NpgsqlDataSource database, TimeProvider time, ILo
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
+    // A migrations service that failed leaves this service waiting for ever: say so in its own log, not once but on and on.
+    private static readonly TimeSpan Remind = TimeSpan.FromSeconds(30);
+
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        var waiting = false;
-        while (!await IsCurrentAsync(cancellationToken))
+        var started = time.GetTimestamp();
+        var reminded = TimeSpan.Zero;
+        while (await AppliedAsync(cancellationToken) is var applied && !applied.Contains(SchemaHistory.LatestMigration))
         {
-            if (!waiting)
+            var waited = time.GetElapsedTime(started);
+            if (reminded == TimeSpan.Zero)
             {
                 logger.LogInformation("Waiting for the migrations service to apply {Migration}", SchemaHistory.LatestMigration);
-                waiting = true;
+                reminded = Remind;
+            }
+            else if (waited >= reminded)
+            {
+                logger.LogWarning("Still waiting after {Seconds:F0} s for the migrations service to apply {Migration}; the database's newest is " +
+                    "{Applied}. If the migrations service has stopped, its log says why", waited.TotalSeconds, SchemaHistory.LatestMigration,
+                    applied.Count > 0 ? applied.Max(StringComparer.Ordinal) : "none");
+                reminded += Remind;
             }
 
             await Task.Delay(Poll, time, cancellationToken);
         }
     }
 
-    private async Task<bool> IsCurrentAsync(CancellationToken ct)
+    private async Task<IReadOnlyList<string>> AppliedAsync(CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return (await SchemaHistory.AppliedAsync(connection, ct)).Contains(SchemaHistory.LatestMigration);
+        return await SchemaHistory.AppliedAsync(connection, ct);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -23,8 +23,7 @@ public static class Extensions
         builder.Services.AddSchemaGate(); // starts beside the migrations service, ready once the schema is current
         builder.AddRedisClient("redis");
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(AuditKey.From(builder.Configuration[AuditKey.Setting]));
-        builder.Services.AddSingleton<AuditSealer>();
+        builder.Services.AddAuditSealer(builder.Configuration);
         builder.Services.AddSwarmAuthentication();
         builder.Services.AddSwarmQuotas();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);

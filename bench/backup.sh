@@ -81,7 +81,8 @@ t0=$(now)
 backrest --type=full backup
 backup_s=$(elapsed "$t0" "$(now)")
 t0=$(now)
-run tar -C "$data" -cf - . | lz4 -q -1 - - | wc -c >/dev/null
+# tar exits 1 when a file changes while read (autovacuum on a large table); the read is what is timed.
+{ run tar --warning=no-file-changed -C "$data" -cf - . || [ $? -eq 1 ]; } | lz4 -q -1 - - | wc -c >/dev/null
 read_s=$(elapsed "$t0" "$(now)")
 echo "  backup: ${backup_s} s, repository $(mib "$work/repo/backup") MiB   | ceiling: tar|lz4 of the data folder ${read_s} s, data $(mib "$data") MiB"
 

@@ -10,9 +10,7 @@ public static class AuditServices
     /// </summary>
     public static IHostApplicationBuilder AddAuditTrail(this IHostApplicationBuilder builder)
     {
-        // Resolved when the checkpointer starts, so a missing key stops the API at start.
-        builder.Services.AddSingleton(services => AuditKey.From(services.GetRequiredService<IConfiguration>()[AuditKey.Setting]));
-        builder.Services.AddSingleton<AuditSealer>();
+        builder.Services.AddAuditSealer(builder.Configuration);
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddOptions<AuditCheckpointOptions>().BindConfiguration(AuditCheckpointOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();

@@ -14,8 +14,7 @@ public static class OtlpExtensions
         builder.Services.AddSingleton<OtlpRuns>();
         builder.Services.AddSingleton<OtlpPublisher>();
         builder.Services.AddSingleton<OtlpIngestor>();
-        builder.Services.AddSingleton(AuditKey.From(builder.Configuration[AuditKey.Setting]));
-        builder.Services.AddSingleton<AuditSealer>();
+        builder.Services.AddAuditSealer(builder.Configuration);
         builder.Services.AddHostedService<TraceRunPruner>();
         return builder;
     }

@@ -108,6 +108,13 @@ public sealed class WorkloadManifests(ClusterTopology topology, KubernetesOption
         var name = spec.Resource.Name;
         var http = topology.Ports(spec.Resource).First();
         var container = ServiceContainer(spec);
+        // A service holds its HTTP server until the migrations Job has made the schema current (SchemaGate), which on a
+        // large database can outlast the liveness probe's patience: the startup probe waits up to 10 minutes first.
+        container.StartupProbe = new V1Probe
+        {
+            HttpGet = new V1HTTPGetAction { Path = LivenessPath, Port = http.Port },
+            PeriodSeconds = 5, TimeoutSeconds = 5, FailureThreshold = 120,
+        };
         container.LivenessProbe = HttpProbe(LivenessPath, http.Port);
         container.ReadinessProbe = HttpProbe(ReadinessPath, http.Port);
 

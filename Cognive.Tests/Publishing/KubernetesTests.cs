@@ -36,6 +36,9 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
             var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
             Assert.Equal("/health/liveness", container.LivenessProbe?.HttpGet?.Path);
             Assert.Equal("/health/readiness", container.ReadinessProbe?.HttpGet?.Path);
+            // Liveness waits for a start held by a long migration (SchemaGate) rather than restarting the pod.
+            Assert.Equal("/health/liveness", container.StartupProbe?.HttpGet?.Path);
+            Assert.True(container.StartupProbe!.PeriodSeconds * container.StartupProbe.FailureThreshold >= 600);
             Assert.NotNull(container.Resources?.Requests?["memory"]);
             Assert.NotNull(container.Resources?.Limits?["memory"]);
             Assert.True(container.SecurityContext?.RunAsNonRoot);
