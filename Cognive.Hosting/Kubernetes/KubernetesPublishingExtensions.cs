@@ -37,10 +37,13 @@ public static class KubernetesPublishingExtensions
                     .WriteAsync(context.CancellationToken);
                 context.Logger.LogInformation("Wrote {Count} Kubernetes manifests to {Folder}", files.Count, output);
             }
-            catch
+            catch (Exception e)
             {
-                // Aspire logs the failed step but exits 0; scripts and CI must see the failure.
+                // Aspire logs the failed step but exits 0; scripts and CI must see the failure. The console logger writes
+                // from a queue that a stopping process may leave unflushed (seen in the suite on a loaded machine), so the
+                // reason goes to stderr directly as well.
                 Environment.ExitCode = 1;
+                await Console.Error.WriteLineAsync($"publish-kubernetes failed: {e.Message}");
                 throw;
             }
         }, requiredBy: WellKnownPipelineSteps.Publish);

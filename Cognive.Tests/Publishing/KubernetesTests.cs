@@ -363,7 +363,8 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
             ["--operation", "publish", "--step", "publish", "--output-path", Path.Combine(blocker, "k3s")], TimeSpan.FromMinutes(3), ct);
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("Cannot write the Kubernetes manifests to", output);
+        // The whole output on failure: Contains would show only its first line.
+        Assert.True(output.Contains("Cannot write the Kubernetes manifests to", StringComparison.Ordinal), output);
     }
 
     [Fact]
@@ -376,7 +377,7 @@ public sealed partial class KubernetesTests(SharedApp shared, PublishedKubernete
             ["--publisher", "helm", "--output-path", scratch.Path], TimeSpan.FromMinutes(3), ct);
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("Unknown publisher 'helm'", output);
+        Assert.True(output.Contains("Unknown publisher 'helm'", StringComparison.Ordinal), output);
     }
 
     /// <summary>What Aspire gave the service locally, but its secret settings: those differ by design (the queen's local control
