@@ -9,6 +9,13 @@ namespace Cognive.Hosting.Postgres;
 public static class LocalPostgresBuilderExtensions
 {
     /// <summary>
+    /// Healthy means writable. A server restored from a backup replays the archived WAL first and answers read-only
+    /// meanwhile, which <c>SELECT 1</c> would call healthy (the drill saw CREATE DATABASE refused "in a read-only
+    /// transaction"); this function fails until recovery has ended, and changes nothing.
+    /// </summary>
+    private const string WritableQuery = "SELECT pg_current_wal_lsn()";
+
+    /// <summary>
     /// PostgreSQL from the installed binaries, data in <c>{state}/postgres/data</c>. A <c>{name}-init</c> resource
     /// runs initdb on the first run; the server waits for it to finish. WAL is archived and backed up with pgBackRest
     /// (<see cref="LocalPostgresBackups"/>) unless <c>Cognive:Backups:Enabled=false</c>.
@@ -42,6 +49,7 @@ public static class LocalPostgresBuilderExtensions
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddNpgSql(
             _ => connectionString.Value + ";Database=postgres",
+            WritableQuery,
             name: healthCheckKey);
 
         return builder.AddResource(server)
@@ -70,6 +78,7 @@ public static class LocalPostgresBuilderExtensions
         var healthCheckKey = $"{name}_check";
         server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
             _ => connectionString.Value,
+            WritableQuery,
             name: healthCheckKey);
 
         return server.ApplicationBuilder.AddResource(database).WithHealthCheck(healthCheckKey).WithParentState();
