@@ -11,6 +11,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var servers = builder.AddCogniveServers();
 builder.AddCognivePublishing();
 builder.AddServiceEnvironmentRules();
+builder.DropOtlpExportWithoutDashboard();
 builder.AddManifestReplicas();
 builder.FailFastOnBusyPorts();
 
