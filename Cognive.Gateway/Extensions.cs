@@ -54,20 +54,15 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Neither the API nor an upstream is retried or timed out by the defaults' resilience handler: a run start that
-    /// reached the API may have started one, an upstream call may have been billed, and a stream may rightly last minutes.
+    /// The API is not retried or timed out by the defaults' resilience handler: a run start that reached the API may have
+    /// started one. Upstreams are called through <see cref="Upstream"/>, outside the factory.
     /// </summary>
     private static void AddGatewayHttpClients(this IServiceCollection services)
     {
 #pragma warning disable EXTEXP0001 // Experimental, but the documented way to replace the defaults' handler for one client.
         services.AddHttpClient(CogniveApi.ClientName, client => client.BaseAddress = new Uri("https+http://api"))
             .RemoveAllResilienceHandlers();
-        services.AddHttpClient(Forwarder.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .RemoveAllResilienceHandlers()
 #pragma warning restore EXTEXP0001
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2), UseCookies = false,
-            });
+        services.AddSingleton<Upstream>();
     }
 }

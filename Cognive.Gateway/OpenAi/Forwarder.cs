@@ -14,10 +14,8 @@ namespace Cognive.Gateway.OpenAi;
 /// <see cref="GatewayOptions.UpstreamTimeoutSeconds"/> (before its headers or between two reads) fails the call with 504,
 /// or with an error event when a stream has begun.
 /// </summary>
-public sealed class Forwarder(IHttpClientFactory clients, IOptions<GatewayOptions> options)
+public sealed class Forwarder(Upstream upstreams, IOptions<GatewayOptions> options)
 {
-    public const string ClientName = "upstream";
-
     private const int MaxErrorBodyBytes = 16 * 1024;
 
     public const string CostHeader = "Cognive-Cost-Usd";
@@ -41,7 +39,7 @@ public sealed class Forwarder(IHttpClientFactory clients, IOptions<GatewayOption
         HttpResponseMessage response;
         try
         {
-            response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            response = await upstreams.SendAsync(request, timeout.Token);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

@@ -9,7 +9,7 @@ namespace Cognive.Gateway.OpenAi;
 /// <c>GET /v1/models</c>: what each of the team's connections' upstreams lists, named as callers pick them
 /// (<c>&lt;connection&gt;/&lt;model&gt;</c>). An upstream that does not answer in <see cref="UpstreamWait"/> is left out.
 /// </summary>
-public sealed class ModelCatalog(ConnectionDirectory connections, IHttpClientFactory clients, ILogger<ModelCatalog> logger)
+public sealed class ModelCatalog(ConnectionDirectory connections, Upstream upstreams, ILogger<ModelCatalog> logger)
 {
     private static readonly TimeSpan UpstreamWait = TimeSpan.FromSeconds(5);
 
@@ -29,7 +29,7 @@ public sealed class ModelCatalog(ConnectionDirectory connections, IHttpClientFac
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", connection.ApiKey);
         try
         {
-            using var response = await clients.CreateClient(Forwarder.ClientName).SendAsync(request, timeout.Token);
+            using var response = await upstreams.SendAsync(request, timeout.Token);
             response.EnsureSuccessStatusCode();
             var listed = await response.Content.ReadFromJsonAsync(GatewayJson.Default.ModelList, timeout.Token);
             return listed?.Data.Select(m => m with { Id = $"{connection.Name}/{m.Id}", OwnedBy = m.OwnedBy ?? connection.Provider }) ?? [];
