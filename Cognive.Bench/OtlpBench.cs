@@ -26,7 +26,8 @@ public static class OtlpBench
         await app.App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", ct).WaitAsync(TimeSpan.FromMinutes(4), ct);
         var (key, teamId) = await app.CreateTeamAsync(ct);
         var database = await app.ConnectionStringAsync("cognive", ct);
-        using var gateway = app.CreateClient(key, app.App.GetEndpoint("gateway", "http"));
+        // The gateway's own process, past DCP's proxy (as a cluster's service routes to a pod).
+        using var gateway = app.CreateClient(key, await app.DirectAddressAsync("Cognive.Gateway", ct));
 
         Report.Section("Ceilings on this machine");
         var sample = Request(DateTimeOffset.UtcNow, 0);

@@ -18,8 +18,9 @@ public static class SwarmBench
     {
         await app.App.ResourceNotifications.WaitForResourceHealthyAsync("swarm-queen", ct);
         var (key, _) = await app.CreateTeamAsync(ct);
-        using var api = app.CreateClient(key);
-        using var queen = app.CreateClient(key, app.App.GetEndpoint("swarm-queen", "http"));
+        // The services' own processes, past DCP's proxy (as a cluster's service routes to a pod).
+        using var api = app.CreateClient(key, await app.DirectAddressAsync("Cognive.ApiService", ct));
+        using var queen = app.CreateClient(key, await app.DirectAddressAsync("Cognive.SwarmQueen", ct));
         using var agent = await api.PostAsJsonAsync("/api/v1/agents", new { name = "bench-swarm", framework = "bench" }, ct);
         var agentId = (await agent.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("agent_id").GetGuid();
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
 using Cognive.Gateway.Otlp.Wire;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace Cognive.Gateway.Otlp;
@@ -9,7 +8,8 @@ namespace Cognive.Gateway.Otlp;
 /// <summary>
 /// Reads an OTLP/HTTP request body into a pooled buffer: its encoding from Content-Type, gzip undone when
 /// Content-Encoding says so, and never more than <see cref="GatewayOptions.MaxOtlpRequestBytes"/> (before and after
-/// decompression, so a small gzip bomb is as much "too large" as a large body).
+/// decompression, so a small gzip bomb is as much "too large" as a large body). A body over the limit is drained
+/// (<see cref="RequestBody"/>) so the exporter reads the 413.
 /// </summary>
 public sealed class OtlpBody : IDisposable
 {
@@ -40,15 +40,12 @@ public sealed class OtlpBody : IDisposable
     /// <exception cref="InvalidDataException">A gzip body that is not gzip.</exception>
     public static async Task<OtlpBody?> ReadAsync(HttpRequest request, OtlpEncoding encoding, bool gzip, int maxBytes, CancellationToken ct)
     {
+        // Kestrel's own limit must not refuse first: one byte over ours is how a body without a length is found too large.
+        RequestBody.AllowDraining(request, maxBytes);
         if (request.ContentLength > maxBytes)
         {
+            await RequestBody.DrainAsync(request, ct);
             return null;
-        }
-
-        // Kestrel's own limit must not refuse first: one byte over ours is how a body without a length is found too large.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = maxBytes + 1L;
         }
 
         await using var gunzip = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
@@ -65,6 +62,7 @@ public sealed class OtlpBody : IDisposable
                     if (limit > maxBytes)
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
+                        await RequestBody.DrainAsync(request, ct);
                         return null;
                     }
 
