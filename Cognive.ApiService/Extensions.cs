@@ -52,6 +52,7 @@ public static class Extensions
         builder.Services.AddSingleton<RunDirectory>();
         builder.Services.AddSingleton<CallStore>();
         builder.Services.AddSingleton<TelemetryPublisher>();
+        builder.Services.AddSingleton<PublishCoalescer>();
         builder.Services.AddSingleton<AnalyticsQueries>();
         builder.Services.AddSingleton<OverviewQueries>();
         builder.Services.AddRateLimits<ApiRateSubjects>();

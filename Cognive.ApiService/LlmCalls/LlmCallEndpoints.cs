@@ -36,7 +36,7 @@ public static class LlmCallEndpoints
     /// answered 403 or 429 so the agent stops.
     /// </summary>
     private static async Task<Results<Accepted<AcceptedCall>, ValidationProblem, NotFound, ProblemHttpResult>> RecordAsync(
-        Guid runId, LlmCallRequest request, ClaimsPrincipal user, RunDirectory runs, TelemetryPublisher publisher, SpendGate gate,
+        Guid runId, LlmCallRequest request, ClaimsPrincipal user, RunDirectory runs, PublishCoalescer publisher, SpendGate gate,
         TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -60,7 +60,7 @@ public static class LlmCallEndpoints
         var call = ToEvent(request, teamId, runId, run.AgentId, now);
         var verdict = await gate.ReportAsync(teamId, run.AgentId, call.Provider, call.Model, call.InputTokens + call.OutputTokens, ct);
         call = call with { Flag = verdict.Flag };
-        if (await PublishAsync(publisher, [call], http, ct) is { } unavailable)
+        if (await PublishAsync(publisher.PublishAsync(call), http) is { } unavailable)
         {
             return unavailable;
         }
@@ -148,7 +148,7 @@ public static class LlmCallEndpoints
                 .ToDictionary(e => e.Key, e => e.Value), title: "No call in the batch was valid");
         }
 
-        if (await PublishAsync(publisher, accepted, http, ct) is { } unavailable)
+        if (await PublishAsync(publisher.PublishAsync(new LlmCallMessage(accepted), ct), http) is { } unavailable)
         {
             return unavailable;
         }
@@ -211,12 +211,12 @@ public static class LlmCallEndpoints
         Metadata: request.Metadata is { ValueKind: System.Text.Json.JsonValueKind.Object } metadata ? metadata : null,
         ReservationId: request.ReservationId);
 
-    private static async Task<ProblemHttpResult?> PublishAsync(TelemetryPublisher publisher, IReadOnlyList<LlmCallEvent> calls,
-        HttpContext http, CancellationToken ct)
+    /// <summary>Null once RabbitMQ confirmed; otherwise the 503 to answer.</summary>
+    private static async Task<ProblemHttpResult?> PublishAsync(Task published, HttpContext http)
     {
         try
         {
-            await publisher.PublishAsync(new LlmCallMessage(calls), ct);
+            await published;
             return null;
         }
         catch (IngestionUnavailableException)

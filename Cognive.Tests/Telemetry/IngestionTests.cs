@@ -98,4 +98,33 @@ public sealed class IngestionTests(SharedApp shared)
             response.Dispose();
         }
     }
+
+    [Fact]
+    public async Task Single_calls_posted_at_once_by_two_teams_are_each_stored_once_in_their_own_run()
+    {
+        // Posted together, they travel grouped in shared messages (PublishCoalescer); grouping must not mix or drop them.
+        var ct = TestContext.Current.CancellationToken;
+        using var first = await TeamSession.CreateAsync(_app, ct);
+        using var second = await TeamSession.CreateAsync(_app, ct);
+        var firstRun = await first.StartRunOfNewAgentAsync(ct);
+        var secondRun = await second.StartRunOfNewAgentAsync(ct);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => i % 2 == 0
+            ? first.PostCallAsync(firstRun, TeamSession.Call(input: 10, output: 1), ct)
+            : second.PostCallAsync(secondRun, TeamSession.Call(input: 20, output: 2), ct)));
+        var firstStored = await first.WaitForRunCallsAsync(firstRun, 100, ct);
+        var secondStored = await second.WaitForRunCallsAsync(secondRun, 100, ct);
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.StatusCode));
+        var eventIds = await Task.WhenAll(answers.Select(async a => (await TeamSession.ReadAsync(a, ct)).GetProperty("event_id").GetGuid()));
+        Assert.Equal(200, eventIds.Distinct().Count());
+        Assert.Equal(100, firstStored.GetProperty("totals").GetProperty("calls").GetInt64());
+        Assert.Equal(100 * 10, firstStored.GetProperty("totals").GetProperty("input_tokens").GetInt64());
+        Assert.Equal(100, secondStored.GetProperty("totals").GetProperty("calls").GetInt64());
+        Assert.Equal(100 * 20, secondStored.GetProperty("totals").GetProperty("input_tokens").GetInt64());
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
+    }
 }
