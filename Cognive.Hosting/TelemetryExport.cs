@@ -21,7 +21,8 @@ public static class TelemetryExport
     {
         builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
         {
-            if (!e.Services.GetRequiredService<DistributedApplicationOptions>().DisableDashboard)
+            if (!e.Services.GetRequiredService<DistributedApplicationOptions>().DisableDashboard ||
+                !e.Services.GetRequiredService<DistributedApplicationExecutionContext>().IsRunMode)
             {
                 return Task.CompletedTask;
             }

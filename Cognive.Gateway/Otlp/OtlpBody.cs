@@ -61,8 +61,9 @@ public sealed class OtlpBody : IDisposable
                 {
                     if (limit > maxBytes)
                     {
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        // Drained first: should draining fail, the catch below returns the buffer, once.
                         await RequestBody.DrainAsync(request, ct);
+                        ArrayPool<byte>.Shared.Return(buffer);
                         return null;
                     }
 
