@@ -107,12 +107,7 @@ public static class GatewayBench
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < duration.TotalSeconds * PacedPerSecond; i++)
         {
-            var wait = started + (long)((double)i / PacedPerSecond * Stopwatch.Frequency) - Stopwatch.GetTimestamp();
-            if (wait > 0)
-            {
-                await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), ct);
-            }
-
+            await Pacing.UntilSlotAsync(started, i, PacedPerSecond, ct);
             var sent = Stopwatch.GetTimestamp();
             using var response = await SendAsync(client, Request, ct);
             response.EnsureSuccessStatusCode();

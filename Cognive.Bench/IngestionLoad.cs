@@ -40,13 +40,7 @@ public sealed class IngestionLoad(HttpClient client, IReadOnlyList<Guid> runIds)
         var posts = new List<Task>(total);
         for (var i = 0; i < total; i++)
         {
-            var due = started + (long)((double)i / perSecond * Stopwatch.Frequency);
-            var wait = due - Stopwatch.GetTimestamp();
-            if (wait > 0)
-            {
-                await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), ct);
-            }
-
+            await Pacing.UntilSlotAsync(started, i, perSecond, ct);
             posts.Add(PostAsync(i, i, batchSize, latencies, ct));
         }
 

@@ -20,7 +20,7 @@ public static class RequestBody
             return null;
         }
 
-        var body = new MemoryStream(request.ContentLength is > 0 and var declared && declared <= maxBytes ? (int)declared : 0);
+        var body = new MemoryStream(request.ContentLength is > 0 and var declared ? (int)declared : 0);
         var buffer = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
