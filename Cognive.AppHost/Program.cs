@@ -12,6 +12,7 @@ var servers = builder.AddCogniveServers();
 builder.AddCognivePublishing();
 builder.AddServiceEnvironmentRules();
 builder.DropOtlpExportWithoutDashboard();
+builder.ReportHealthPromptly();
 builder.AddManifestReplicas();
 builder.FailFastOnBusyPorts();
 
@@ -57,7 +58,7 @@ builder.AddProject<Projects.Cognive_Gateway>("gateway")
     .WithReference(servers.Database).WaitFor(servers.Database)
     .WithReference(servers.Redis).WaitFor(servers.Redis)
     .WithReference(servers.Messaging).WaitFor(servers.Messaging)
-    .WithReference(api).WaitFor(api)
+    .WithReference(api)
     .WithHttpHealthCheck(ReadinessPath);
 
 builder.AddProject<Projects.Cognive_Workers>("workers")
@@ -84,8 +85,8 @@ builder.AddProject<Projects.Cognive_Web>("web")
     .WithPublicRoutes("/")
     .WithSettings(builder.Configuration, "Cognive:Console")
     .WithSettings(builder.Configuration, "Cognive:Network")
-    .WithReference(api).WaitFor(api)
-    .WithReference(swarmQueen).WaitFor(swarmQueen)
+    .WithReference(api)
+    .WithReference(swarmQueen)
     .WithHttpHealthCheck(ReadinessPath);
 
 // The agent kind "agents": its replicas, and (locally) a spare the queen starts when recovery scales the kind up.

@@ -6,6 +6,16 @@
 # report, and it is told: those lines, like LOG lines, go to stdout. Needs log_line_prefix '%m [%p] %b ' (backend type).
 # exec keeps the PID the one Aspire started, so its stop signal reaches PostgreSQL as before.
 set -euo pipefail
+# A server of the previous run can still be shutting down for a few seconds after `aspire stop` returned (it ends its
+# sessions and writes a checkpoint): starting beside it fails on its postmaster.pid and leaves everything waiting, so
+# wait for it to finish first.
+data=""
+for ((i = 1; i < $#; i++)); do [[ "${!i}" == "-D" ]] && { next=$((i + 1)); data="${!next}"; }; done
+previous="$( [[ -n "$data" && -f "$data/postmaster.pid" ]] && head -n 1 "$data/postmaster.pid" || true)"
+if [[ "$previous" =~ ^[0-9]+$ ]] && [[ "$(cat "/proc/$previous/comm" 2>/dev/null)" == postgres ]]; then
+  echo "waiting for the previous PostgreSQL (pid $previous) to finish shutting down"
+  for _ in $(seq 1 600); do [[ -d "/proc/$previous" ]] || break; sleep 0.1; done
+fi
 exec "$@" 2> >(exec awk '
   /^\t/ { emit(fault); next }   # a multi-line message goes on where its first line went
   {
