@@ -43,7 +43,7 @@ public static class Extensions
     {
         // A log line per request and per SQL command costs the hot paths more than the work itself; traces and metrics
         // carry that detail. Configuration (Logging:LogLevel:<category>) can still turn any of them back on.
-        foreach (var chatty in new[] { "Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "Npgsql", "System.Net.Http.HttpClient" })
+        foreach (var chatty in new[] { "Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "Npgsql", "System.Net.Http.HttpClient", "Polly" })
         {
             if (builder.Configuration[$"Logging:LogLevel:{chatty}"] is null)
             {
