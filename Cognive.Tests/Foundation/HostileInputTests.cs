@@ -45,7 +45,15 @@ public sealed class HostileInputTests(SharedApp shared)
             Assert.True(requests.Count > 20, $"{service} documents its operations");
             foreach (var caller in new[] { key, null })
             {
-                using var client = _app.App.CreateHttpClient(service, "http");
+                // A fresh connection each request, closed by the client once it has the answer. Sharing one, the next request
+                // could be sent just as Kestrel closed it after an early answer to a body it did not read; announcing
+                // "Connection: close" instead, Kestrel no longer drains that body, so a body still arriving after the
+                // answer can reset the socket, which the proxy in front passes on as a connection without an answer
+                // (seen once in CI: an anonymous POST with the wrong content type).
+                using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero })
+                {
+                    BaseAddress = _app.App.GetEndpoint(service, "http"),
+                };
                 if (caller is not null)
                 {
                     client.DefaultRequestHeaders.Add("X-API-Key", caller);
@@ -91,9 +99,6 @@ public sealed class HostileInputTests(SharedApp shared)
     private static async Task<string?> CheckAsync(HttpClient client, HostileRequest request, long bodyLimit, CancellationToken ct)
     {
         using var message = request.Create();
-        // A fresh connection each: after an early answer to a body it did not read, Kestrel may close the connection while
-        // the client already sends the next request on it, a transport race that would be blamed on the next request.
-        message.Headers.ConnectionClose = true;
         HttpResponseMessage response;
         try
         {
