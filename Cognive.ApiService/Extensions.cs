@@ -32,7 +32,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddApiServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<CogniveDbContext>("cognive");
-        builder.AddNpgsqlDataSource("cognive");
+        builder.AddNpgsqlDataSource("cognive", configureDataSourceBuilder: data => data.PrepareHotStatements());
         builder.Services.AddSchemaGate(); // starts beside the migrations service, ready once the schema is current
         builder.AddRedisClient("redis");
         builder.AddRabbitMQClient("rabbitmq");

@@ -19,7 +19,7 @@ public static class Extensions
     /// <summary>The queen keeps its registry and tasks in PostgreSQL and caches swarm memory and carries channels in Redis; it watches instances and recovers failed ones.</summary>
     public static IHostApplicationBuilder AddSwarmQueenServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("cognive");
+        builder.AddNpgsqlDataSource("cognive", configureDataSourceBuilder: data => data.PrepareHotStatements());
         builder.Services.AddSchemaGate(); // starts beside the migrations service, ready once the schema is current
         builder.AddRedisClient("redis");
         builder.Services.AddSingleton(TimeProvider.System);
