@@ -12,15 +12,18 @@ namespace Cognive.SwarmQueen.Memory;
 /// concurrent writers expecting the same version exactly one wins — then to Redis, which serves reads. Redis holds a
 /// copy only: an entry it lost (restart, eviction) is read from PostgreSQL and cached again. Every write and delete also
 /// returns how much it changed the team's stored bytes (the JSON text of the values), which keeps the team's
-/// <see cref="Quota.MemoryBytes"/> counter without a scan.
+/// <see cref="Quota.MemoryBytes"/> counter without a scan. A write made alone commits with the others in flight
+/// (<see cref="WriteGroups"/>).
 /// </summary>
 public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redis, TimeProvider time, UsageCounters usage,
-    IOptions<SwarmQuotaOptions> quotas)
+    IOptions<SwarmQuotaOptions> quotas) : IAsyncDisposable
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
 
     /// <summary>Between recounts the counter follows every write and sweep; the recount corrects what a race let it miss.</summary>
     private static readonly TimeSpan UsageLifetime = TimeSpan.FromMinutes(10);
+
+    private readonly WriteGroups _groups = new((writes, ct) => CommitAsync(db, time, writes, ct));
 
     // KEYS: the entry. ARGV: its JSON, its version, lifetime ms. Newer versions only: a slow writer's older copy loses.
     private const string CacheScript = """
@@ -47,7 +50,7 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
 
     /// <summary>
     /// Many operations in one round trip to each server: the writes (puts and deletes, each with its own compare-and-set)
-    /// in order, in one PostgreSQL batch that commits as a whole; then the reads, which see those writes, from Redis, and
+    /// in order, in one PostgreSQL batch that commits as a whole (a lone write, with other requests'); then the reads, which see those writes, from Redis, and
     /// what Redis lacks from PostgreSQL in one query.
     /// </summary>
     public async Task<MemoryOutcome[]> ApplyAsync(Guid teamId, IReadOnlyList<MemoryOperation> operations, CancellationToken ct)
@@ -56,34 +59,18 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
         var writes = Enumerable.Range(0, operations.Count).Where(i => operations[i] is not MemoryRead).ToList();
         if (writes.Count > 0)
         {
-            await using var batch = db.CreateBatch();
-            foreach (var i in writes)
+            // A lone write joins other requests' in a group commit; a batch's writes commit together, by themselves.
+            var results = writes.Count == 1
+                ? [await _groups.WriteAsync(teamId, operations[writes[0]])]
+                : await CommitAsync(db, time, writes.Select(i => (teamId, operations[i])).ToList(), ct);
+            foreach (var (i, result) in writes.Zip(results))
             {
-                var (sql, parameters) = operations[i] switch
-                {
-                    MemoryWrite write => PutStatement(teamId, write),
-                    var delete => DeleteStatement(teamId, (MemoryDelete)delete),
-                };
-                var command = new NpgsqlBatchCommand(sql);
-                command.Parameters.AddRange(parameters);
-                batch.BatchCommands.Add(command);
+                outcomes[i] = operations[i] is MemoryWrite
+                    ? new MemoryOutcome(result.Entry is null ? 409 : 200, result.Entry)
+                    : new MemoryOutcome(result.Entry is null ? 404 : 204, null);
             }
 
-            long stored = 0;
-            await using (var reader = await batch.ExecuteReaderAsync(ct))
-            {
-                foreach (var i in writes)
-                {
-                    var written = await reader.ReadAsync(ct) ? MemoryEntry.Read(reader) : null;
-                    stored += written is null ? 0 : reader.GetInt64(SizeChangeColumn);
-                    outcomes[i] = operations[i] is MemoryWrite
-                        ? new MemoryOutcome(written is null ? 409 : 200, written)
-                        : new MemoryOutcome(written is null ? 404 : 204, null);
-                    await reader.NextResultAsync(ct);
-                }
-            }
-
-            await usage.AddAsync(UsageKey(teamId), stored);
+            await usage.AddAsync(UsageKey(teamId), results.Sum(r => r.SizeChange));
         }
 
         // A delete drops the cached copy whatever it found: a copy left over from a drop missed earlier goes too.
@@ -101,6 +88,36 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
         }
 
         return outcomes;
+    }
+
+    /// <summary>Writes and deletes, of any teams, in order, in one PostgreSQL batch that commits as a whole.</summary>
+    private static async Task<WriteResult[]> CommitAsync(NpgsqlDataSource db, TimeProvider time,
+        IReadOnlyList<(Guid TeamId, MemoryOperation Write)> writes, CancellationToken ct)
+    {
+        await using var batch = db.CreateBatch();
+        foreach (var (teamId, write) in writes)
+        {
+            var (sql, parameters) = write switch
+            {
+                MemoryWrite put => PutStatement(time, teamId, put),
+                var delete => DeleteStatement(teamId, (MemoryDelete)delete),
+            };
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.AddRange(parameters);
+            batch.BatchCommands.Add(command);
+        }
+
+        var results = new WriteResult[writes.Count];
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            for (var i = 0; i < writes.Count; i++)
+            {
+                results[i] = await reader.ReadAsync(ct) ? new WriteResult(MemoryEntry.Read(reader), reader.GetInt64(SizeChangeColumn)) : new WriteResult(null, 0);
+                await reader.NextResultAsync(ct);
+            }
+        }
+
+        return results;
     }
 
     /// <summary>
@@ -221,7 +238,7 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
         return entries.Select(entry => entry is { ExpiresAt: { } expires } && expires <= now ? null : entry).ToArray();
     }
 
-    private (string Sql, NpgsqlParameter[] Parameters) PutStatement(Guid teamId, MemoryWrite write)
+    private static (string Sql, NpgsqlParameter[] Parameters) PutStatement(TimeProvider time, Guid teamId, MemoryWrite write)
     {
         var sql = write.ExpectedVersion is null or 0
             ? $"""
@@ -309,6 +326,8 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
             // PostgreSQL has the write; the cache catches up on the next write or read of the entry.
         }
     }
+
+    public ValueTask DisposeAsync() => _groups.DisposeAsync();
 
     private static RedisKey UsageKey(Guid teamId) => $"cognive:quota:memory:{teamId:N}";
 
