@@ -8,17 +8,25 @@ public sealed record Phase(double EventsPerSecond, Latencies Latencies, IReadOnl
     public static async Task<Phase> RunAsync(IngestionLoad load, Func<Task<Latencies>> drive)
     {
         var acceptedBefore = load.AcceptedEvents;
-        var cpuBefore = ProcessSampler.CpuSeconds();
-        var clock = Stopwatch.StartNew();
-        var latencies = await drive();
-        var seconds = clock.Elapsed.TotalSeconds;
-        var cpuAfter = ProcessSampler.CpuSeconds();
-        var cores = cpuAfter.ToDictionary(c => c.Key, c => (c.Value - cpuBefore.GetValueOrDefault(c.Key)) / seconds);
+        var (latencies, seconds, cores) = await WithCpuAsync(drive);
         return new Phase((load.AcceptedEvents - acceptedBefore) / seconds, latencies, cores);
     }
 
-    public void PrintCpu() => Report.Line("CPU (cores): " + string.Join(", ",
-        Cores.Where(c => c.Value >= 0.005).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:F2}")));
+    /// <summary>Runs <paramref name="drive"/> and says how long it took and how many cores each process group used meanwhile.</summary>
+    public static async Task<(T Result, double Seconds, IReadOnlyDictionary<string, double> Cores)> WithCpuAsync<T>(Func<Task<T>> drive)
+    {
+        var cpuBefore = ProcessSampler.CpuSeconds();
+        var clock = Stopwatch.StartNew();
+        var result = await drive();
+        var seconds = clock.Elapsed.TotalSeconds;
+        var cpuAfter = ProcessSampler.CpuSeconds();
+        return (result, seconds, cpuAfter.ToDictionary(c => c.Key, c => (c.Value - cpuBefore.GetValueOrDefault(c.Key)) / seconds));
+    }
+
+    public void PrintCpu() => PrintCpu(Cores);
+
+    public static void PrintCpu(IReadOnlyDictionary<string, double> cores) => Report.Line("CPU (cores): " + string.Join(", ",
+        cores.Where(c => c.Value >= 0.005).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:F2}")));
 }
 
 public static class Report
