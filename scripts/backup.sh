@@ -46,7 +46,9 @@ running_port() {
   [ -f "$pid_file" ] || return 0
   local pid
   pid="$(head -1 "$pid_file")"
-  kill -0 "$pid" 2>/dev/null && sed -n 4p "$pid_file"
+  # A server that was killed leaves its pid file behind, and its pid may since be another process's (another server's
+  # session among them): only a process working in this data folder is this server.
+  [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$(readlink -f "$1")" ] && sed -n 4p "$pid_file"
   return 0
 }
 

@@ -12,7 +12,8 @@ set -euo pipefail
 data=""
 for ((i = 1; i < $#; i++)); do [[ "${!i}" == "-D" ]] && { next=$((i + 1)); data="${!next}"; }; done
 previous="$( [[ -n "$data" && -f "$data/postmaster.pid" ]] && head -n 1 "$data/postmaster.pid" || true)"
-if [[ "$previous" =~ ^[0-9]+$ ]] && [[ "$(cat "/proc/$previous/comm" 2>/dev/null)" == postgres ]]; then
+# Only a process working in the data folder is that server: a killed one's pid may since be another process's.
+if [[ "$previous" =~ ^[0-9]+$ ]] && [[ "$(readlink "/proc/$previous/cwd" 2>/dev/null)" == "$(readlink -f "$data")" ]]; then
   echo "waiting for the previous PostgreSQL (pid $previous) to finish shutting down"
   for _ in $(seq 1 600); do [[ -d "/proc/$previous" ]] || break; sleep 0.1; done
 fi

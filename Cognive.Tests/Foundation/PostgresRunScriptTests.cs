@@ -6,7 +6,8 @@ namespace Cognive.Tests.Foundation;
 
 /// <summary>
 /// The PostgreSQL of a run can still be shutting down for seconds after <c>aspire stop</c> returned; a start in that
-/// window failed on its <c>postmaster.pid</c> and left every service waiting for a database that would never come.
+/// window failed on its <c>postmaster.pid</c> and left every service waiting for a database that would never come. A
+/// server that was killed leaves that file behind, and its pid can soon be another process's.
 /// </summary>
 public sealed class PostgresRunScriptTests : IDisposable
 {
@@ -17,13 +18,46 @@ public sealed class PostgresRunScriptTests : IDisposable
     public async Task A_start_waits_for_the_previous_server_still_shutting_down_then_runs_the_server()
     {
         var ct = TestContext.Current.CancellationToken;
-        // A process named "postgres" (what /proc/<pid>/comm shows), as the previous server would be.
-        var previousServer = Path.Combine(_folder, "postgres");
-        File.Copy("/usr/bin/sleep", previousServer); // keeps its mode: executable
-        var previous = Started(Process.Start(previousServer, "120"));
         var data = Directory.CreateDirectory(Path.Combine(_folder, "data")).FullName;
+        // A process working in the data folder, as the previous server does.
+        var previous = StartedIn(data);
         await File.WriteAllTextAsync(Path.Combine(data, "postmaster.pid"), $"{previous.Id}\n{data}\n", ct);
 
+        var (run, output) = StartScript(data);
+        await Eventually.HoldsAsync(() => Task.FromResult(output().Contains($"waiting for the previous PostgreSQL (pid {previous.Id})")),
+            "the script says it waits for the previous server", ct);
+        Assert.False(run.HasExited, $"the script went on while the previous server ran: {output()}");
+        Assert.DoesNotContain("server started", output());
+
+        previous.Kill();
+        await run.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("server started", output());
+    }
+
+    [Fact]
+    public async Task A_pid_file_left_by_a_killed_server_whose_pid_is_now_another_process_does_not_hold_the_start()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var data = Directory.CreateDirectory(Path.Combine(_folder, "data")).FullName;
+        var unrelated = StartedIn(_folder);
+        await File.WriteAllTextAsync(Path.Combine(data, "postmaster.pid"), $"{unrelated.Id}\n{data}\n", ct);
+
+        var (run, output) = StartScript(data);
+        await run.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("server started", output());
+        Assert.DoesNotContain("waiting", output());
+        Assert.False(unrelated.HasExited);
+    }
+
+    private Process StartedIn(string workingDirectory) =>
+        Started(Process.Start(new ProcessStartInfo("/usr/bin/sleep", "120") { WorkingDirectory = workingDirectory })!);
+
+    /// <summary>postgres-run.sh with <c>echo</c> for the server; returns the script and what it printed so far.</summary>
+    private (Process Run, Func<string> Output) StartScript(string data)
+    {
         var script = Path.Combine(AppContext.BaseDirectory, "scripts", "postgres-run.sh");
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in (string[])[script, "/bin/echo", "server started", "-D", data])
@@ -35,17 +69,7 @@ public sealed class PostgresRunScriptTests : IDisposable
         var output = new StringBuilder();
         run.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
         run.BeginOutputReadLine();
-        string Output() { lock (output) { return output.ToString(); } }
-
-        await Eventually.HoldsAsync(() => Task.FromResult(Output().Contains($"waiting for the previous PostgreSQL (pid {previous.Id})")),
-            "the script says it waits for the previous server", ct);
-        Assert.False(run.HasExited, $"the script went on while the previous server ran: {Output()}");
-        Assert.DoesNotContain("server started", Output());
-
-        previous.Kill();
-        await run.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
-        Assert.Equal(0, run.ExitCode);
-        Assert.Contains("server started", Output());
+        return (run, () => { lock (output) { return output.ToString(); } });
     }
 
     private Process Started(Process process)
