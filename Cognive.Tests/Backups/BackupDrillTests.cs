@@ -23,7 +23,7 @@ public sealed class BackupDrillTests
         HashSet<Guid> beforeT, afterT;
         Guid teamId;
         string t;
-        var app = await CogniveApp.StartAsync(state.Path, ct);
+        var app = await CogniveApp.StartAsync(state.Path, [], CogniveApp.IngestionServices, ct);
         try
         {
             using var team = await TeamSession.CreateAsync(app, ct);
@@ -64,7 +64,7 @@ public sealed class BackupDrillTests
         var restored = await BackupScriptRunner.RunAsync(state.Path, ct, "restore", "--to", t);
         Assert.Contains("recovery stopping before", restored);
 
-        await using var back = await CogniveApp.StartAsync(state.Path, ct);
+        await using var back = await CogniveApp.StartAsync(state.Path, [], CogniveApp.IngestionServices, ct);
         await using var store = await PipelineStore.OpenAsync(back, ct);
         var stored = await store.EventIdsAsync(teamId, ct);
         Assert.True(stored.SetEquals(beforeT), $"{stored.Count} calls after the restore, {beforeT.Count} stored before T; " +
@@ -89,7 +89,7 @@ public sealed class BackupDrillTests
         using var replacement = new TestStateFolder();
         HashSet<Guid> stored;
         Guid teamId;
-        await using (var app = await CogniveApp.StartAsync(lost.Path, ct))
+        await using (var app = await CogniveApp.StartAsync(lost.Path, [], CogniveApp.IngestionServices, ct))
         {
             using var team = await TeamSession.CreateAsync(app, ct);
             teamId = await team.TeamIdAsync(ct);
@@ -107,7 +107,7 @@ public sealed class BackupDrillTests
         CopyFolder(Path.Combine(lost.Path, "backups"), Path.Combine(replacement.Path, "backups"));
         File.Copy(Path.Combine(lost.Path, "secrets.json"), Path.Combine(replacement.Path, "secrets.json"));
 
-        await using var back = await CogniveApp.StartAsync(replacement.Path, ct);
+        await using var back = await CogniveApp.StartAsync(replacement.Path, [], CogniveApp.IngestionServices, ct);
         await using var store = await PipelineStore.OpenAsync(back, ct);
         Assert.True((await store.EventIdsAsync(teamId, ct)).SetEquals(stored), "every call stored on the lost machine is back");
         var report = await IntegrityChecks.RunAsync(await back.GetConnectionStringAsync("cognive", ct),

@@ -16,7 +16,7 @@ public sealed class StateFolderTests
         var marker = Guid.NewGuid().ToString("N");
 
         List<int> serverPids;
-        await using (var first = await CogniveApp.StartAsync(state.Path, ct))
+        await using (var first = await CogniveApp.StartAsync(state.Path, [], services: [], ct))
         {
             var servers = new BackingServers(first);
             await servers.WritePostgresAsync(marker, ct);
@@ -29,7 +29,7 @@ public sealed class StateFolderTests
         Assert.Empty(await ServerProcesses.WaitUntilNoneUseAsync(state.Path, ShutdownTimeout));
         Assert.DoesNotContain(serverPids, ServerProcesses.IsAlive);
 
-        await using (var second = await CogniveApp.StartAsync(state.Path, ct))
+        await using (var second = await CogniveApp.StartAsync(state.Path, [], services: [], ct))
         {
             var servers = new BackingServers(second);
             Assert.True(await servers.PostgresHasAsync(marker, ct));

@@ -11,7 +11,7 @@ public sealed class TwoApiReplicas : IAsyncLifetime
     public CogniveApp App => _app ?? throw new InvalidOperationException("The app has not started.");
 
     public async ValueTask InitializeAsync() =>
-        _app = await CogniveApp.StartAsync(_state.Path, ["--Cognive:ApiReplicas=2"], TestContext.Current.CancellationToken);
+        _app = await CogniveApp.StartAsync(_state.Path, ["--Cognive:ApiReplicas=2"], ["api"], TestContext.Current.CancellationToken);
 
     /// <summary>Where each replica listens: DCP hands each its own port in ASPNETCORE_URLS.</summary>
     public IReadOnlyList<Uri> ReplicaAddresses() =>

@@ -5,7 +5,7 @@ namespace Cognive.Tests.Swarm;
 /// <summary>
 /// A Cognive of its own for recovery under repeated failure (it quarantines its agent kind, which would starve the
 /// shared app's agents): one agent replica and its spare, fast heartbeats, a short grace, a 30-second cooldown, and a
-/// replica added by recovery taken back after 15 healthy seconds.
+/// replica added by recovery taken back after 15 healthy seconds. No console and no gateway.
 /// </summary>
 public sealed class CrashLoopApp : IAsyncLifetime
 {
@@ -21,7 +21,7 @@ public sealed class CrashLoopApp : IAsyncLifetime
         "--Cognive:AgentReplicas=1", "--Cognive:Agents:HeartbeatSeconds=1", "--Cognive:Swarm:HeartbeatTimeoutSeconds=4",
         "--Cognive:Swarm:Recovery:GraceSeconds=1", $"--Cognive:Swarm:Recovery:CooldownSeconds={CooldownSeconds}",
         $"--Cognive:Swarm:Recovery:ScaleDownAfterSeconds={ScaleDownAfterSeconds}",
-    ], TestContext.Current.CancellationToken);
+    ], ["api", "workers", "swarm-queen", "agents", "agents-spare"], TestContext.Current.CancellationToken); // workers deliver the alerts' webhooks
 
     public async ValueTask DisposeAsync()
     {

@@ -12,7 +12,7 @@ public sealed class ThreeWorkerReplicas : IAsyncLifetime
     public CogniveApp App => _app ?? throw new InvalidOperationException("The app has not started.");
 
     public async ValueTask InitializeAsync() =>
-        _app = await CogniveApp.StartAsync(_state.Path, [$"--Cognive:WorkerReplicas={Replicas}"], TestContext.Current.CancellationToken);
+        _app = await CogniveApp.StartAsync(_state.Path, [$"--Cognive:WorkerReplicas={Replicas}"], CogniveApp.IngestionServices, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {
