@@ -50,8 +50,8 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
 
     /// <summary>
     /// Many operations in one round trip to each server: the writes (puts and deletes, each with its own compare-and-set)
-    /// in order, in one PostgreSQL batch that commits as a whole (a lone write, with other requests'); then the reads, which see those writes, from Redis, and
-    /// what Redis lacks from PostgreSQL in one query.
+    /// in order, in one PostgreSQL batch that commits as a whole (a lone write, with other requests'); then the reads,
+    /// which see those writes, from Redis, and what Redis lacks from PostgreSQL in one query.
     /// </summary>
     public async Task<MemoryOutcome[]> ApplyAsync(Guid teamId, IReadOnlyList<MemoryOperation> operations, CancellationToken ct)
     {
@@ -112,7 +112,9 @@ public sealed class MemoryStore(NpgsqlDataSource db, IConnectionMultiplexer redi
         {
             for (var i = 0; i < writes.Count; i++)
             {
-                results[i] = await reader.ReadAsync(ct) ? new WriteResult(MemoryEntry.Read(reader), reader.GetInt64(SizeChangeColumn)) : new WriteResult(null, 0);
+                results[i] = await reader.ReadAsync(ct)
+                    ? new WriteResult(MemoryEntry.Read(reader), reader.GetInt64(SizeChangeColumn))
+                    : new WriteResult(null, 0);
                 await reader.NextResultAsync(ct);
             }
         }

@@ -233,8 +233,10 @@ public sealed class CogniveApp : IAsyncDisposable
         {
             // The services left out go with what Aspire added for each (its hidden rebuilder); the migrations stay: every
             // service's schema is theirs.
-            var dropped = builder.Resources.OfType<ProjectResource>().Where(p => p.Name != "migrations" && !services.Contains(p.Name)).ToHashSet<IResource>();
-            foreach (var resource in builder.Resources.Where(r => dropped.Contains(r) || r is IResourceWithParent { Parent: var parent } && dropped.Contains(parent)).ToList())
+            var dropped = builder.Resources.OfType<ProjectResource>()
+                .Where(p => p.Name != "migrations" && !services.Contains(p.Name)).ToHashSet<IResource>();
+            foreach (var resource in builder.Resources
+                         .Where(r => dropped.Contains(r) || r is IResourceWithParent { Parent: var parent } && dropped.Contains(parent)).ToList())
             {
                 builder.Resources.Remove(resource);
             }
