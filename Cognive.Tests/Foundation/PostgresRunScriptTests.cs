@@ -18,12 +18,8 @@ public sealed class PostgresRunScriptTests : IDisposable
     public async Task A_start_waits_for_the_previous_server_still_shutting_down_then_runs_the_server()
     {
         var ct = TestContext.Current.CancellationToken;
-        var data = Directory.CreateDirectory(Path.Combine(_folder, "data")).FullName;
-        // A process working in the data folder, as the previous server does.
-        var previous = StartedIn(data);
-        await File.WriteAllTextAsync(Path.Combine(data, "postmaster.pid"), $"{previous.Id}\n{data}\n", ct);
+        var (previous, run, output) = await StartBesidePidFileAsync(inDataFolder: true, ct);
 
-        var (run, output) = StartScript(data);
         await Eventually.HoldsAsync(() => Task.FromResult(output().Contains($"waiting for the previous PostgreSQL (pid {previous.Id})")),
             "the script says it waits for the previous server", ct);
         Assert.False(run.HasExited, $"the script went on while the previous server ran: {output()}");
@@ -39,11 +35,8 @@ public sealed class PostgresRunScriptTests : IDisposable
     public async Task A_pid_file_left_by_a_killed_server_whose_pid_is_now_another_process_does_not_hold_the_start()
     {
         var ct = TestContext.Current.CancellationToken;
-        var data = Directory.CreateDirectory(Path.Combine(_folder, "data")).FullName;
-        var unrelated = StartedIn(_folder);
-        await File.WriteAllTextAsync(Path.Combine(data, "postmaster.pid"), $"{unrelated.Id}\n{data}\n", ct);
+        var (unrelated, run, output) = await StartBesidePidFileAsync(inDataFolder: false, ct);
 
-        var (run, output) = StartScript(data);
         await run.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
 
         Assert.Equal(0, run.ExitCode);
@@ -52,12 +45,16 @@ public sealed class PostgresRunScriptTests : IDisposable
         Assert.False(unrelated.HasExited);
     }
 
-    private Process StartedIn(string workingDirectory) =>
-        Started(Process.Start(new ProcessStartInfo("/usr/bin/sleep", "120") { WorkingDirectory = workingDirectory })!);
-
-    /// <summary>postgres-run.sh with <c>echo</c> for the server; returns the script and what it printed so far.</summary>
-    private (Process Run, Func<string> Output) StartScript(string data)
+    /// <summary>
+    /// A process working in the data folder (as the previous server does) or elsewhere, named by the folder's
+    /// <c>postmaster.pid</c>; then postgres-run.sh on that folder, with <c>echo</c> for the server, and what it printed so far.
+    /// </summary>
+    private async Task<(Process Holder, Process Run, Func<string> Output)> StartBesidePidFileAsync(bool inDataFolder, CancellationToken ct)
     {
+        var data = Directory.CreateDirectory(Path.Combine(_folder, "data")).FullName;
+        var holder = Started(Process.Start(new ProcessStartInfo("/usr/bin/sleep", "120") { WorkingDirectory = inDataFolder ? data : _folder })!);
+        await File.WriteAllTextAsync(Path.Combine(data, "postmaster.pid"), $"{holder.Id}\n{data}\n", ct);
+
         var script = Path.Combine(AppContext.BaseDirectory, "scripts", "postgres-run.sh");
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in (string[])[script, "/bin/echo", "server started", "-D", data])
@@ -69,7 +66,7 @@ public sealed class PostgresRunScriptTests : IDisposable
         var output = new StringBuilder();
         run.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
         run.BeginOutputReadLine();
-        return (run, () => { lock (output) { return output.ToString(); } });
+        return (holder, run, () => { lock (output) { return output.ToString(); } });
     }
 
     private Process Started(Process process)
