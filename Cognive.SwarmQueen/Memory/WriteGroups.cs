@@ -9,7 +9,7 @@ namespace Cognive.SwarmQueen.Memory;
 /// the next group, and a group is one PostgreSQL batch in one transaction, so concurrent writers share a round trip and
 /// a commit instead of paying one each. Each caller still returns only once its group has committed; with nothing in
 /// flight a write goes at once, alone. Found with bench/swarm.sh: single writes ran at a tenth of the rate the same
-/// writes reached in batches, with cores to spare (README, "Issue 21").
+/// writes reached in batches, with cores to spare (README, "Prepared statements, group commit of memory writes").
 /// The writers of a group had not been answered when it formed, so any order of them is one they could have run in;
 /// each group runs its writes in key order, so two groups in flight never wait on each other's rows in a cycle.
 /// </summary>
