@@ -55,53 +55,89 @@ public static class Ceilings
     /// Messages per second published with confirms to a durable quorum queue of its own, the way the API publishes
     /// (persistent, a few channels, many in flight), with a body the size of a one-call message.
     /// </summary>
-    public static async Task<double> ConfirmedPublishesPerSecondAsync(string connectionString, int messages, CancellationToken ct)
+    public static Task<double> ConfirmedPublishesPerSecondAsync(string connectionString, int messages, CancellationToken ct) =>
+        WithScratchQueueAsync(connectionString, async (channels, publish) =>
+        {
+            const int InFlightPerChannel = 256;
+            var started = Stopwatch.GetTimestamp();
+            await Task.WhenAll(channels.Select(channel => Task.Run(async () =>
+            {
+                var inFlight = new List<ValueTask>(InFlightPerChannel);
+                for (var i = 0; i < messages / channels.Count; i++)
+                {
+                    inFlight.Add(publish(channel));
+                    if (inFlight.Count == InFlightPerChannel)
+                    {
+                        foreach (var sent in inFlight)
+                        {
+                            await sent;
+                        }
+
+                        inFlight.Clear();
+                    }
+                }
+
+                foreach (var sent in inFlight)
+                {
+                    await sent;
+                }
+            }, ct)));
+            return messages / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }, ct);
+
+    /// <summary>
+    /// Latencies of one-message confirmed publishes started at a fixed rate, each awaited on its own: what RabbitMQ alone
+    /// takes to confirm a single post's message, the floor under a single post's 202 at that rate.
+    /// </summary>
+    public static Task<Latencies> PacedConfirmLatenciesAsync(string connectionString, int perSecond, TimeSpan duration, CancellationToken ct) =>
+        WithScratchQueueAsync(connectionString, async (channels, publish) =>
+        {
+            var latencies = new Latencies();
+            var total = (int)(perSecond * duration.TotalSeconds);
+            var started = Stopwatch.GetTimestamp();
+            var sends = new List<Task>(total);
+            for (var i = 0; i < total; i++)
+            {
+                await Pacing.UntilSlotAsync(started, i, perSecond, ct);
+                sends.Add(TimedAsync(publish(channels[i % channels.Count])));
+            }
+
+            await Task.WhenAll(sends);
+            return latencies;
+
+            async Task TimedAsync(ValueTask send)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                await send;
+                latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+            }
+        }, ct);
+
+    /// <summary>Runs <paramref name="measure"/> with four confirming channels and a publish of a one-call-sized persistent
+    /// message to a durable quorum queue of its own, deleted afterwards.</summary>
+    private static async Task<T> WithScratchQueueAsync<T>(string connectionString,
+        Func<IReadOnlyList<IChannel>, Func<IChannel, ValueTask>, Task<T>> measure, CancellationToken ct)
     {
         const int Channels = 4;
-        const int InFlightPerChannel = 256;
         var queue = $"bench.ceiling.{Guid.NewGuid():N}";
         await using var connection = await new ConnectionFactory { Uri = new Uri(connectionString) }.CreateConnectionAsync(ct);
         var channels = new List<IChannel>();
         for (var i = 0; i < Channels; i++)
         {
-            channels.Add(await connection.CreateChannelAsync(new CreateChannelOptions(true, true,
-                new ThrottlingRateLimiter(InFlightPerChannel * 2)), ct));
+            channels.Add(await connection.CreateChannelAsync(new CreateChannelOptions(true, true, new ThrottlingRateLimiter(1024)), ct));
         }
 
         await channels[0].QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
             arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: ct);
         var body = Encoding.UTF8.GetBytes(new string('x', 420));
         var properties = new BasicProperties { Persistent = true };
-        var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(channels.Select(channel => Task.Run(async () =>
-        {
-            var inFlight = new List<ValueTask>(InFlightPerChannel);
-            for (var i = 0; i < messages / Channels; i++)
-            {
-                inFlight.Add(channel.BasicPublishAsync("", queue, mandatory: true, properties, body, ct));
-                if (inFlight.Count == InFlightPerChannel)
-                {
-                    foreach (var publish in inFlight)
-                    {
-                        await publish;
-                    }
-
-                    inFlight.Clear();
-                }
-            }
-
-            foreach (var publish in inFlight)
-            {
-                await publish;
-            }
-        }, ct)));
-        var perSecond = messages / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var result = await measure(channels, channel => channel.BasicPublishAsync("", queue, mandatory: true, properties, body, ct));
         await channels[0].QueueDeleteAsync(queue, cancellationToken: ct);
         foreach (var channel in channels)
         {
             await channel.DisposeAsync();
         }
 
-        return perSecond;
+        return result;
     }
 }

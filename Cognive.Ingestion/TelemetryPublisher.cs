@@ -15,6 +15,7 @@ public sealed class TelemetryPublisher(IConnection connection, ILogger<Telemetry
 {
     private const int ChannelCount = 4;
     private const int OutstandingConfirmsPerChannel = 1024;
+    private const int BytesPerEvent = 400;
     private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IChannel?[] _channels = new IChannel?[ChannelCount];
@@ -25,7 +26,12 @@ public sealed class TelemetryPublisher(IConnection connection, ILogger<Telemetry
     /// <exception cref="IngestionUnavailableException">RabbitMQ did not confirm the message in time.</exception>
     public async Task PublishAsync(LlmCallMessage message, CancellationToken ct)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(message, IngestionJson.Default.LlmCallMessage);
+        var body = new PooledBuffer(message.Events.Count * BytesPerEvent);
+        using (var json = new Utf8JsonWriter(body))
+        {
+            JsonSerializer.Serialize(json, message, IngestionJson.Default.LlmCallMessage);
+        }
+
         var properties = new BasicProperties
         {
             Persistent = true,
@@ -37,7 +43,9 @@ public sealed class TelemetryPublisher(IConnection connection, ILogger<Telemetry
         try
         {
             var channel = await GetChannelAsync(timeout.Token);
-            await channel.BasicPublishAsync("", IngestionTopology.LlmCallsQueue, mandatory: true, properties, body, timeout.Token);
+            await channel.BasicPublishAsync("", IngestionTopology.LlmCallsQueue, mandatory: true, properties, body.Written, timeout.Token);
+            // Only a confirmed publish is certainly done with the body; a failed one leaves it to the garbage collector.
+            body.Dispose();
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is RabbitMQClientException or OperationInterruptedException
                                       or PublishException or OperationCanceledException or IOException)

@@ -26,7 +26,7 @@ public static class SwarmControlExtensions
             return queen.WithAnnotation(new SwarmControlAnnotation(kinds.Select(k => k.Name).ToList()));
         }
 
-        var control = new SwarmControl(FreeLoopbackPort(), Convert.ToHexString(RandomNumberGenerator.GetBytes(32)), kinds);
+        var control = new SwarmControl(ControlListener.Open(), Convert.ToHexString(RandomNumberGenerator.GetBytes(32)), kinds);
         builder.Services.AddSingleton(control);
         builder.Services.AddHostedService<SwarmControlServer>();
         // By reference to a secret parameter, as the servers' passwords: the dashboard masks it.
@@ -50,13 +50,6 @@ public static class SwarmControlExtensions
                     (kind.Pool.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1).ToString(CultureInfo.InvariantCulture);
             }
         });
-
-    private static int FreeLoopbackPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }
 
 /// <param name="Name">The kind the instances report (<c>Cognive:Agents:Kind</c>).</param>
@@ -64,7 +57,56 @@ public static class SwarmControlExtensions
 /// <param name="Spare">A resource of the same project started only on demand, for scaling up; null when there is none.</param>
 public sealed record SwarmKind(string Name, IResource Pool, IResource? Spare);
 
-public sealed record SwarmControl(int Port, string Token, IReadOnlyList<SwarmKind> Kinds)
+public sealed record SwarmControl(ControlListener Listener, string Token, IReadOnlyList<SwarmKind> Kinds)
 {
-    public string Url => $"http://127.0.0.1:{Port}/";
+    public string Url => Listener.Url;
+}
+
+/// <summary>
+/// The control endpoint's HTTP listener, listening from the moment the app model names its URL. A port only probed free
+/// and bound later is free for anyone meanwhile: the AppHost once failed to start its control server with "address
+/// already in use" at the end of a boot, and stopped. Bound here, before anyone is told the URL, a clash only costs
+/// another probe.
+/// </summary>
+public sealed class ControlListener : IDisposable
+{
+    private const int Attempts = 5;
+
+    private ControlListener(HttpListener listener, string url)
+    {
+        Listener = listener;
+        Url = url;
+    }
+
+    public HttpListener Listener { get; }
+
+    public string Url { get; }
+
+    public static ControlListener Open()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var url = $"http://127.0.0.1:{FreeLoopbackPort()}/";
+            var listener = new HttpListener();
+            listener.Prefixes.Add(url);
+            try
+            {
+                listener.Start();
+                return new ControlListener(listener, url);
+            }
+            catch (HttpListenerException) when (attempt < Attempts)
+            {
+                listener.Close();
+            }
+        }
+    }
+
+    public void Dispose() => Listener.Close();
+
+    private static int FreeLoopbackPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
 }

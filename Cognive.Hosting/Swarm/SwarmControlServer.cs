@@ -23,9 +23,8 @@ internal sealed class SwarmControlServer(SwarmControl control, ResourceNotificat
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var listener = new HttpListener();
-        listener.Prefixes.Add(control.Url);
-        listener.Start();
+        using var owned = control.Listener;
+        var listener = owned.Listener;
         _ = WatchReplicasAsync(stoppingToken);
         await using var stop = stoppingToken.Register(listener.Stop);
         while (!stoppingToken.IsCancellationRequested)
