@@ -93,24 +93,13 @@ public static class Ceilings
         WithScratchQueueAsync(connectionString, async (channels, publish) =>
         {
             var latencies = new Latencies();
-            var total = (int)(perSecond * duration.TotalSeconds);
-            var started = Stopwatch.GetTimestamp();
-            var sends = new List<Task>(total);
-            for (var i = 0; i < total; i++)
-            {
-                await Pacing.UntilSlotAsync(started, i, perSecond, ct);
-                sends.Add(TimedAsync(publish(channels[i % channels.Count])));
-            }
-
-            await Task.WhenAll(sends);
-            return latencies;
-
-            async Task TimedAsync(ValueTask send)
+            await Pacing.OpenLoopAsync(perSecond, duration, async i =>
             {
                 var sent = Stopwatch.GetTimestamp();
-                await send;
+                await publish(channels[i % channels.Count]);
                 latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-            }
+            }, ct);
+            return latencies;
         }, ct);
 
     /// <summary>Runs <paramref name="measure"/> with four confirming channels and a publish of a one-call-sized persistent

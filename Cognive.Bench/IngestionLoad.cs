@@ -35,16 +35,7 @@ public sealed class IngestionLoad(HttpClient client, IReadOnlyList<Guid> runIds)
     public async Task<Latencies> RunFixedRateAsync(int perSecond, int batchSize, TimeSpan duration, CancellationToken ct)
     {
         var latencies = new Latencies();
-        var total = (int)(perSecond * duration.TotalSeconds);
-        var started = Stopwatch.GetTimestamp();
-        var posts = new List<Task>(total);
-        for (var i = 0; i < total; i++)
-        {
-            await Pacing.UntilSlotAsync(started, i, perSecond, ct);
-            posts.Add(PostAsync(i, i, batchSize, latencies, ct));
-        }
-
-        await Task.WhenAll(posts);
+        await Pacing.OpenLoopAsync(perSecond, duration, i => PostAsync(i, i, batchSize, latencies, ct), ct);
         return latencies;
     }
 

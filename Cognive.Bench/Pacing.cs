@@ -5,6 +5,22 @@ namespace Cognive.Bench;
 /// <summary>Open-loop pacing: the i-th send of a fixed rate goes at its own moment, however long earlier answers took.</summary>
 public static class Pacing
 {
+    /// <summary>Starts <paramref name="send"/> for each slot of <paramref name="perSecond"/> a second over
+    /// <paramref name="duration"/>, without waiting for earlier sends, then waits for them all.</summary>
+    public static async Task OpenLoopAsync(int perSecond, TimeSpan duration, Func<int, Task> send, CancellationToken ct)
+    {
+        var total = (int)(perSecond * duration.TotalSeconds);
+        var started = Stopwatch.GetTimestamp();
+        var sends = new List<Task>(total);
+        for (var i = 0; i < total; i++)
+        {
+            await UntilSlotAsync(started, i, perSecond, ct);
+            sends.Add(send(i));
+        }
+
+        await Task.WhenAll(sends);
+    }
+
     /// <summary>Waits until slot <paramref name="slot"/> of <paramref name="perSecond"/> a second counted from
     /// <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp); a late slot goes at once.</summary>
     public static async Task UntilSlotAsync(long started, int slot, int perSecond, CancellationToken ct)
