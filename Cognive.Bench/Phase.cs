@@ -25,7 +25,7 @@ public sealed record Phase(double EventsPerSecond, Latencies Latencies, IReadOnl
 
     public void PrintCpu() => PrintCpu(Cores);
 
-    public static void PrintCpu(IReadOnlyDictionary<string, double> cores) => Report.Line("CPU (cores): " + string.Join(", ",
+    public static void PrintCpu(IReadOnlyDictionary<string, double> cores, string during = "") => Report.Line($"CPU{during} (cores): " + string.Join(", ",
         cores.Where(c => c.Value >= 0.005).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:F2}")));
 }
 

@@ -124,12 +124,13 @@ async Task<double> BatchPhaseAsync(string title, Func<Task<Latencies>> drive)
     var storedBefore = await StoredCalls.CountAsync(database, teamId, ct);
     Report.Section(title);
     var phase = await Phase.RunAsync(load, drive);
-    var drained = await StoredCalls.WaitUntilAsync(database, teamId, load.AcceptedEvents, ct);
+    var (drained, drainSeconds, drainCores) = await Phase.WithCpuAsync(() => StoredCalls.WaitUntilAsync(database, teamId, load.AcceptedEvents, ct));
     var durable = (drained.Stored - storedBefore) / (drained.At - started).TotalSeconds;
     Report.Line($"accepted: {phase.EventsPerSecond,10:N0} events/s; batch post latency {phase.Latencies.Summary()}");
     Report.Line($"durable:  {durable,10:N0} events/s in PostgreSQL, phase start to last stored ({durable / copyCeiling:P0} of the COPY ceiling)");
     Report.Line($"lag 202 → stored: {await LagAsync(database, teamId, started, ct)}");
     phase.PrintCpu();
+    Phase.PrintCpu(drainCores, $" from the phase's end until all stored, {drainSeconds:F1} s");
     return durable;
 }
 
