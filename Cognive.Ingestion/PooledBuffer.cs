@@ -41,7 +41,11 @@ public sealed class PooledBuffer(int initialCapacity) : IBufferWriter<byte>, IDi
 
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
         _buffer = [];
         Length = 0;
     }

@@ -64,9 +64,9 @@ public sealed record SwarmControl(ControlListener Listener, string Token, IReadO
 
 /// <summary>
 /// The control endpoint's HTTP listener, listening from the moment the app model names its URL. A port only probed free
-/// and bound later is free for anyone meanwhile: the AppHost once failed to start its control server with "address
-/// already in use" at the end of a boot, and stopped. Bound here, before anyone is told the URL, a clash only costs
-/// another probe.
+/// and bound later is free for anyone meanwhile: the AppHost failed twice to start its control server with "address
+/// already in use" at the end of a boot (a benchmark, a test run), and stopped. Bound here, before anyone is told the
+/// URL, a clash only costs another probe.
 /// </summary>
 public sealed class ControlListener : IDisposable
 {

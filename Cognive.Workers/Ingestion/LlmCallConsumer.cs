@@ -18,9 +18,9 @@ public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, B
     ILogger<LlmCallConsumer> logger) : BackgroundService
 {
     /// <summary>
-    /// Unacked messages per session. A message may hold 1,000 calls (~300 KB), each on the large object heap once read,
-    /// so this bounds the process's memory: 250 a session held ~190 MB of bodies at saturation (dotnet-counters, LOH),
-    /// the workers' peak RSS 363 MiB. 32 still hold several full batches of the largest messages.
+    /// Unacked messages per session. A message may hold 1,000 calls (~300 KB), so this bounds the process's memory: 250
+    /// a session held ~190 MB of bodies at saturation (dotnet-counters: the large object heap), the workers' peak RSS
+    /// 363 MiB. 32 still hold several full batches of the largest messages.
     /// </summary>
     private const ushort Prefetch = 32;
     private const int MaxEventsPerBatch = 5000;
