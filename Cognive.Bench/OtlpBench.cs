@@ -47,29 +47,29 @@ public static class OtlpBench
         var latencies = new Latencies();
         var next = -1;
         long acceptedCalls = CallsPerRequest;
-        var cpuBefore = ProcessSampler.CpuSeconds();
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, exporters).Select(_ => Task.Run(async () =>
+        var (_, seconds, cores) = await Phase.WithCpuAsync(async () =>
         {
-            int index;
-            while (clock.Elapsed < duration && (index = Interlocked.Increment(ref next)) < bodies.Length)
+            await Task.WhenAll(Enumerable.Range(0, exporters).Select(_ => Task.Run(async () =>
             {
-                var sent = Stopwatch.GetTimestamp();
-                if (await PostAsync(gateway, bodies[index], ct))
+                int index;
+                while (clock.Elapsed < duration && (index = Interlocked.Increment(ref next)) < bodies.Length)
                 {
-                    Interlocked.Add(ref acceptedCalls, CallsPerRequest);
-                }
+                    var sent = Stopwatch.GetTimestamp();
+                    if (await PostAsync(gateway, bodies[index], ct))
+                    {
+                        Interlocked.Add(ref acceptedCalls, CallsPerRequest);
+                    }
 
-                latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-            }
-        }, ct)));
-        var seconds = clock.Elapsed.TotalSeconds;
-        var cpu = ProcessSampler.CpuSeconds();
+                    latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                }
+            }, ct)));
+            return latencies;
+        });
         var accepted = (acceptedCalls - CallsPerRequest) * (SpansPerRequest / (double)CallsPerRequest) / seconds;
         Report.Line($"accepted: {accepted,10:N0} spans/s ({accepted * CallsPerRequest / SpansPerRequest:N0} calls/s); request latency {latencies.Summary()}");
-        Report.Line("CPU (cores): " + string.Join(", ", cpu.Select(c => (c.Key, Cores: (c.Value - cpuBefore.GetValueOrDefault(c.Key)) / seconds))
-            .Where(c => c.Cores >= 0.005).OrderByDescending(c => c.Cores).Select(c => $"{c.Key} {c.Cores:F2}")));
+        Phase.PrintCpu(cores);
         var (stored, at) = await StoredCalls.WaitUntilAsync(database, teamId, acceptedCalls, ct);
         var durableCalls = (stored - storedBefore) / (at - started).TotalSeconds;
         var durableSpans = durableCalls * SpansPerRequest / CallsPerRequest;

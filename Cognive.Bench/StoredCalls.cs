@@ -13,18 +13,18 @@ public static class StoredCalls
     public static async Task<long> CountAsync(string database, Guid teamId, CancellationToken ct)
     {
         await using var db = NpgsqlDataSource.Create(database);
-        await using var command = db.CreateCommand("SELECT coalesce(sum(calls), 0)::bigint FROM agent_runs WHERE team_id = $1");
-        command.Parameters.Add(new() { Value = teamId });
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        return await CountAsync(db, teamId, ct);
     }
 
     /// <summary>Polls until <paramref name="accepted"/> calls are stored (or five minutes pass); returns the count and when.</summary>
     public static async Task<(long Stored, DateTimeOffset At)> WaitUntilAsync(string database, Guid teamId, long accepted, CancellationToken ct)
     {
+        // One data source for the whole wait: its pooled connection serves every poll.
+        await using var db = NpgsqlDataSource.Create(database);
         var deadline = DateTime.UtcNow.AddMinutes(5);
         while (true)
         {
-            var stored = await CountAsync(database, teamId, ct);
+            var stored = await CountAsync(db, teamId, ct);
             if (stored >= accepted || DateTime.UtcNow > deadline)
             {
                 return (stored, DateTimeOffset.UtcNow);
@@ -32,5 +32,12 @@ public static class StoredCalls
 
             await Task.Delay(50, ct);
         }
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, Guid teamId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT coalesce(sum(calls), 0)::bigint FROM agent_runs WHERE team_id = $1");
+        command.Parameters.Add(new() { Value = teamId });
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 }
