@@ -47,10 +47,8 @@ public sealed class GatewayCrashTests(SharedApp shared, UpstreamFixture fixture)
         }
 
         await _app.CrashAsync("gateway", ct);
-        var rabbit = _app.Resources.Single(r => r.Name == "rabbitmq");
-        var started = await _app.App.ResourceCommands.ExecuteCommandAsync(rabbit, KnownResourceCommands.StartCommand, ct);
-        Assert.True(started.Success, started.Message);
-        foreach (var healthy in new[] { "rabbitmq", "api", "workers" })
+        await _app.StartResourceAsync("rabbitmq", ct);
+        foreach (var healthy in new[] { "api", "workers" })
         {
             await _app.App.ResourceNotifications.WaitForResourceHealthyAsync(healthy, ct).WaitAsync(CogniveApp.BootTimeout, ct);
         }

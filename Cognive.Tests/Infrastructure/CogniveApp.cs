@@ -17,11 +17,13 @@ public sealed class CogniveApp : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, ResourceEvent> _latest = new();
     private readonly CancellationTokenSource _stopWatching = new();
+    private readonly IReadOnlySet<string> _oneShotNames;
 
-    private CogniveApp(DistributedApplication app, string stateFolder)
+    private CogniveApp(DistributedApplication app, string stateFolder, IReadOnlySet<string> oneShotNames)
     {
         App = app;
         StateFolder = stateFolder;
+        _oneShotNames = oneShotNames;
         _ = RecordStatesAsync();
         Faults = new ResourceFaults(app, _stopWatching.Token);
     }
@@ -43,15 +45,15 @@ public sealed class CogniveApp : IAsyncDisposable
         !OneShotResources.Contains(r) &&
         !r.HasAnnotationOfType<ExplicitStartupAnnotation>());
 
-    /// <summary>Resources that others wait to complete: the database initialiser and the migrations.</summary>
-    public IReadOnlySet<IResource> OneShotResources => Resources
-        .SelectMany(r => r.Annotations.OfType<WaitAnnotation>())
-        .Where(w => w.WaitType == WaitType.WaitForCompletion)
-        .Select(w => w.Resource)
-        .ToHashSet();
+    /// <summary>
+    /// Resources that others wait to complete in the whole app model: the database initialiser and the migrations. Taken
+    /// from the whole model, not the booted part: a boot without the agents has nothing left that waits for the
+    /// migrations, which would then count as long-running, and a wait for them to be healthy failed once they finished.
+    /// </summary>
+    public IReadOnlySet<IResource> OneShotResources => Resources.Where(r => _oneShotNames.Contains(r.Name)).ToHashSet();
 
-    public static Task<DistributedApplication> BuildAsync(string stateFolder, IEnumerable<string> extraArgs, CancellationToken ct) =>
-        BuildCoreAsync(stateFolder, extraArgs, null, ct);
+    public static async Task<DistributedApplication> BuildAsync(string stateFolder, IEnumerable<string> extraArgs, CancellationToken ct) =>
+        (await BuildCoreAsync(stateFolder, extraArgs, null, ct)).App;
 
     /// <summary>Boots the app and waits until every long-running resource is healthy.</summary>
     public static async Task<CogniveApp> StartAsync(string stateFolder, CancellationToken ct) => await StartAsync(stateFolder, [], ct);
@@ -67,8 +69,8 @@ public sealed class CogniveApp : IAsyncDisposable
     public static async Task<CogniveApp> StartAsync(string stateFolder, IEnumerable<string> extraArgs, IReadOnlyCollection<string>? services,
         CancellationToken ct)
     {
-        var app = await BuildCoreAsync(stateFolder, extraArgs, services, ct);
-        var started = new CogniveApp(app, stateFolder);
+        var (app, oneShotNames) = await BuildCoreAsync(stateFolder, extraArgs, services, ct);
+        var started = new CogniveApp(app, stateFolder, oneShotNames);
         try
         {
             await app.StartAsync(ct).WaitAsync(BootTimeout, ct);
@@ -175,6 +177,9 @@ public sealed class CogniveApp : IAsyncDisposable
         var resource = Resources.Single(r => r.Name == resourceName);
         var started = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
         Assert.True(started.Success, started.Message);
+        // The command returns once the start is asked for. Until Aspire sees the new process, the state is still how the
+        // old one ended, and a wait for health stops at once on such a state: "failed to start" (seen in CI after a crash).
+        await App.ResourceNotifications.WaitForResourceAsync(resourceName, e => !IsEndedOrEnding(e.Snapshot), ct).WaitAsync(BootTimeout, ct);
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, ct).WaitAsync(BootTimeout, ct);
     }
 
@@ -184,18 +189,19 @@ public sealed class CogniveApp : IAsyncDisposable
     /// </summary>
     public async Task StopAndStartServerAsync(string resourceName, string executable, CancellationToken ct)
     {
-        var resource = Resources.Single(r => r.Name == resourceName);
         await StopResourceAsync(resourceName, ct);
         await Eventually.HoldsAsync(() => Task.FromResult(
                 ServerProcesses.UsingStateFolder(StateFolder).All(pid => !ServerProcesses.CommandLine(pid).Contains(executable))),
             $"the stopped {resourceName} has exited", ct);
-        var started = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
-        Assert.True(started.Success, started.Message);
-        await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, ct).WaitAsync(BootTimeout, ct);
+        await StartResourceAsync(resourceName, ct);
     }
 
     public static bool IsRunningAndHealthy(CustomResourceSnapshot snapshot) =>
         snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus == HealthStatus.Healthy;
+
+    private static bool IsEndedOrEnding(CustomResourceSnapshot snapshot) =>
+        snapshot.State?.Text is not { } state || KnownResourceStates.TerminalStates.Contains(state) ||
+        state == KnownResourceStates.Stopping || state == KnownResourceStates.NotStarted;
 
     public async ValueTask DisposeAsync()
     {
@@ -218,8 +224,8 @@ public sealed class CogniveApp : IAsyncDisposable
         }
     }
 
-    private static async Task<DistributedApplication> BuildCoreAsync(string stateFolder, IEnumerable<string> extraArgs,
-        IReadOnlyCollection<string>? services, CancellationToken ct)
+    private static async Task<(DistributedApplication App, IReadOnlySet<string> OneShotNames)> BuildCoreAsync(string stateFolder,
+        IEnumerable<string> extraArgs, IReadOnlyCollection<string>? services, CancellationToken ct)
     {
         string[] args = ["--Cognive:Servers=processes", $"--Cognive:StateDir={stateFolder}", .. extraArgs];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Cognive_AppHost>(
@@ -229,6 +235,11 @@ public sealed class CogniveApp : IAsyncDisposable
         builder.Services.AddLogging(logging => logging
             .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        var oneShotNames = builder.Resources
+            .SelectMany(r => r.Annotations.OfType<WaitAnnotation>())
+            .Where(w => w.WaitType == WaitType.WaitForCompletion)
+            .Select(w => w.Resource.Name)
+            .ToHashSet();
         if (services is not null)
         {
             // The services left out go with what Aspire added for each (its hidden rebuilder); the migrations stay: every
@@ -242,6 +253,6 @@ public sealed class CogniveApp : IAsyncDisposable
             }
         }
 
-        return await builder.BuildAsync(ct);
+        return (await builder.BuildAsync(ct), oneShotNames);
     }
 }
