@@ -4,6 +4,7 @@ using Cognive.ApiService.Authentication;
 using Cognive.ApiService.Validation;
 using Cognive.Data;
 using Cognive.Data.Access;
+using Cognive.Data.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cognive.ApiService.Runs;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cognive.Data.Telemetry;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Cognive.Data.Telemetry;
 using Npgsql;
 
 namespace Cognive.Gateway.Calls;
@@ -39,7 +40,7 @@ public sealed class DailyRuns(NpgsqlDataSource db, TimeProvider time)
     private async Task<Guid?> FindOrStartAsync(Guid teamId, Guid agentId, DateOnly day, DateTimeOffset now)
     {
         var dayText = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+        var (runId, startedAt) = RunIds.Mint(now);
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var locking = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
@@ -66,8 +67,7 @@ public sealed class DailyRuns(NpgsqlDataSource db, TimeProvider time)
         command.Parameters.Add(new() { Value = teamId });
         command.Parameters.Add(new() { Value = agentId });
         command.Parameters.Add(new() { Value = dayText });
-        // Run ids are UUIDv7 of the run's start in milliseconds, as the API mints them: the id names the run's partition.
-        command.Parameters.Add(new() { Value = Guid.CreateVersion7(startedAt) });
+        command.Parameters.Add(new() { Value = runId });
         command.Parameters.Add(new() { Value = startedAt });
         var id = await command.ExecuteScalarAsync() as Guid?;
         await transaction.CommitAsync();

@@ -1,4 +1,4 @@
-namespace Cognive.ApiService.Runs;
+namespace Cognive.Data.Telemetry;
 
 /// <summary>
 /// Run ids are UUIDv7 minted from the run's start, so a run id alone names the partition its row lives in:
