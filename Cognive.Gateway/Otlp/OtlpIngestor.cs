@@ -6,7 +6,7 @@ namespace Cognive.Gateway.Otlp;
 
 /// <summary>
 /// Turns one decoded export into LLM-call events of the caller's team and publishes them durably: maps every span,
-/// resolves the agents and runs the calls belong to, publishes, then ends the runs whose root spans arrived. Each span
+/// resolves the agents and runs the calls belong to (ending the runs whose root spans arrived), then publishes. Each span
 /// is accepted, rejected (with a reason) or ignored on its own; only a pipeline failure fails the request.
 /// </summary>
 public sealed class OtlpIngestor(OtlpAgents agents, OtlpRuns runs, OtlpPublisher publisher, TimeProvider time)
@@ -57,12 +57,8 @@ public sealed class OtlpIngestor(OtlpAgents agents, OtlpRuns runs, OtlpPublisher
             }
         }
 
-        var events = await ToEventsAsync(caller, calls, earliestStart, now, Reject, ct);
+        var events = await ToEventsAsync(caller, calls, earliestStart, roots, now, Reject, ct);
         await publisher.PublishAsync(events, ct);
-        if (roots.Count > 0)
-        {
-            await runs.EndAsync(teamId, roots, ct);
-        }
 
         return new ExportOutcome(events.Count, rejected, ignored, Message());
 
@@ -92,16 +88,13 @@ public sealed class OtlpIngestor(OtlpAgents agents, OtlpRuns runs, OtlpPublisher
         }
     }
 
+    /// <summary>The calls as events of their runs; the runs of traces whose roots arrived are ended on the way.</summary>
     private async Task<List<LlmCallEvent>> ToEventsAsync(OtlpCaller caller, List<GenAiCall> calls,
-        Dictionary<Guid, DateTimeOffset> earliestStart, DateTimeOffset now, Action<string, string> reject, CancellationToken ct)
+        Dictionary<Guid, DateTimeOffset> earliestStart, List<TraceEnd> roots, DateTimeOffset now, Action<string, string> reject,
+        CancellationToken ct)
     {
-        if (calls.Count == 0)
-        {
-            return [];
-        }
-
         var teamId = caller.TeamId;
-        var found = await agents.ResolveAsync(caller, calls.Select(c => c.Agent).Distinct().ToList(), ct);
+        var found = calls.Count == 0 ? [] : await agents.ResolveAsync(caller, calls.Select(c => c.Agent).Distinct().ToList(), ct);
         var known = new List<(GenAiCall Call, Guid AgentId)>(calls.Count);
         foreach (var call in calls)
         {
@@ -124,7 +117,7 @@ public sealed class OtlpIngestor(OtlpAgents agents, OtlpRuns runs, OtlpPublisher
             .Select(g => new TraceStart(g.Key, g.First().AgentId,
                 DateTimeOffset.FromUnixTimeMilliseconds(earliestStart[g.Key].ToUnixTimeMilliseconds())))
             .ToList();
-        var runIds = traces.Count == 0 ? [] : await runs.ResolveAsync(teamId, traces, ct);
+        var runIds = traces.Count == 0 && roots.Count == 0 ? [] : await runs.ResolveAsync(teamId, traces, roots, ct);
         return known.Select(k => new LlmCallEvent(
             EventId: k.Call.EventId,
             TeamId: teamId,

@@ -22,7 +22,13 @@ public sealed class OtlpRuns(NpgsqlDataSource db)
     /// <summary>Trace → run: never changes once made, so it needs no expiry.</summary>
     private readonly ConcurrentDictionary<(Guid Team, Guid Trace), Guid> _runs = new();
 
-    public async Task<Dictionary<Guid, Guid>> ResolveAsync(Guid teamId, IReadOnlyCollection<TraceStart> traces, CancellationToken ct)
+    /// <summary>
+    /// The runs of <paramref name="traces"/> (trace id → run id), made for the traces seen for the first time, and the runs
+    /// of <paramref name="roots"/> ended. A run made here with its root in hand is made ended: one statement and one
+    /// commit for an export that brings whole traces, as an SDK's batch processor usually sends them.
+    /// </summary>
+    public async Task<Dictionary<Guid, Guid>> ResolveAsync(Guid teamId, IReadOnlyCollection<TraceStart> traces,
+        IReadOnlyCollection<TraceEnd> roots, CancellationToken ct)
     {
         var runs = new Dictionary<Guid, Guid>();
         var missing = new List<TraceStart>();
@@ -38,37 +44,49 @@ public sealed class OtlpRuns(NpgsqlDataSource db)
             }
         }
 
-        if (missing.Count == 0)
+        var endedAtStart = new HashSet<Guid>();
+        if (missing.Count > 0)
         {
-            return runs;
+            var ends = new Dictionary<Guid, TraceEnd>();
+            foreach (var root in roots)
+            {
+                ends[root.TraceId] = root;
+            }
+
+            // Sorted trace ids take the key's index locks in one order; a deadlock with a writer of another order is retried.
+            missing.Sort((a, b) => a.TraceId.CompareTo(b.TraceId));
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    endedAtStart = await CreateAndReadAsync(teamId, missing, ends, runs, ct);
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState == DeadlockDetected && attempt < 3)
+                {
+                }
+            }
+
+            Remember(teamId, missing.Select(t => (t.TraceId, runs[t.TraceId])));
         }
 
-        // Sorted trace ids take the key's index locks in one order; a deadlock with a writer of another order is retried.
-        missing.Sort((a, b) => a.TraceId.CompareTo(b.TraceId));
-        for (var attempt = 1; ; attempt++)
+        var toEnd = roots.Where(root => !endedAtStart.Contains(root.TraceId)).ToList();
+        if (toEnd.Count > 0)
         {
-            try
-            {
-                await CreateAndReadAsync(teamId, missing, runs, ct);
-                break;
-            }
-            catch (PostgresException e) when (e.SqlState == DeadlockDetected && attempt < 3)
-            {
-            }
+            await EndAsync(teamId, toEnd, runs, ct);
         }
 
-        Remember(teamId, missing.Select(t => (t.TraceId, runs[t.TraceId])));
         return runs;
     }
 
-    /// <summary>Ends the runs of the traces whose root spans arrived; runs that ended already keep their end.</summary>
-    public async Task EndAsync(Guid teamId, IReadOnlyCollection<TraceEnd> roots, CancellationToken ct)
+    /// <summary>Ends the runs of roots whose runs exist already; runs that ended already keep their end.</summary>
+    private async Task EndAsync(Guid teamId, List<TraceEnd> roots, Dictionary<Guid, Guid> known, CancellationToken ct)
     {
         var runs = new Dictionary<Guid, Guid>();
         var unknown = new List<Guid>();
         foreach (var root in roots)
         {
-            if (_runs.TryGetValue((teamId, root.TraceId), out var runId))
+            if (known.TryGetValue(root.TraceId, out var runId) || _runs.TryGetValue((teamId, root.TraceId), out runId))
             {
                 runs[root.TraceId] = runId;
             }
@@ -108,7 +126,7 @@ public sealed class OtlpRuns(NpgsqlDataSource db)
         command.Parameters.Add(new() { Value = teamId });
         command.Parameters.Add(new() { Value = ends.Select(e => e.RunId).ToArray() });
         command.Parameters.Add(new() { Value = ends.Select(e => e.StartedAt).ToArray() });
-        command.Parameters.Add(new() { Value = ends.Select(e => e.Root.Failed ? "failed" : "succeeded").ToArray() });
+        command.Parameters.Add(new() { Value = ends.Select(e => e.Root.Status).ToArray() });
         command.Parameters.Add(new() { Value = ends.Select(e => e.Root.EndedAt).ToArray() });
         await command.ExecuteNonQueryAsync(ct);
     }
@@ -141,29 +159,37 @@ public sealed class OtlpRuns(NpgsqlDataSource db)
         return runs;
     }
 
-    private async Task CreateAndReadAsync(Guid teamId, List<TraceStart> traces, Dictionary<Guid, Guid> runs, CancellationToken ct)
+    /// <returns>The traces whose runs this call made ended (their roots were in <paramref name="ends"/>).</returns>
+    private async Task<HashSet<Guid>> CreateAndReadAsync(Guid teamId, List<TraceStart> traces, Dictionary<Guid, TraceEnd> ends,
+        Dictionary<Guid, Guid> runs, CancellationToken ct)
     {
         var traceIds = traces.Select(t => t.TraceId).ToArray();
+        var minted = traces.Select(t => RunIds.Mint(t.StartedAt).Id).ToArray();
+        var rootOf = traces.Select(t => ends.TryGetValue(t.TraceId, out var root) ? root : (TraceEnd?)null).ToArray();
         await using var batch = db.CreateBatch();
         var create = new NpgsqlBatchCommand("""
             WITH incoming AS (
-                SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::timestamptz[]) AS t(trace_id, run_id, agent_id, started_at)
+                SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::timestamptz[], $6::text[], $7::timestamptz[])
+                    AS t(trace_id, run_id, agent_id, started_at, status, ended_at)
             ), fresh AS (
                 INSERT INTO otel_trace_runs (team_id, trace_id, run_id)
                 SELECT $1, trace_id, run_id FROM incoming ORDER BY trace_id
                 ON CONFLICT DO NOTHING
                 RETURNING trace_id
             )
-            INSERT INTO agent_runs (id, team_id, agent_id, status, metadata, started_at)
-            SELECT i.run_id, $1, i.agent_id, 'running', jsonb_build_object('otel_trace_id', replace(i.trace_id::text, '-', '')),
-                   i.started_at
+            INSERT INTO agent_runs (id, team_id, agent_id, status, metadata, started_at, ended_at)
+            SELECT i.run_id, $1, i.agent_id, coalesce(i.status, 'running'),
+                   jsonb_build_object('otel_trace_id', replace(i.trace_id::text, '-', '')), i.started_at,
+                   CASE WHEN i.ended_at IS NOT NULL THEN greatest(i.ended_at, i.started_at) END
             FROM incoming i JOIN fresh f ON f.trace_id = i.trace_id
             """);
         create.Parameters.Add(new() { Value = teamId });
         create.Parameters.Add(new() { Value = traceIds });
-        create.Parameters.Add(new() { Value = traces.Select(t => RunIds.Mint(t.StartedAt).Id).ToArray() });
+        create.Parameters.Add(new() { Value = minted });
         create.Parameters.Add(new() { Value = traces.Select(t => t.AgentId).ToArray() });
         create.Parameters.Add(new() { Value = traces.Select(t => t.StartedAt).ToArray() });
+        create.Parameters.Add(new() { Value = rootOf.Select(root => root?.Status).ToArray() });
+        create.Parameters.Add(new() { Value = rootOf.Select(root => root?.EndedAt).ToArray() });
         batch.BatchCommands.Add(create);
         var read = new NpgsqlBatchCommand(ReadSql);
         read.Parameters.Add(new() { Value = teamId });
@@ -174,10 +200,16 @@ public sealed class OtlpRuns(NpgsqlDataSource db)
         {
             runs[reader.GetGuid(0)] = reader.GetGuid(1);
         }
+
+        // A run is this call's when the stored id is the one it minted; another export's run is ended by EndAsync.
+        return traces.Where((trace, i) => rootOf[i] is not null && runs[trace.TraceId] == minted[i]).Select(t => t.TraceId).ToHashSet();
     }
 }
 
 /// <param name="StartedAt">Whole milliseconds: the run id carries it, and lookups by id rely on the two being equal.</param>
 public readonly record struct TraceStart(Guid TraceId, Guid AgentId, DateTimeOffset StartedAt);
 
-public readonly record struct TraceEnd(Guid TraceId, bool Failed, DateTimeOffset EndedAt);
+public readonly record struct TraceEnd(Guid TraceId, bool Failed, DateTimeOffset EndedAt)
+{
+    public string Status => Failed ? "failed" : "succeeded";
+}
