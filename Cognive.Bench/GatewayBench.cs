@@ -93,7 +93,6 @@ public static class GatewayBench
         return (stored, waited.Elapsed);
     }
 
-    /// <summary>One request at a time, each at its slot of <see cref="PacedPerSecond"/> a second (a late one goes at once).</summary>
     /// <summary>Both sides of a phase, then what the gateway added at the median (and at p99 when asked).</summary>
     private static void ReportAdded(Latencies direct, Latencies gateway, bool withP99, string target,
         string directRate = "", string gatewayRate = "")
@@ -104,6 +103,7 @@ public static class GatewayBench
         Report.Line($"added:    p50 {gateway.Percentile(50) - direct.Percentile(50):F2} ms{p99} ({target})");
     }
 
+    /// <summary>One request at a time, each at its slot of <see cref="PacedPerSecond"/> a second (a late one goes at once).</summary>
     private static async Task<Latencies> PacedAsync(HttpClient client, TimeSpan duration, CancellationToken ct)
     {
         var latencies = new Latencies();
