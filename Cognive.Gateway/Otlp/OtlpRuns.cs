@@ -151,12 +151,17 @@ public sealed class OtlpRuns(NpgsqlDataSource db)
         command.Parameters.Add(new() { Value = traceIds.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(ct);
         var runs = new Dictionary<Guid, Guid>();
+        await ReadRunsAsync(reader, runs, ct);
+        return runs;
+    }
+
+    /// <summary>The (trace id, run id) rows of <see cref="ReadSql"/>, into <paramref name="runs"/>.</summary>
+    private static async Task ReadRunsAsync(NpgsqlDataReader reader, Dictionary<Guid, Guid> runs, CancellationToken ct)
+    {
         while (await reader.ReadAsync(ct))
         {
             runs[reader.GetGuid(0)] = reader.GetGuid(1);
         }
-
-        return runs;
     }
 
     /// <returns>The traces whose runs this call made ended (their roots were in <paramref name="ends"/>).</returns>
@@ -196,10 +201,7 @@ public sealed class OtlpRuns(NpgsqlDataSource db)
         read.Parameters.Add(new() { Value = traceIds });
         batch.BatchCommands.Add(read);
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            runs[reader.GetGuid(0)] = reader.GetGuid(1);
-        }
+        await ReadRunsAsync(reader, runs, ct);
 
         // A run is this call's when the stored id is the one it minted; another export's run is ended by EndAsync.
         return traces.Where((trace, i) => rootOf[i] is not null && runs[trace.TraceId] == minted[i]).Select(t => t.TraceId).ToHashSet();
