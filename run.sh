@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-servers.sh
-dotnet tool restore >/dev/null
+scripts/restore-tools.sh
 
 # As root, PostgreSQL and RabbitMQ run as their own users, who must reach the state folder. A checkout under a closed
 # folder (/root is 700) gets its state in /var/lib/cognive instead; --Cognive:StateDir=… still overrides.

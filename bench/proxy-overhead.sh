@@ -10,7 +10,7 @@ state="$(mktemp -d /tmp/cognive-proxy-bench.XXXXXX)"
 chmod 755 "$state"
 
 scripts/install-servers.sh
-dotnet tool restore >/dev/null
+scripts/restore-tools.sh
 dotnet build Cognive.AppHost -c Release -v q -nologo >/dev/null
 
 dotnet run --project Cognive.AppHost -c Release --no-build -- \

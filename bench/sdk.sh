@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-servers.sh
-dotnet tool restore >/dev/null
+scripts/restore-tools.sh
 dotnet build Cognive.Bench -c Release -v q -nologo >/dev/null
 exec dotnet run --project Cognive.Bench -c Release --no-build -- sdk "$@"

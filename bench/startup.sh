@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-servers.sh
-dotnet tool restore >/dev/null
+scripts/restore-tools.sh
 dotnet build Cognive.AppHost -c Release -v q -nologo >/dev/null
 exec python3 bench/startup.py "$@"
