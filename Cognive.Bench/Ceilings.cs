@@ -3,10 +3,12 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using RabbitMQ.Client;
+using StackExchange.Redis;
 
 namespace Cognive.Bench;
 
-/// <summary>What this machine can do at best, measured beside our figures: raw COPY into llm_calls, raw confirmed publishes.</summary>
+/// <summary>What this machine can do at best, measured beside our figures: raw COPY into llm_calls, raw confirmed publishes,
+/// a raw Redis round trip.</summary>
 public static class Ceilings
 {
     /// <summary>Rows per second of binary COPY straight into llm_calls (rows of a scratch team, deleted afterwards).</summary>
@@ -101,6 +103,18 @@ public static class Ceilings
             }, ct);
             return latencies;
         }, ct);
+
+    /// <summary>
+    /// Latencies of bare Redis PINGs sent one at a time at a fixed rate: one round trip to another process, the least a
+    /// hop of a paced request costs on this machine (a price that has varied 2–3× from day to day).
+    /// </summary>
+    public static async Task<Latencies> PacedRedisPingLatenciesAsync(string connectionString, int perSecond, TimeSpan duration,
+        CancellationToken ct)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        var cache = redis.GetDatabase();
+        return await Pacing.OneAtATimeAsync(perSecond, duration, () => cache.PingAsync(), ct);
+    }
 
     /// <summary>Runs <paramref name="measure"/> with four confirming channels and a publish of a one-call-sized persistent
     /// message to a durable quorum queue of its own, deleted afterwards.</summary>

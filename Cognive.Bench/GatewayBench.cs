@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Cognive.Tests.Gateway;
-using StackExchange.Redis;
 
 namespace Cognive.Bench;
 
@@ -64,11 +63,14 @@ public static class GatewayBench
         // once the pipeline has stored what the closed loops sent.
         await StoredAsync(api, runId, sent, ct);
         Report.Section($"Chat completions, 1 client paced at {PacedPerSecond} req/s (the machine not saturated), {duration.TotalSeconds:F0} s each way");
-        var directPaced = await PacedAsync(() => SucceedAsync(direct, ct), duration, ct);
-        var gatewayPaced = await PacedAsync(() => SucceedAsync(gateway, ct), duration, ct);
+        var directPaced = await Pacing.OneAtATimeAsync(PacedPerSecond, duration, () => SucceedAsync(direct, ct), ct);
+        var gatewayPaced = await Pacing.OneAtATimeAsync(PacedPerSecond, duration, () => SucceedAsync(gateway, ct), ct);
         sent += gatewayPaced.Count;
         ReportAdded(directPaced, gatewayPaced, withP99: true, "targets: p50 < 1 ms, p99 < 3 ms");
-        await ReportRoundTripCeilingAsync(await app.ConnectionStringAsync("redis", ct), duration, ct);
+        // The gateway call adds two cross-process round trips to the direct call's one (the rate limiter's script, the
+        // upstream), so what it adds is read against this run's price of one.
+        var pings = await Ceilings.PacedRedisPingLatenciesAsync(await app.ConnectionStringAsync("redis", ct), PacedPerSecond, duration, ct);
+        Report.Line($"ceiling:  a Redis PING at the same pace (one round trip to another process): {pings.Summary()}");
 
         Report.Section($"Streams: time to the first chunk, one client, {duration.TotalSeconds:F0} s each way");
         var directFirst = await FirstChunkAsync(direct, duration, ct);
@@ -103,35 +105,6 @@ public static class GatewayBench
         Report.Line($"gateway:  {gatewayRate}{gateway.Summary()}");
         var p99 = withP99 ? $", p99 {gateway.Percentile(99) - direct.Percentile(99):F2} ms" : "";
         Report.Line($"added:    p50 {gateway.Percentile(50) - direct.Percentile(50):F2} ms{p99} ({target})");
-    }
-
-    /// <summary>
-    /// The ceiling beside the paced phase: a bare Redis PING at the same pace, one round trip to another process. The
-    /// gateway call adds two such round trips (the rate limiter's script and the upstream), so what it adds is read
-    /// against this machine's price of one, which has varied 2–3× from day to day.
-    /// </summary>
-    private static async Task ReportRoundTripCeilingAsync(string redisConnection, TimeSpan duration, CancellationToken ct)
-    {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisConnection);
-        var cache = redis.GetDatabase();
-        var pings = await PacedAsync(() => cache.PingAsync(), duration, ct);
-        Report.Line($"ceiling:  a Redis PING at the same pace (one round trip to another process): {pings.Summary()}");
-    }
-
-    /// <summary>One <paramref name="send"/> at a time, each at its slot of <see cref="PacedPerSecond"/> a second (a late one goes at once).</summary>
-    private static async Task<Latencies> PacedAsync(Func<Task> send, TimeSpan duration, CancellationToken ct)
-    {
-        var latencies = new Latencies();
-        var started = Stopwatch.GetTimestamp();
-        for (var i = 0; i < duration.TotalSeconds * PacedPerSecond; i++)
-        {
-            await Pacing.UntilSlotAsync(started, i, PacedPerSecond, ct);
-            var sent = Stopwatch.GetTimestamp();
-            await send();
-            latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-        }
-
-        return latencies;
     }
 
     private static async Task SucceedAsync(HttpClient client, CancellationToken ct)

@@ -21,6 +21,23 @@ public static class Pacing
         await Task.WhenAll(sends);
     }
 
+    /// <summary>One <paramref name="send"/> at a time for <paramref name="duration"/>, each at its slot of
+    /// <paramref name="perSecond"/> a second (a late one goes at once), and how long each took.</summary>
+    public static async Task<Latencies> OneAtATimeAsync(int perSecond, TimeSpan duration, Func<Task> send, CancellationToken ct)
+    {
+        var latencies = new Latencies();
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < duration.TotalSeconds * perSecond; i++)
+        {
+            await UntilSlotAsync(started, i, perSecond, ct);
+            var sent = Stopwatch.GetTimestamp();
+            await send();
+            latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+        }
+
+        return latencies;
+    }
+
     /// <summary>Waits until slot <paramref name="slot"/> of <paramref name="perSecond"/> a second counted from
     /// <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp); a late slot goes at once.</summary>
     public static async Task UntilSlotAsync(long started, int slot, int perSecond, CancellationToken ct)
