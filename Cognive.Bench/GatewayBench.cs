@@ -17,6 +17,7 @@ public static class GatewayBench
 {
     private static readonly int[] Concurrencies = [1, 64];
     private const int PacedPerSecond = 200;
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(20);
 
     private static readonly byte[] Request = JsonSerializer.SerializeToUtf8Bytes(new
     {
@@ -32,6 +33,7 @@ public static class GatewayBench
     public static async Task RunAsync(BenchApp app, TimeSpan duration, CancellationToken ct)
     {
         await using var upstream = await FakeUpstream.StartAsync();
+        await using var relay = await BareRelay.StartAsync(upstream.BaseUrl, ct);
         var (key, _) = await app.CreateTeamAsync(ct);
         using var api = app.CreateClient(key);
         var agent = await PostAsync(api, "/api/v1/agents", new { name = "gateway-bench", framework = "bench" }, ct);
@@ -41,42 +43,68 @@ public static class GatewayBench
             new { name = "fake", provider = "openai", base_url = upstream.BaseUrl, api_key = "sk-bench", @default = true }, ct);
 
         using var direct = Client(new Uri(upstream.BaseUrl + "/"), "sk-bench", null);
+        using var relayed = Client(new Uri(relay.BaseUrl + "/"), "sk-bench", null);
         using var gateway = Client(new Uri(await app.DirectAddressAsync("Cognive.Gateway", ct), "/v1/"), key, runId);
-        Report.Line($"Fake upstream {upstream.BaseUrl}; gateway {gateway.BaseAddress} (its process, past DCP's proxy)");
-        await ClosedLoop.RunAsync(8, TimeSpan.FromSeconds(3), (_, _) => SendAsync(direct, Request, ct), ct);
-        var warmUp = await ClosedLoop.RunAsync(8, TimeSpan.FromSeconds(3), (_, _) => SendAsync(gateway, Request, ct), ct);
+        Report.Line($"Fake upstream {upstream.BaseUrl} (in this process); bare relay {relay.BaseUrl} (its own process);");
+        Report.Line($"gateway {gateway.BaseAddress} (its process, past DCP's proxy)");
+        (string Name, HttpClient Client)[] eachWay = [("direct", direct), ("relay", relayed), ("gateway", gateway)];
+        // The JIT tiers a fresh process's hot paths up for tens of seconds after their first requests, and on this machine
+        // that compilation took a third of the gateway's CPU in an unwarmed 64-client phase (perf; dotnet-counters showed up
+        // to 0.9 s of JIT a second). Each way first runs the measured shapes unmeasured, so the figures are a running
+        // gateway's, not its first minute's.
+        long sent = 0;
+        foreach (var (_, client) in eachWay)
+        {
+            var warmUp = (await ClosedLoop.RunAsync(1, WarmUp, (_, _) => SendAsync(client, Request, ct), ct)).Requests
+                + (await ClosedLoop.RunAsync(64, 2 * WarmUp, (_, _) => SendAsync(client, Request, ct), ct)).Requests
+                + (await FirstChunkAsync(client, WarmUp, ct)).Count;
+            sent += client == gateway ? warmUp : 0;
+        }
 
-        var sent = warmUp.Requests;
+        // Each gateway measurement starts once the pipeline has stored every call sent before it: on two cores, the workers
+        // and PostgreSQL catching up on a warm-up's calls took the cores the gateway needed (perf: the gateway got 0.38).
+        async Task<List<Way>> MeasureEachWayAsync(Func<string, HttpClient, Task<Way>> measure)
+        {
+            var ways = new List<Way>();
+            foreach (var (name, client) in eachWay)
+            {
+                if (client == gateway)
+                {
+                    await StoredAsync(api, runId, sent, ct);
+                }
+
+                ways.Add(await measure(name, client));
+            }
+
+            sent += ways[^1].Latencies.Count;
+            return ways;
+        }
+
         foreach (var clients in Concurrencies)
         {
             Report.Section($"Chat completions, {clients} concurrent client(s), closed loop, {duration.TotalSeconds:F0} s each way");
-            var (directCount, directLatency, _) = await ClosedLoop.RunAsync(clients, duration, (_, _) => SendAsync(direct, Request, ct), ct);
-            var (gatewayCount, gatewayLatency, _) = await ClosedLoop.RunAsync(clients, duration, (_, _) => SendAsync(gateway, Request, ct), ct);
-            sent += gatewayCount;
-            ReportAdded(directLatency, gatewayLatency, withP99: true,
-                clients == 1 ? "targets: p50 < 1 ms, p99 < 3 ms" : "target: ≥ 5,000 req/s through the gateway",
-                $"{directCount / duration.TotalSeconds,8:N0} req/s; ", $"{gatewayCount / duration.TotalSeconds,8:N0} req/s; ");
+            var ways = await MeasureEachWayAsync(async (name, client) =>
+            {
+                var (count, latency, _) = await ClosedLoop.RunAsync(clients, duration, (_, _) => SendAsync(client, Request, ct), ct);
+                return new Way(name, latency, $"{count / duration.TotalSeconds,8:N0} req/s; ");
+            });
+            ReportAdded(ways, withP99: true, clients == 1 ? "targets: p50 < 1 ms, p99 < 3 ms" : "target: ≥ 5,000 req/s through the gateway");
         }
 
         // A closed loop of one client keeps both cores busy (the bench, the gateway and the pipeline behind it), so its
-        // tail is mostly waiting for a core; one client at a rate that leaves the machine idle shows the gateway's own tail,
-        // once the pipeline has stored what the closed loops sent.
-        await StoredAsync(api, runId, sent, ct);
+        // tail is mostly waiting for a core; one client at a rate that leaves the machine idle shows the gateway's own tail.
         Report.Section($"Chat completions, 1 client paced at {PacedPerSecond} req/s (the machine not saturated), {duration.TotalSeconds:F0} s each way");
-        var directPaced = await Pacing.OneAtATimeAsync(PacedPerSecond, duration, () => SucceedAsync(direct, ct), ct);
-        var gatewayPaced = await Pacing.OneAtATimeAsync(PacedPerSecond, duration, () => SucceedAsync(gateway, ct), ct);
-        sent += gatewayPaced.Count;
-        ReportAdded(directPaced, gatewayPaced, withP99: true, "targets: p50 < 1 ms, p99 < 3 ms");
-        // The gateway call adds two cross-process round trips to the direct call's one (the rate limiter's script, the
-        // upstream), so what it adds is read against this run's price of one.
+        var paced = await MeasureEachWayAsync(async (name, client) =>
+            new Way(name, await Pacing.OneAtATimeAsync(PacedPerSecond, duration, () => SucceedAsync(client, ct), ct)));
+        ReportAdded(paced, withP99: true, "targets: p50 < 1 ms, p99 < 3 ms");
+        // Beyond the relay's hop, the gateway call makes one more cross-process round trip (the rate limiter's script),
+        // so what it adds is read against this run's price of one.
         var pings = await Ceilings.PacedRedisPingLatenciesAsync(await app.ConnectionStringAsync("redis", ct), PacedPerSecond, duration, ct);
         Report.Line($"ceiling:  a Redis PING at the same pace (one round trip to another process): {pings.Summary()}");
 
         Report.Section($"Streams: time to the first chunk, one client, {duration.TotalSeconds:F0} s each way");
-        var directFirst = await FirstChunkAsync(direct, duration, ct);
-        var gatewayFirst = await FirstChunkAsync(gateway, duration, ct);
-        sent += gatewayFirst.Count;
-        ReportAdded(directFirst, gatewayFirst, withP99: false, "target < 1 ms");
+        var streams = await MeasureEachWayAsync(async (name, client) => new Way(name, await FirstChunkAsync(client, duration, ct)));
+        ReportAdded(streams, withP99: false, "target < 1 ms");
 
         var (stored, waited) = await StoredAsync(api, runId, sent, ct);
         Report.Section("Recorded");
@@ -97,15 +125,25 @@ public static class GatewayBench
         return (stored, waited.Elapsed);
     }
 
-    /// <summary>Both sides of a phase, then what the gateway added at the median (and at p99 when asked).</summary>
-    private static void ReportAdded(Latencies direct, Latencies gateway, bool withP99, string target,
-        string directRate = "", string gatewayRate = "")
+    /// <summary>One way of sending a phase's requests (direct, through the bare relay, through the gateway) and its figures.</summary>
+    private sealed record Way(string Name, Latencies Latencies, string Rate = "");
+
+    /// <summary>Each way of a phase (direct, relay, gateway), then what the gateway added over direct, and over the relay
+    /// (its own work, without the price of the extra process), at the median and at p99 when asked.</summary>
+    private static void ReportAdded(IReadOnlyList<Way> ways, bool withP99, string target)
     {
-        Report.Line($"direct:   {directRate}{direct.Summary()}");
-        Report.Line($"gateway:  {gatewayRate}{gateway.Summary()}");
-        var p99 = withP99 ? $", p99 {gateway.Percentile(99) - direct.Percentile(99):F2} ms" : "";
-        Report.Line($"added:    p50 {gateway.Percentile(50) - direct.Percentile(50):F2} ms{p99} ({target})");
+        foreach (var way in ways)
+        {
+            Report.Line($"{way.Name + ":",-9} {way.Rate}{way.Latencies.Summary()}");
+        }
+
+        var (direct, relay, gateway) = (ways[0].Latencies, ways[1].Latencies, ways[2].Latencies);
+        Report.Line($"added:    {Difference(gateway, direct, withP99)} over direct ({target})");
+        Report.Line($"          {Difference(gateway, relay, withP99)} over the bare relay, whose own hop added {Difference(relay, direct, withP99)}");
     }
+
+    private static string Difference(Latencies more, Latencies less, bool withP99) =>
+        $"p50 {more.Percentile(50) - less.Percentile(50):F2} ms" + (withP99 ? $", p99 {more.Percentile(99) - less.Percentile(99):F2} ms" : "");
 
     private static async Task SucceedAsync(HttpClient client, CancellationToken ct)
     {

@@ -11,11 +11,18 @@ using Npgsql;
 // `swarm` the queen's (bench/swarm.sh); `gateway` what the OpenAI-compatible gateway adds (bench/gateway.sh); `otlp` OTLP
 // span ingestion through the gateway (bench/otlp.sh, --exporters <n> (8)); `console` the console's (bench/console.sh,
 // --trend-calls is the calls seeded); `sdk` what the .NET SDK's UseCognive costs a caller (bench/sdk.sh); `exec <command>
-// [args]` runs a command against a booted Cognive (bench/sdk-python.sh).
-var options = BenchOptions.Parse(args);
+// [args]` runs a command against a booted Cognive (bench/sdk-python.sh); `relay <upstream>` is the gateway benchmark's
+// bare relay (BareRelay), started by that benchmark as a child process.
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var ct = cancel.Token;
+if (BareRelay.IsRelayMode(args))
+{
+    await BareRelay.RunAsync(args[1], ct);
+    return;
+}
+
+var options = BenchOptions.Parse(args);
 
 if (args.FirstOrDefault() == "exec")
 {
