@@ -44,15 +44,20 @@ public sealed class BareRelay : IAsyncDisposable
         start.Environment["DOTNET_gcServer"] = "1";
         start.Environment["DOTNET_gcConcurrent"] = "0";
         var process = Process.Start(start)!;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        var address = await process.StandardOutput.ReadLineAsync(timeout.Token);
-        if (address is null)
+        try
         {
-            throw new InvalidOperationException($"The relay exited ({process.ExitCode}) before printing its address.");
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            var address = await process.StandardOutput.ReadLineAsync(timeout.Token)
+                ?? throw new InvalidOperationException("The relay exited before printing its address.");
+            return new BareRelay(process, $"{address}/v1");
         }
-
-        return new BareRelay(process, $"{address}/v1");
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Relay mode: listens on a free loopback port, prints its address, and relays until stopped.</summary>
