@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Cognive.Bench;
@@ -60,7 +61,7 @@ public sealed class BareRelay : IAsyncDisposable
         }
     }
 
-    /// <summary>Relay mode: listens on a free loopback port, prints its address, and relays until stopped.</summary>
+    /// <summary>Relay mode: listens on a free loopback port, prints its address, and relays until stopped (a signal or Ctrl+C).</summary>
     public static async Task RunAsync(string upstreamBaseUrl, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -72,7 +73,7 @@ public sealed class BareRelay : IAsyncDisposable
         app.MapPost("/v1/{**path}", (HttpContext http, string path) => RelayAsync(http, upstream, $"{upstreamBase}/{path}"));
         await app.StartAsync(ct);
         Console.WriteLine(app.Urls.Single());
-        await Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, CancellationToken.None);
+        await app.WaitForShutdownAsync(ct);
     }
 
     private static async Task RelayAsync(HttpContext http, HttpMessageInvoker upstream, string url)
