@@ -73,10 +73,11 @@ public static class GatewayBench
                     await StoredAsync(api, runId, sent, ct);
                 }
 
-                ways.Add(await measure(name, client));
+                var way = await measure(name, client);
+                sent += client == gateway ? way.Latencies.Count : 0;
+                ways.Add(way);
             }
 
-            sent += ways[^1].Latencies.Count;
             return ways;
         }
 
