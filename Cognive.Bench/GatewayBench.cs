@@ -73,9 +73,9 @@ public static class GatewayBench
                     await StoredAsync(api, runId, sent, ct);
                 }
 
-                var way = await measure(name, client);
+                var (way, _, cores) = await Phase.WithCpuAsync(() => measure(name, client));
                 sent += client == gateway ? way.Latencies.Count : 0;
-                ways.Add(way);
+                ways.Add(way with { Cores = cores });
             }
 
             return ways;
@@ -127,7 +127,11 @@ public static class GatewayBench
     }
 
     /// <summary>One way of sending a phase's requests (direct, through the bare relay, through the gateway) and its figures.</summary>
-    private sealed record Way(string Name, Latencies Latencies, string Rate = "");
+    private sealed record Way(string Name, Latencies Latencies, string Rate = "")
+    {
+        /// <summary>Cores each process group used while this way was measured (the bench process sends and plays the upstream).</summary>
+        public IReadOnlyDictionary<string, double> Cores { get; init; } = new Dictionary<string, double>();
+    }
 
     /// <summary>Each way of a phase (direct, relay, gateway), then what the gateway added over direct, and over the relay
     /// (its own work, without the price of the extra process), at the median and at p99 when asked.</summary>
@@ -141,6 +145,7 @@ public static class GatewayBench
         var (direct, relay, gateway) = (ways[0].Latencies, ways[1].Latencies, ways[2].Latencies);
         Report.Line($"added:    {Difference(gateway, direct, withP99)} over direct ({target})");
         Report.Line($"          {Difference(gateway, relay, withP99)} over the bare relay, whose own hop added {Difference(relay, direct, withP99)}");
+        Phase.PrintCpu(ways[2].Cores, " through the gateway");
     }
 
     private static string Difference(Latencies more, Latencies less, bool withP99) =>

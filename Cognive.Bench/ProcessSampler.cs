@@ -36,6 +36,10 @@ public sealed class ProcessSampler : IAsyncDisposable
         }
 
         totals["bench"] = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        // A phase whose processes leave cores idle waits on something other than CPU; steal is CPU the hypervisor took.
+        var machine = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        totals["(idle)"] = double.Parse(machine[4], CultureInfo.InvariantCulture) / ClockTicks;
+        totals["(steal)"] = double.Parse(machine[8], CultureInfo.InvariantCulture) / ClockTicks;
         return totals;
     }
 

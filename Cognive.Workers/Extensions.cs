@@ -11,7 +11,7 @@ public static class Extensions
     /// <summary>The workers consume RabbitMQ, write PostgreSQL and keep counters in Redis.</summary>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("cognive", configureDataSourceBuilder: data => data.PrepareHotStatements());
+        builder.AddNpgsqlDataSource("cognive", configureDataSourceBuilder: data => CallWriter.KeepStagingTable(data.PrepareHotStatements()));
         builder.Services.AddSchemaGate(); // starts beside the migrations service, ready once the schema is current
         builder.AddRedisClient("redis");
         builder.AddRabbitMQClient("rabbitmq");

@@ -89,6 +89,19 @@ public sealed class CallWriter(NpgsqlDataSource db)
         SELECT extract(epoch FROM stored_at - received_at)::float8 FROM stored
         """;
 
+    /// <summary>
+    /// The workers' connections are not reset when they go back to the pool. With prepared statements Npgsql's reset ends
+    /// in DISCARD TEMP, so every stored batch created the staging table again (rows in pg_class, pg_type and
+    /// pg_attribute, a file, a cache invalidation in every backend), planned the statement that reads it again, and kept
+    /// autovacuum busy on the catalog. The workers keep no other session state (no SET, LISTEN or session-level advisory
+    /// lock), so the table now lives as long as its connection, emptied at each commit.
+    /// </summary>
+    public static NpgsqlDataSourceBuilder KeepStagingTable(NpgsqlDataSourceBuilder dataSource)
+    {
+        dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+        return dataSource;
+    }
+
     /// <summary>Stores the events; returns the end-to-end lag (accepted → stored) of each newly stored one.</summary>
     public async Task<IReadOnlyList<double>> StoreAsync(IReadOnlyCollection<LlmCallEvent> events, CancellationToken ct)
     {
