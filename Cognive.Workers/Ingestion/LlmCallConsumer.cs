@@ -98,36 +98,8 @@ public sealed class LlmCallConsumer(IConnection connection, CallWriter writer, B
             }
         }
 
-        var closesAt = Stopwatch.GetTimestamp() + (long)(BatchWindow.TotalSeconds * Stopwatch.Frequency);
-        var size = 0;
         // With the prefetch all here, nothing more comes before this batch is acked: waiting out the window would be idle.
-        while (size < MaxEventsPerBatch && batch.Count < Prefetch)
-        {
-            if (inbox.TryRead(out var delivery))
-            {
-                batch.Add(delivery);
-                size += delivery.EstimatedEvents;
-                continue;
-            }
-
-            var left = closesAt - Stopwatch.GetTimestamp();
-            if (left <= 0)
-            {
-                break;
-            }
-
-            using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            window.CancelAfter(TimeSpan.FromSeconds((double)left / Stopwatch.Frequency));
-            try
-            {
-                await inbox.WaitToReadAsync(window.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                break;
-            }
-        }
-
+        await inbox.GatherAsync(batch, b => b.Count >= Prefetch || b.Sum(d => d.EstimatedEvents) >= MaxEventsPerBatch, BatchWindow, ct);
         return batch;
     }
 
