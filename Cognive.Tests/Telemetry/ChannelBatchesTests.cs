@@ -9,6 +9,8 @@ public sealed class ChannelBatchesTests
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
+    private static CancellationToken TestEnds => TestContext.Current.CancellationToken;
+
     [Fact]
     public async Task A_full_batch_ends_the_gathering_and_leaves_the_rest_in_the_channel()
     {
@@ -19,7 +21,7 @@ public sealed class ChannelBatchesTests
         }
 
         var batch = new List<int>();
-        await channel.Reader.GatherAsync(batch, b => b.Count >= 3, Long, CancellationToken.None).WaitAsync(Bound, TestContext.Current.CancellationToken);
+        await channel.Reader.GatherAsync(batch, b => b.Count >= 3, Long, CancellationToken.None).WaitAsync(Bound, TestEnds);
 
         Assert.Equal([0, 1, 2], batch);
         Assert.Equal(2, channel.Reader.Count);
@@ -38,7 +40,7 @@ public sealed class ChannelBatchesTests
             await Task.Yield();
         }
 
-        await gathering.WaitAsync(Bound, TestContext.Current.CancellationToken);
+        await gathering.WaitAsync(Bound, TestEnds);
         Assert.Equal([0, 1, 2], batch);
     }
 
@@ -51,7 +53,7 @@ public sealed class ChannelBatchesTests
         var gathering = channel.Reader.GatherAsync(batch, b => b.Count >= 3, Long, CancellationToken.None);
         channel.Writer.Complete();
 
-        await gathering.WaitAsync(Bound, TestContext.Current.CancellationToken);
+        await gathering.WaitAsync(Bound, TestEnds);
         Assert.Equal([7], batch);
     }
 
@@ -62,7 +64,8 @@ public sealed class ChannelBatchesTests
         channel.Writer.TryWrite(1);
         var batch = new List<int>();
 
-        await channel.Reader.GatherAsync(batch, b => b.Count >= 3, TimeSpan.FromMilliseconds(20), CancellationToken.None).WaitAsync(Bound, TestContext.Current.CancellationToken);
+        var shortWindow = TimeSpan.FromMilliseconds(20);
+        await channel.Reader.GatherAsync(batch, b => b.Count >= 3, shortWindow, CancellationToken.None).WaitAsync(Bound, TestEnds);
 
         Assert.Equal([1], batch);
     }
@@ -75,6 +78,6 @@ public sealed class ChannelBatchesTests
         var gathering = channel.Reader.GatherAsync([], b => b.Count >= 3, Long, stopping.Token);
         await stopping.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gathering.WaitAsync(Bound, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gathering.WaitAsync(Bound, TestEnds));
     }
 }
