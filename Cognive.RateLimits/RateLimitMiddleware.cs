@@ -83,9 +83,18 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limite
 
 public static class RateLimitExtensions
 {
-    /// <summary>The shared limiter, with <typeparamref name="TSubjects"/> saying who each request is counted as.</summary>
-    public static IServiceCollection AddRateLimits<TSubjects>(this IServiceCollection services) where TSubjects : class, IRateSubjects
+    /// <summary>
+    /// The shared limiter, with <typeparamref name="TSubjects"/> saying who each request is counted as; with
+    /// <paramref name="admitAhead"/>, callers far from their limit do not wait for Redis (<see cref="AdmissionAhead"/>).
+    /// </summary>
+    public static IServiceCollection AddRateLimits<TSubjects>(this IServiceCollection services, bool admitAhead = false)
+        where TSubjects : class, IRateSubjects
     {
+        if (admitAhead)
+        {
+            services.AddSingleton<AdmissionAhead>();
+        }
+
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<TSubjects>();
         services.AddSingleton<IRateSubjects>(provider => provider.GetRequiredService<TSubjects>());

@@ -1,13 +1,15 @@
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Cognive.RateLimits;
 
 /// <summary>
-/// Requests per minute per API key or person, counted in Redis so every API replica shares one count. A sliding window
-/// approximated from two fixed minutes: the previous minute counts in proportion to how much of it the window still
-/// covers. Refused requests are not counted.
+/// Requests per minute per API key or person, counted in Redis so every replica of every service shares one count. A sliding
+/// window approximated from two fixed minutes: the previous minute counts in proportion to how much of it the window still
+/// covers. Refused requests are not counted. With <paramref name="ahead"/>, a request whose caller is far from its limit goes
+/// on without waiting for Redis, and is counted all the same (<see cref="AdmissionAhead"/>).
 /// </summary>
-public sealed class RateLimiter(IConnectionMultiplexer redis, TimeProvider time)
+public sealed class RateLimiter(IConnectionMultiplexer redis, TimeProvider time, ILogger<RateLimiter> logger, AdmissionAhead? ahead = null)
 {
     private const long WindowMs = 60_000;
 
@@ -25,17 +27,54 @@ public sealed class RateLimiter(IConnectionMultiplexer redis, TimeProvider time)
         return {1, used + 1}
         """;
 
-    public async Task<RateDecision> AcquireAsync(string subject, int limitPerMinute)
+    public ValueTask<RateDecision> AcquireAsync(string subject, int limitPerMinute)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var window = now / WindowMs;
-        var previousWeight = 1 - (double)(now % WindowMs) / WindowMs;
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(AcquireScript,
-            [$"cognive:rate:{subject}:{window}", $"cognive:rate:{subject}:{window - 1}"],
-            [limitPerMinute, previousWeight, 2 * WindowMs]))!;
-        var secondsToNextMinute = (int)Math.Ceiling((WindowMs - now % WindowMs) / 1000.0);
-        return new RateDecision((int)result[0] == 1, limitPerMinute, Math.Max(0, limitPerMinute - (int)result[1]), secondsToNextMinute);
+        if (ahead?.Admit(subject, limitPerMinute, now) is { } used)
+        {
+            _ = CountBehindAsync(subject, limitPerMinute, now);
+            return ValueTask.FromResult(Decision(true, limitPerMinute, used, now));
+        }
+
+        return new ValueTask<RateDecision>(CountAsync(subject, limitPerMinute, now));
     }
+
+    private async Task<RateDecision> CountAsync(string subject, int limitPerMinute, long now)
+    {
+        RedisResult[] result;
+        try
+        {
+            var window = now / WindowMs;
+            var previousWeight = 1 - (double)(now % WindowMs) / WindowMs;
+            result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(AcquireScript,
+                [$"cognive:rate:{subject}:{window}", $"cognive:rate:{subject}:{window - 1}"],
+                [limitPerMinute, previousWeight, 2 * WindowMs]))!;
+        }
+        catch
+        {
+            ahead?.Unanswered(subject);
+            throw;
+        }
+
+        ahead?.Answered(subject, (int)result[1], time.GetUtcNow().ToUnixTimeMilliseconds());
+        return Decision((int)result[0] == 1, limitPerMinute, (int)result[1], now);
+    }
+
+    /// <summary>Counts a request that has already gone on; there is no caller left to tell if Redis does not answer.</summary>
+    private async Task CountBehindAsync(string subject, int limitPerMinute, long now)
+    {
+        try
+        {
+            await CountAsync(subject, limitPerMinute, now);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("A request let through ahead of its count was not counted, Redis did not answer: {Reason}", e.Message);
+        }
+    }
+
+    private static RateDecision Decision(bool allowed, int limitPerMinute, int used, long now) =>
+        new(allowed, limitPerMinute, Math.Max(0, limitPerMinute - used), (int)Math.Ceiling((WindowMs - now % WindowMs) / 1000.0));
 }
 
 /// <param name="ResetSeconds">When the current minute ends: the count is lower from then on.</param>

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+
+namespace Cognive.RateLimits;
+
+/// <summary>
+/// What one process knows of each caller's window, so that a request whose caller is far from its limit need not wait
+/// for Redis: it goes on at once and is counted in Redis behind it. Far means that the window's count in Redis's last
+/// answer (under <see cref="Freshness"/> old), plus every request of this process not answered yet, plus this one, is at
+/// most half the limit. Redis keeps every count; in one process no request passes the limit this way (the requests let
+/// ahead all fit in the half it leaves), and across processes only what the others count within a second of an answer
+/// can push past it. A caller near its limit, or not seen for a second, waits for Redis as before.
+/// </summary>
+public sealed class AdmissionAhead
+{
+    public const long Freshness = 1_000;
+
+    /// <summary>Past this many callers the memory starts over; forgetting a caller only makes its next request wait.</summary>
+    private const int MaxRemembered = 100_000;
+
+    private readonly ConcurrentDictionary<string, Window> _windows = new();
+
+    /// <summary>
+    /// Registers a request of <paramref name="subject"/> that is about to be counted in Redis. Returns the window's count with it
+    /// when it may go on now; null when it must wait for Redis's answer.
+    /// </summary>
+    public int? Admit(string subject, int limitPerMinute, long nowMs)
+    {
+        if (_windows.Count >= MaxRemembered)
+        {
+            _windows.Clear();
+        }
+
+        var window = _windows.GetOrAdd(subject, _ => new Window());
+        lock (window)
+        {
+            var used = window.Used + window.Unanswered + 1;
+            window.Unanswered++;
+            var fresh = window.AnsweredAtMs is { } at && nowMs - at <= Freshness;
+            return fresh && 2L * used <= limitPerMinute ? used : null;
+        }
+    }
+
+    /// <summary>Redis counted one of the requests <see cref="Admit"/> registered; its window now holds <paramref name="used"/>.</summary>
+    public void Answered(string subject, int used, long nowMs)
+    {
+        var window = _windows.GetOrAdd(subject, _ => new Window());
+        lock (window)
+        {
+            window.Unanswered = Math.Max(0, window.Unanswered - 1);
+            window.Used = used;
+            window.AnsweredAtMs = nowMs;
+        }
+    }
+
+    /// <summary>Redis did not answer for one of the registered requests: the caller's next requests wait for it again.</summary>
+    public void Unanswered(string subject)
+    {
+        var window = _windows.GetOrAdd(subject, _ => new Window());
+        lock (window)
+        {
+            window.Unanswered = Math.Max(0, window.Unanswered - 1);
+            window.AnsweredAtMs = null;
+        }
+    }
+
+    private sealed class Window
+    {
+        public int Used;
+        public int Unanswered;
+        public long? AnsweredAtMs;
+    }
+}
