@@ -36,9 +36,10 @@ export PGBACKREST_CONFIG
 PGPASSWORD="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["postgres-password"])' "$state/secrets.json")"
 export PGPASSWORD
 
+# runuser keeps the exported PGPASSWORD; it must never be a command-line argument, which every user on the machine can read.
 as_postgres=()
 if [ "$(id -u)" = 0 ]; then as_postgres=(runuser -u postgres --); fi
-pgbackrest() { "${as_postgres[@]}" env PGPASSWORD="$PGPASSWORD" /usr/bin/pgbackrest --config="$PGBACKREST_CONFIG" --stanza="$STANZA" "$@"; }
+pgbackrest() { "${as_postgres[@]}" /usr/bin/pgbackrest --config="$PGBACKREST_CONFIG" --stanza="$STANZA" "$@"; }
 
 # The running server's port, from its postmaster.pid (line 4); empty when it is not running.
 running_port() {
@@ -62,7 +63,7 @@ start_scratch_server() {
     return 1
   fi
   local deadline=$((SECONDS + 3600))
-  until [ "$("${as_postgres[@]}" env PGPASSWORD="$PGPASSWORD" "$PG_BIN/psql" -h "$socket_dir" -p "$port" -U postgres -d postgres -Atc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]; do
+  until [ "$("${as_postgres[@]}" "$PG_BIN/psql" -h "$socket_dir" -p "$port" -U postgres -d postgres -Atc 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]; do
     if ! "${as_postgres[@]}" "$PG_BIN/pg_ctl" -D "$data" status >/dev/null; then server_failed "$log"; return 1; fi
     if [ $SECONDS -gt $deadline ]; then echo "Recovery did not end within an hour; see $log" >&2; return 1; fi
     sleep 0.2

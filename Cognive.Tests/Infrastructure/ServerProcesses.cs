@@ -4,17 +4,18 @@ namespace Cognive.Tests.Infrastructure;
 public static class ServerProcesses
 {
     public static IReadOnlyList<int> UsingStateFolder(string stateFolder) =>
+        All().Where(pid => pid != Environment.ProcessId && Mentions(pid, stateFolder)).ToList();
+
+    /// <summary>Every process of the machine, by its id.</summary>
+    public static IEnumerable<int> All() =>
         Directory.EnumerateDirectories("/proc")
             .Select(dir => int.TryParse(System.IO.Path.GetFileName(dir), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && pid != Environment.ProcessId && Mentions(pid, stateFolder))
-            .ToList();
+            .Where(pid => pid > 0);
 
     /// <summary>The process and everything it started, children first to last descendant.</summary>
     public static IReadOnlyList<int> SelfAndDescendants(int pid)
     {
-        var parents = Directory.EnumerateDirectories("/proc")
-            .Select(dir => int.TryParse(System.IO.Path.GetFileName(dir), out var child) ? child : 0)
-            .Where(child => child > 0)
+        var parents = All()
             .Select(child => (Child: child, Parent: ParentOf(child)))
             .ToList();
         var family = new List<int> { pid };
