@@ -14,7 +14,7 @@ public sealed class AdmissionAheadTests(SharedApp shared)
     [Fact]
     public void A_caller_goes_ahead_only_while_a_fresh_answer_and_its_unanswered_requests_leave_half_the_limit()
     {
-        var windows = new AdmissionAhead();
+        var windows = new AdmissionAhead(busyAt: 100);
 
         Assert.Null(windows.Admit("key:a", 10, nowMs: 0)); // never answered: waits
         windows.Answered("key:a", used: 1, nowMs: 0);
@@ -37,13 +37,35 @@ public sealed class AdmissionAheadTests(SharedApp shared)
     }
 
     [Fact]
+    public void No_caller_goes_ahead_while_the_process_waits_on_more_answers_than_it_has_room_for()
+    {
+        var windows = new AdmissionAhead(busyAt: 2);
+        foreach (var key in new[] { "key:a", "key:b", "key:c" })
+        {
+            Assert.Null(windows.Admit(key, 1_000, nowMs: 0));
+            windows.Answered(key, used: 1, nowMs: 0);
+        }
+
+        Assert.Equal(2, windows.Admit("key:a", 1_000, nowMs: 10));
+        Assert.Equal(2, windows.Admit("key:b", 1_000, nowMs: 10));
+        Assert.Null(windows.Admit("key:c", 1_000, nowMs: 10)); // far from its limit, but the third unanswered request
+
+        windows.Answered("key:a", used: 2, nowMs: 20);
+        windows.Answered("key:c", used: 2, nowMs: 20);
+        Assert.Equal(3, windows.Admit("key:c", 1_000, nowMs: 20)); // answers came back: room again
+
+        windows.Unanswered("key:b");
+        Assert.Equal(3, windows.Admit("key:a", 1_000, nowMs: 20)); // a failed answer frees its room too
+    }
+
+    [Fact]
     public async Task Requests_let_ahead_are_counted_in_Redis_and_one_process_never_passes_the_limit()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await shared.App.GetConnectionStringAsync("redis", ct));
         // Half-way through a minute, and standing still, so that the sliding window's count does not decay during the test.
         var midMinute = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000 + 30_000);
-        var limiter = new RateLimiter(redis, new StoppedClock(midMinute), NullLogger<RateLimiter>.Instance, new AdmissionAhead());
+        var limiter = new RateLimiter(redis, new StoppedClock(midMinute), NullLogger<RateLimiter>.Instance, new AdmissionAhead(busyAt: 1_000));
         var subject = $"test:{Guid.NewGuid():N}";
         const int limit = 100;
 
