@@ -46,9 +46,32 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         await page.FillAsync("#password", People.Password);
         await page.ClickAsync("[data-testid=sign-in]");
         // Seven other engineers share this box's two cores: the first overview of a team may take a while to prerender.
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path.Split('?')[0], new() { WaitUntil = WaitUntilState.Commit, Timeout = 90_000 });
+        try
+        {
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path.Split('?')[0], new() { WaitUntil = WaitUntilState.Commit, Timeout = 90_000 });
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"Signing in did not reach {path}: {await WhereAsync(page)}", e);
+        }
+
         await page.Locator("h1").First.WaitForAsync(new() { Timeout = 90_000 });
         return page;
+    }
+
+    /// <summary>The page's address, title and any problem it shows, for a failure to say where a browser got stuck.</summary>
+    private static async Task<string> WhereAsync(IPage page)
+    {
+        try
+        {
+            var readFor = TimeSpan.FromSeconds(10);
+            var problem = await page.Locator("[data-testid=problem]").AllInnerTextsAsync().WaitAsync(readFor);
+            return $"the page is {page.Url} (\"{await page.TitleAsync().WaitAsync(readFor)}\"), showing \"{string.Join(" ", problem)}\"";
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            return $"the page is {page.Url}, and could not be read ({e.Message})";
+        }
     }
 
     /// <summary>Waits until the page's circuit is connected, so clicks reach the server (Blazor Server's interactivity).</summary>
