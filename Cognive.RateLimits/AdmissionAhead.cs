@@ -11,6 +11,9 @@ namespace Cognive.RateLimits;
 /// can push past it. A caller near its limit, or not seen for a second, waits for Redis as before. So does every request
 /// while the process is busy (more requests of all callers unanswered than it has cores): there, letting one ahead only
 /// adds a task that competes for the same cores, and the gateway served fewer requests at 64 clients without this rule.
+/// Redis's answers come back each on its own thread, in any order; only the answer to the latest request registered
+/// says what the window holds now, so an older one arriving late does not lower it (on a starved CI machine one did, and
+/// two requests too many went ahead).
 /// </summary>
 public sealed class AdmissionAhead
 {
@@ -22,6 +25,7 @@ public sealed class AdmissionAhead
     private readonly ConcurrentDictionary<string, Window> _windows = new();
     private readonly int _busyAt;
     private int _unansweredInProcess;
+    private long _lastTicket;
 
     /// <param name="busyAt">
     /// Unanswered requests of all callers together (this one included) past which no request goes ahead: a process with
@@ -31,10 +35,12 @@ public sealed class AdmissionAhead
 
     /// <summary>
     /// Registers a request of <paramref name="subject"/> that is about to be counted in Redis. Returns the window's count with it
-    /// when it may go on now; null when it must wait for Redis's answer.
+    /// when it may go on now; null when it must wait for Redis's answer. <paramref name="ticket"/> names the request in
+    /// <see cref="Answered"/>: tickets grow in the order requests are registered, across all callers.
     /// </summary>
-    public int? Admit(string subject, int limitPerMinute, long nowMs)
+    public int? Admit(string subject, int limitPerMinute, long nowMs, out long ticket)
     {
+        ticket = Interlocked.Increment(ref _lastTicket);
         if (_windows.Count >= MaxRemembered)
         {
             _windows.Clear();
@@ -51,15 +57,22 @@ public sealed class AdmissionAhead
         }
     }
 
-    /// <summary>Redis counted one of the requests <see cref="Admit"/> registered; its window now holds <paramref name="used"/>.</summary>
-    public void Answered(string subject, int used, long nowMs)
+    /// <summary>
+    /// Redis counted the request <see cref="Admit"/> registered as <paramref name="ticket"/>; its window then held
+    /// <paramref name="used"/>, which stands unless a later-registered request's answer has come back already.
+    /// </summary>
+    public void Answered(string subject, long ticket, int used, long nowMs)
     {
         Interlocked.Decrement(ref _unansweredInProcess);
         var window = _windows.GetOrAdd(subject, _ => new Window());
         lock (window)
         {
             window.Unanswered = Math.Max(0, window.Unanswered - 1);
-            window.Used = used;
+            if (ticket > window.UsedTicket)
+            {
+                (window.Used, window.UsedTicket) = (used, ticket);
+            }
+
             window.AnsweredAtMs = nowMs;
         }
     }
@@ -79,6 +92,7 @@ public sealed class AdmissionAhead
     private sealed class Window
     {
         public int Used;
+        public long UsedTicket;
         public int Unanswered;
         public long? AnsweredAtMs;
     }

@@ -30,16 +30,17 @@ public sealed class RateLimiter(IConnectionMultiplexer redis, TimeProvider time,
     public ValueTask<RateDecision> AcquireAsync(string subject, int limitPerMinute)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (ahead?.Admit(subject, limitPerMinute, now) is { } used)
+        long ticket = 0;
+        if (ahead?.Admit(subject, limitPerMinute, now, out ticket) is { } used)
         {
-            _ = CountBehindAsync(subject, limitPerMinute, now);
+            _ = CountBehindAsync(subject, limitPerMinute, now, ticket);
             return ValueTask.FromResult(Decision(true, limitPerMinute, used, now));
         }
 
-        return new ValueTask<RateDecision>(CountAsync(subject, limitPerMinute, now));
+        return new ValueTask<RateDecision>(CountAsync(subject, limitPerMinute, now, ticket));
     }
 
-    private async Task<RateDecision> CountAsync(string subject, int limitPerMinute, long now)
+    private async Task<RateDecision> CountAsync(string subject, int limitPerMinute, long now, long ticket)
     {
         RedisResult[] result;
         try
@@ -56,16 +57,16 @@ public sealed class RateLimiter(IConnectionMultiplexer redis, TimeProvider time,
             throw;
         }
 
-        ahead?.Answered(subject, (int)result[1], time.GetUtcNow().ToUnixTimeMilliseconds());
+        ahead?.Answered(subject, ticket, (int)result[1], time.GetUtcNow().ToUnixTimeMilliseconds());
         return Decision((int)result[0] == 1, limitPerMinute, (int)result[1], now);
     }
 
     /// <summary>Counts a request that has already gone on; there is no caller left to tell if Redis does not answer.</summary>
-    private async Task CountBehindAsync(string subject, int limitPerMinute, long now)
+    private async Task CountBehindAsync(string subject, int limitPerMinute, long now, long ticket)
     {
         try
         {
-            await CountAsync(subject, limitPerMinute, now);
+            await CountAsync(subject, limitPerMinute, now, ticket);
         }
         catch (Exception e)
         {

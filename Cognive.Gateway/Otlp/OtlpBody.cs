@@ -41,10 +41,10 @@ public sealed class OtlpBody : IDisposable
     public static async Task<OtlpBody?> ReadAsync(HttpRequest request, OtlpEncoding encoding, bool gzip, int maxBytes, CancellationToken ct)
     {
         // Kestrel's own limit must not refuse first: one byte over ours is how a body without a length is found too large.
-        RequestBody.AllowDraining(request, maxBytes);
+        OversizedBodies.AllowDraining(request, maxBytes);
         if (request.ContentLength > maxBytes)
         {
-            await RequestBody.DrainAsync(request, ct);
+            await OversizedBodies.DrainAsync(request, ct);
             return null;
         }
 
@@ -62,7 +62,7 @@ public sealed class OtlpBody : IDisposable
                     if (limit > maxBytes)
                     {
                         // Drained first: should draining fail, the catch below returns the buffer, once.
-                        await RequestBody.DrainAsync(request, ct);
+                        await OversizedBodies.DrainAsync(request, ct);
                         ArrayPool<byte>.Shared.Return(buffer);
                         return null;
                     }

@@ -16,24 +16,42 @@ public sealed class AdmissionAheadTests(SharedApp shared)
     {
         var windows = new AdmissionAhead(busyAt: 100);
 
-        Assert.Null(windows.Admit("key:a", 10, nowMs: 0)); // never answered: waits
-        windows.Answered("key:a", used: 1, nowMs: 0);
-        Assert.Equal([2, 3, 4, 5, null], Enumerable.Range(0, 5).Select(_ => windows.Admit("key:a", 10, nowMs: 10)));
+        Assert.Null(windows.Admit("key:a", 10, nowMs: 0, out var first)); // never answered: waits
+        windows.Answered("key:a", first, used: 1, nowMs: 0);
+        var tickets = new long[5];
+        Assert.Equal([2, 3, 4, 5, null], tickets.Select((_, i) => windows.Admit("key:a", 10, nowMs: 10, out tickets[i])).ToList());
 
         // Five unanswered; as Redis answers them the window is what Redis says, and the next request may go ahead again.
-        foreach (var used in new[] { 2, 3, 4, 5, 6 })
+        foreach (var (ticket, used) in tickets.Zip([2, 3, 4, 5, 6]))
         {
-            windows.Answered("key:a", used, nowMs: 20);
+            windows.Answered("key:a", ticket, used, nowMs: 20);
         }
 
-        Assert.Null(windows.Admit("key:a", 10, nowMs: 30)); // 6 counted + 1 is past half
-        windows.Answered("key:a", used: 3, nowMs: 30); // the sliding window let older requests go
-        Assert.Equal(4, windows.Admit("key:a", 10, nowMs: 30 + AdmissionAhead.Freshness));
-        Assert.Null(windows.Admit("key:a", 10, nowMs: 31 + AdmissionAhead.Freshness)); // the answer is too old
+        Assert.Null(windows.Admit("key:a", 10, nowMs: 30, out var sixth)); // 6 counted + 1 is past half
+        windows.Answered("key:a", sixth, used: 3, nowMs: 30); // the sliding window let older requests go
+        Assert.Equal(4, windows.Admit("key:a", 10, nowMs: 30 + AdmissionAhead.Freshness, out _));
+        Assert.Null(windows.Admit("key:a", 10, nowMs: 31 + AdmissionAhead.Freshness, out _)); // the answer is too old
 
-        windows.Answered("key:b", used: 1, nowMs: 0);
+        Assert.Null(windows.Admit("key:b", 1_000, nowMs: 0, out var b));
+        windows.Answered("key:b", b, used: 1, nowMs: 0);
+        Assert.Equal(2, windows.Admit("key:b", 1_000, nowMs: 0, out _));
         windows.Unanswered("key:b");
-        Assert.Null(windows.Admit("key:b", 1_000, nowMs: 0)); // Redis failed to answer: wait for it again
+        Assert.Null(windows.Admit("key:b", 1_000, nowMs: 0, out _)); // Redis failed to answer: wait for it again
+    }
+
+    [Fact]
+    public void An_earlier_requests_answer_arriving_after_a_later_ones_does_not_lower_the_window()
+    {
+        var windows = new AdmissionAhead(busyAt: 100);
+        Assert.Null(windows.Admit("key:a", 100, nowMs: 0, out var earlier));
+        Assert.Null(windows.Admit("key:a", 100, nowMs: 0, out var later));
+
+        // Redis counted them in that order (10, then 60: the caller's other processes counted meanwhile); the answers came
+        // back the other way round, as answers on different threads may.
+        windows.Answered("key:a", later, used: 60, nowMs: 10);
+        windows.Answered("key:a", earlier, used: 10, nowMs: 10);
+
+        Assert.Null(windows.Admit("key:a", 100, nowMs: 20, out _)); // 60 + 1 is past half (11 would have gone ahead)
     }
 
     [Fact]
@@ -42,20 +60,20 @@ public sealed class AdmissionAheadTests(SharedApp shared)
         var windows = new AdmissionAhead(busyAt: 2);
         foreach (var key in new[] { "key:a", "key:b", "key:c" })
         {
-            Assert.Null(windows.Admit(key, 1_000, nowMs: 0));
-            windows.Answered(key, used: 1, nowMs: 0);
+            Assert.Null(windows.Admit(key, 1_000, nowMs: 0, out var ticket));
+            windows.Answered(key, ticket, used: 1, nowMs: 0);
         }
 
-        Assert.Equal(2, windows.Admit("key:a", 1_000, nowMs: 10));
-        Assert.Equal(2, windows.Admit("key:b", 1_000, nowMs: 10));
-        Assert.Null(windows.Admit("key:c", 1_000, nowMs: 10)); // far from its limit, but the third unanswered request
+        Assert.Equal(2, windows.Admit("key:a", 1_000, nowMs: 10, out var a));
+        Assert.Equal(2, windows.Admit("key:b", 1_000, nowMs: 10, out _));
+        Assert.Null(windows.Admit("key:c", 1_000, nowMs: 10, out var c)); // far from its limit, but the third unanswered request
 
-        windows.Answered("key:a", used: 2, nowMs: 20);
-        windows.Answered("key:c", used: 2, nowMs: 20);
-        Assert.Equal(3, windows.Admit("key:c", 1_000, nowMs: 20)); // answers came back: room again
+        windows.Answered("key:a", a, used: 2, nowMs: 20);
+        windows.Answered("key:c", c, used: 2, nowMs: 20);
+        Assert.Equal(3, windows.Admit("key:c", 1_000, nowMs: 20, out _)); // answers came back: room again
 
         windows.Unanswered("key:b");
-        Assert.Equal(3, windows.Admit("key:a", 1_000, nowMs: 20)); // a failed answer frees its room too
+        Assert.Equal(3, windows.Admit("key:a", 1_000, nowMs: 20, out _)); // a failed answer frees its room too
     }
 
     [Fact]
