@@ -40,7 +40,6 @@ public sealed class AdmissionAhead
     /// </summary>
     public int? Admit(string subject, int limitPerMinute, long nowMs, out long ticket)
     {
-        ticket = Interlocked.Increment(ref _lastTicket);
         if (_windows.Count >= MaxRemembered)
         {
             _windows.Clear();
@@ -50,6 +49,8 @@ public sealed class AdmissionAhead
         var window = _windows.GetOrAdd(subject, _ => new Window());
         lock (window)
         {
+            // Taken under the window's lock: within one caller, ticket order is exactly the order of registration.
+            ticket = Interlocked.Increment(ref _lastTicket);
             var used = window.Used + window.Unanswered + 1;
             window.Unanswered++;
             var fresh = window.AnsweredAtMs is { } at && nowMs - at <= Freshness;
