@@ -21,15 +21,20 @@ public static class QuotaServices
 
     /// <summary>
     /// A body announced larger than the quota is refused without being kept (413 naming the quota, audited for the caller's
-    /// team); after authentication, so the refusal is the team's. It is drained first, so the caller reads the refusal.
+    /// team); after authentication, so the refusal is the team's. An authenticated caller's body is drained first, so it reads
+    /// the refusal; an anonymous one is not read at all (no one without a key makes the queen read up to twice the quota).
     /// </summary>
     public static IApplicationBuilder UseRequestBodyQuota(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var limit = context.RequestServices.GetRequiredService<IOptions<SwarmQuotaOptions>>().Value.RequestBodyBytes;
         if (context.Request.ContentLength is { } length && length > limit)
         {
-            OversizedBodies.AllowDraining(context.Request, limit);
-            await OversizedBodies.DrainAsync(context.Request, context.RequestAborted);
+            if (context.User.Identity?.IsAuthenticated == true)
+            {
+                OversizedBodies.AllowDraining(context.Request, limit);
+                await OversizedBodies.DrainAsync(context.Request, context.RequestAborted);
+            }
+
             var refusals = context.RequestServices.GetRequiredService<QuotaRefusals>();
             await (await refusals.RefuseAsync(context.User, Quota.RequestBodyBytes, limit, length, context.RequestAborted)).ExecuteAsync(context);
             return;
