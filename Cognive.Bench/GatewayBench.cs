@@ -88,12 +88,39 @@ public static class GatewayBench
         foreach (var clients in Concurrencies)
         {
             Report.Section($"Chat completions, {clients} concurrent client(s), closed loop, {duration.TotalSeconds:F0} s each way");
-            var ways = await MeasureEachWayAsync(async (name, client) =>
+            async Task<Way> ClosedLoopAsync(string name, HttpClient client)
             {
                 var (count, latency, _) = await ClosedLoop.RunAsync(clients, duration, (_, _) => SendAsync(client, Request, ct), ct);
                 return new Way(name, latency, $"{count / duration.TotalSeconds,8:N0} req/s; ");
-            });
+            }
+
+            var ways = await MeasureEachWayAsync(ClosedLoopAsync);
             ReportAdded(ways, withP99: true, clients == 1 ? "targets: p50 < 1 ms, p99 < 3 ms" : "target: ≥ 5,000 req/s through the gateway");
+            if (clients > 1)
+            {
+                // Here the gateway shares the two cores with the clients, the fake upstream and the store; its own CPU per
+                // request says what cores of its own would give it.
+                var (rate, cores) = (ways[2].Latencies.Count / duration.TotalSeconds, ways[2].Cores.GetValueOrDefault("gateway"));
+                Report.Line($"          the gateway's own CPU: {cores * 1000 / rate:F3} ms a request, so {Environment.ProcessorCount} cores of its own " +
+                    $"would serve about {Environment.ProcessorCount * rate / cores:N0} req/s (an extrapolation, not a measurement)");
+                continue;
+            }
+
+            // On two cores the store behind the gateway (the workers and PostgreSQL, storing every call as it comes) takes
+            // cores the closed loop's next request waits for. The same loop once more with the workers paused shows how much
+            // of the gateway's tail is the co-located store's, not the gateway's.
+            var (caughtUp, _) = await StoredAsync(api, runId, sent, ct);
+            Report.Line($"          then the gateway again with the workers paused (SIGSTOP, after the store caught up: {caughtUp:N0} of {sent:N0}):");
+            var (paused, _, pausedCores) = await Phase.WithCpuAsync(async () =>
+            {
+                await using var pause = await PausedWorkers.PauseAsync();
+                return await ClosedLoopAsync("paused", gateway);
+            });
+            sent += paused.Latencies.Count;
+            Report.Line($"paused:   {paused.Rate}{paused.Latencies.Summary()}");
+            Report.Line($"added:    {Difference(paused.Latencies, ways[0].Latencies, withP99: true)} over direct, nothing stored meanwhile " +
+                "(RabbitMQ confirms every call; the workers store them once continued)");
+            Phase.PrintCpu(pausedCores, " through the gateway, the workers paused");
         }
 
         // A closed loop of one client keeps both cores busy (the bench, the gateway and the pipeline behind it), so its

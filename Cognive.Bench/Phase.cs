@@ -20,7 +20,9 @@ public sealed record Phase(double EventsPerSecond, Latencies Latencies, IReadOnl
         var result = await drive();
         var seconds = clock.Elapsed.TotalSeconds;
         var cpuAfter = ProcessSampler.CpuSeconds();
-        return (result, seconds, cpuAfter.ToDictionary(c => c.Key, c => (c.Value - cpuBefore.GetValueOrDefault(c.Key)) / seconds));
+        var cores = cpuAfter.GroupBy(c => c.Key.Split(' ')[0])
+            .ToDictionary(g => g.Key, g => g.Sum(c => c.Value - cpuBefore.GetValueOrDefault(c.Key)) / seconds);
+        return (result, seconds, cores);
     }
 
     public void PrintCpu() => PrintCpu(Cores);

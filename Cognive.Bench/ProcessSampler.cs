@@ -23,7 +23,11 @@ public sealed class ProcessSampler : IAsyncDisposable
 
     public ProcessSampler() => _sampling = SampleAsync();
 
-    /// <summary>CPU seconds used so far by each group's live processes.</summary>
+    /// <summary>
+    /// CPU seconds used so far by each live process, keyed "&lt;group&gt; &lt;pid&gt;" (per process, so one that exits between two
+    /// readings, such as a PostgreSQL backend, takes nothing from its group's other processes), then the bench's and the
+    /// machine's idle and steal seconds.
+    /// </summary>
     public static Dictionary<string, double> CpuSeconds()
     {
         var totals = new Dictionary<string, double>();
@@ -31,7 +35,7 @@ public sealed class ProcessSampler : IAsyncDisposable
         {
             if (Stat(pid) is { } stat)
             {
-                totals[group] = totals.GetValueOrDefault(group) + (double)(stat.UserTicks + stat.SystemTicks) / ClockTicks;
+                totals[$"{group} {pid}"] = (double)(stat.UserTicks + stat.SystemTicks) / ClockTicks;
             }
         }
 
@@ -42,6 +46,9 @@ public sealed class ProcessSampler : IAsyncDisposable
         totals["(steal)"] = double.Parse(machine[8], CultureInfo.InvariantCulture) / ClockTicks;
         return totals;
     }
+
+    /// <summary>The live processes of one group (such as "workers") of this benchmark's app.</summary>
+    public static int[] PidsOf(string group) => Processes().Where(p => p.Group == group).Select(p => p.Pid).ToArray();
 
     public Dictionary<string, long> PeakRssKb()
     {
