@@ -21,7 +21,17 @@ public sealed class PausedWorkers : IAsyncDisposable
             throw new InvalidOperationException("No workers process of this benchmark's app is running.");
         }
 
-        await SignalAsync("STOP", pids);
+        try
+        {
+            await SignalAsync("STOP", pids);
+        }
+        catch (InvalidOperationException)
+        {
+            // kill fails when one of the processes is gone; the others it stopped must not stay stopped.
+            await SignalAsync("CONT", pids);
+            throw;
+        }
+
         return new PausedWorkers(pids);
     }
 
